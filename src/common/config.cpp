@@ -1,0 +1,151 @@
+#include "common/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <toml++/toml.h>
+
+namespace mothership::common {
+
+namespace {
+
+using setter = std::function<bool(config&, const std::string&)>;
+
+struct setting {
+  setting_info info;
+  setter apply;
+};
+
+
+template <class Section, class Field>
+setter make_setter(Section config::*section, Field Section::*field) {
+  return [section, field](config& c, const std::string& text) -> bool {
+    Field& target = c.*section.*field;
+    if constexpr (std::is_same_v<Field, std::string>) {
+      target = text;
+      return true;
+    } else if constexpr (std::is_same_v<Field, bool>) {
+      if (text == "true" || text == "1" || text == "yes") return target = true, true;
+      if (text == "false" || text == "0" || text == "no") return target = false, true;
+      return false;
+    } else {
+      Field v{};
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || p != text.data() + text.size() || v < 0) return false;
+      target = v;
+      return true;
+    }
+  };
+}
+
+template <class Section, class Field>
+setting entry(const char* section_name, const char* key, Section config::*section, Field Section::*field,
+              const char* description) {
+  config defaults;
+  std::string def;
+  const Field& value = defaults.*section.*field;
+  if constexpr (std::is_same_v<Field, std::string>)
+    def = value;
+  else if constexpr (std::is_same_v<Field, bool>)
+    def = value ? "true" : "false";
+  else
+    def = std::to_string(value);
+  std::string env = std::string("MOTHERSHIP_") + section_name + "_" + key;
+  for (auto& ch : env) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return {{std::string(section_name) + "." + key, env, def, description}, make_setter(section, field)};
+}
+
+const std::vector<setting>& table() {
+  static const std::vector<setting> all = {
+      entry("http", "listen", &config::http, &http_config::listen, "HTTP listen address HOST:PORT (port 0 = any free port)"),
+      entry("http", "web_dir", &config::http, &http_config::web_dir, "Directory of the built portal (default: web/dist if present)"),
+      entry("http", "max_body_bytes", &config::http, &http_config::max_body_bytes, "Largest request body accepted (413 above)"),
+      entry("http", "max_header_bytes", &config::http, &http_config::max_header_bytes, "Largest request head accepted (431 above)"),
+      entry("http", "header_timeout_s", &config::http, &http_config::header_timeout_s, "Seconds a client has to send the request head"),
+      entry("http", "request_timeout_s", &config::http, &http_config::request_timeout_s, "Seconds for body, handling and response"),
+      entry("http", "idle_timeout_s", &config::http, &http_config::idle_timeout_s, "Seconds an idle keep-alive connection is kept"),
+      entry("http", "threads", &config::http, &http_config::threads, "I/O threads (0 = one per core)"),
+      entry("http", "secure_cookies", &config::http, &http_config::secure_cookies, "Mark the refresh cookie Secure (behind HTTPS)"),
+      entry("storage", "data_dir", &config::storage, &storage_config::data_dir, "Data directory: database, keys, blobs"),
+      entry("storage", "workers", &config::storage, &storage_config::workers, "Worker threads for database calls and hashing"),
+      entry("storage", "queue_limit", &config::storage, &storage_config::queue_limit, "Queued worker jobs before 503"),
+      entry("log", "format", &config::log, &log_config::format, "Log format: text or json"),
+      entry("log", "level", &config::log, &log_config::level, "Log level: trace, debug, info, warn, error"),
+      entry("auth", "access_ttl_s", &config::auth, &auth_config::access_ttl_s, "Access token lifetime in seconds"),
+      entry("auth", "refresh_ttl_s", &config::auth, &auth_config::refresh_ttl_s, "Refresh token lifetime in seconds"),
+      entry("auth", "issuer", &config::auth, &auth_config::issuer, "JWT iss claim"),
+      entry("auth", "audience", &config::auth, &auth_config::audience, "JWT aud claim"),
+      entry("auth", "login_free_failures", &config::auth, &auth_config::login_free_failures, "Failed logins before delays start"),
+      entry("auth", "login_max_delay_s", &config::auth, &auth_config::login_max_delay_s, "Longest login delay after repeated failures"),
+  };
+  return all;
+}
+
+const setting* find(const std::string& name) {
+  for (const auto& s : table())
+    if (s.info.name == name) return &s;
+  return nullptr;
+}
+
+void apply(config& c, const std::string& name, const std::string& value, const char* origin,
+           std::vector<std::string>& errors) {
+  const setting* s = find(name);
+  if (!s) {
+    errors.push_back(std::string(origin) + ": unknown setting " + name);
+    return;
+  }
+  if (!s->apply(c, value)) errors.push_back(std::string(origin) + ": " + name + ": invalid value '" + value + "'");
+}
+
+}  // namespace
+
+const std::vector<setting_info>& settings() {
+  static const std::vector<setting_info> infos = [] {
+    std::vector<setting_info> out;
+    for (const auto& s : table()) out.push_back(s.info);
+    return out;
+  }();
+  return infos;
+}
+
+config_result load_config(const std::string& toml_path, const std::map<std::string, std::string>& flags) {
+  config_result result;
+  if (!toml_path.empty()) {
+    try {
+      toml::table file = toml::parse_file(toml_path);
+      for (auto&& [section_key, section_node] : file) {
+        const toml::table* section = section_node.as_table();
+        if (!section) {
+          result.errors.push_back(toml_path + ": top-level key " + std::string(section_key.str()) + " is not a section");
+          continue;
+        }
+        for (auto&& [key, node] : *section) {
+          std::string name = std::string(section_key.str()) + "." + std::string(key.str());
+          std::string text;
+          if (auto s = node.value<std::string>())
+            text = *s;
+          else if (auto b = node.value_exact<bool>())
+            text = *b ? "true" : "false";
+          else if (auto i = node.value<std::int64_t>())
+            text = std::to_string(*i);
+          else {
+            result.errors.push_back(toml_path + ": " + name + ": unsupported value type");
+            continue;
+          }
+          apply(result.value, name, text, toml_path.c_str(), result.errors);
+        }
+      }
+    } catch (const toml::parse_error& e) {
+      result.errors.push_back(toml_path + ": " + std::string(e.description()));
+    }
+  }
+  for (const auto& s : table()) {
+    if (const char* env = std::getenv(s.info.env.c_str())) apply(result.value, s.info.name, env, s.info.env.c_str(), result.errors);
+  }
+  for (const auto& [name, value] : flags) apply(result.value, name, value, "flag", result.errors);
+  if (result.value.log.format != "text" && result.value.log.format != "json")
+    result.errors.push_back("log.format must be text or json");
+  return result;
+}
+
+}  // namespace mothership::common

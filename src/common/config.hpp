@@ -1,0 +1,72 @@
+#pragma once
+// Server configuration. Every setting has a default, so the server runs with no configuration;
+// layers override in this order: built-in default < TOML file < MOTHERSHIP_<SECTION>_<KEY> < flag.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mothership::common {
+
+struct http_config {
+  std::string listen = "127.0.0.1:8080";  // port 0 picks a free port
+  std::string web_dir;                    // built portal; empty = look for web/dist
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 << 10;
+  int header_timeout_s = 10;   // whole request head must arrive within this
+  int request_timeout_s = 30;  // body read + handling + response write
+  int idle_timeout_s = 60;     // keep-alive connection with no request
+  int threads = 0;             // I/O threads; 0 = one per core
+  bool secure_cookies = false;
+};
+
+struct storage_config {
+  std::string data_dir = "./var";
+  int workers = 4;          // threads that run database calls and password hashing
+  int queue_limit = 4096;   // pending jobs before requests are refused with 503
+};
+
+struct log_config {
+  std::string format = "text";  // text | json
+  std::string level = "info";
+};
+
+struct auth_config {
+  int access_ttl_s = 900;
+  int refresh_ttl_s = 30 * 24 * 3600;
+  std::string issuer = "mothership";
+  std::string audience = "mothership-api";
+  int login_free_failures = 5;  // failures before delays start
+  int login_max_delay_s = 900;
+};
+
+struct config {
+  http_config http;
+  storage_config storage;
+  log_config log;
+  auth_config auth;
+};
+
+// One documented setting: "section.key", what it means, and its default as text.
+struct setting_info {
+  std::string name;
+  std::string env;
+  std::string default_value;
+  std::string description;
+};
+const std::vector<setting_info>& settings();
+
+struct config_error {
+  std::string message;
+};
+
+// Applies the layers to the defaults. `flags` maps "section.key" to the flag's value.
+// Returns the config, or the first problem ("http.threads: not an integer").
+struct config_result {
+  config value;
+  std::vector<std::string> errors;
+  bool ok() const { return errors.empty(); }
+};
+config_result load_config(const std::string& toml_path, const std::map<std::string, std::string>& flags);
+
+}  // namespace mothership::common

@@ -1,0 +1,235 @@
+#include "storage/sqlite/sqlite_database.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "storage/migrations.hpp"
+
+namespace mothership::storage {
+
+namespace {
+
+database_error error_from(sqlite3* db, int rc, std::string_view context) {
+  int primary = rc & 0xff;
+  auto k = primary == SQLITE_CONSTRAINT ? database_error::kind::constraint
+           : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? database_error::kind::busy
+                                                                    : database_error::kind::other;
+  return database_error(k, std::string(context) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+}
+
+struct statement_deleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using statement = std::unique_ptr<sqlite3_stmt, statement_deleter>;
+
+}  // namespace
+
+class sqlite_connection final : public connection {
+ public:
+  explicit sqlite_connection(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+      auto err = error_from(db_, rc, "open " + path);
+      sqlite3_close(db_);
+      throw err;
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, 10000);
+    script("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+  }
+  ~sqlite_connection() override { sqlite3_close_v2(db_); }
+
+  void script(const std::string& sql) {
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      std::string text = message ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      throw database_error(database_error::kind::other, "script: " + text);
+    }
+  }
+
+  std::vector<row> query(std::string_view sql, const params& p) override {
+    statement stmt = prepare(sql, p);
+    std::vector<row> rows;
+    for (;;) {
+      int rc = sqlite3_step(stmt.get());
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) throw error_from(db_, rc, "step");
+      int n = sqlite3_column_count(stmt.get());
+      std::vector<value> cols;
+      cols.reserve(n);
+      for (int i = 0; i < n; ++i) cols.push_back(column(stmt.get(), i));
+      rows.emplace_back(std::move(cols));
+    }
+    return rows;
+  }
+
+  std::int64_t execute(std::string_view sql, const params& p) override {
+    statement stmt = prepare(sql, p);
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) throw error_from(db_, rc, "step");
+    return sqlite3_changes64(db_);
+  }
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  statement prepare(std::string_view sql, const params& p) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                                nullptr);
+    if (rc != SQLITE_OK) throw error_from(db_, rc, "prepare");
+    statement stmt(raw);
+    // "$1" is a named parameter to SQLite; bind each by looking up its name.
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      std::string name = "$" + std::to_string(i + 1);
+      int index = sqlite3_bind_parameter_index(raw, name.c_str());
+      if (index == 0) continue;  // parameter not used by this statement
+      const value& v = p[i];
+      if (std::holds_alternative<std::nullptr_t>(v))
+        rc = sqlite3_bind_null(raw, index);
+      else if (auto n = std::get_if<std::int64_t>(&v))
+        rc = sqlite3_bind_int64(raw, index, *n);
+      else if (auto d = std::get_if<double>(&v))
+        rc = sqlite3_bind_double(raw, index, *d);
+      else {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text64(raw, index, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      }
+      if (rc != SQLITE_OK) throw error_from(db_, rc, "bind");
+    }
+    return stmt;
+  }
+
+  static value column(sqlite3_stmt* s, int i) {
+    switch (sqlite3_column_type(s, i)) {
+      case SQLITE_NULL: return nullptr;
+      case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(s, i));
+      case SQLITE_FLOAT: return sqlite3_column_double(s, i);
+      default: {
+        auto text = reinterpret_cast<const char*>(sqlite3_column_blob(s, i));
+        return std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+      }
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+};
+
+sqlite_database::sqlite_database(const std::string& path, int pool_size) : path_(path), size_(pool_size) {
+  for (int i = 0; i < pool_size; ++i) free_.push_back(std::make_unique<sqlite_connection>(path));
+  auto& first = *free_.front();
+  first.script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
+               " applied_at BIGINT NOT NULL)");
+  for (const migration& m : sqlite_migrations()) {
+    first.script("BEGIN IMMEDIATE");
+    try {
+      if (first.query("SELECT 1 FROM schema_migrations WHERE version = $1", {m.version}).empty()) {
+        first.script(std::string(m.sql));
+        first.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2,"
+                      " CAST(strftime('%s','now') AS INTEGER) * 1000)",
+                      {m.version, std::string(m.name)});
+      }
+      first.script("COMMIT");
+    } catch (...) {
+      first.script("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+sqlite_database::~sqlite_database() = default;
+
+// Holds a pooled connection and gives it back on every path out of a call.
+struct sqlite_database::lease {
+  explicit lease(sqlite_database& db) : db(db), conn(db.acquire()) {}
+  ~lease() { db.release(std::move(conn)); }
+  sqlite_database& db;
+  std::unique_ptr<sqlite_connection> conn;
+};
+
+std::unique_ptr<sqlite_connection> sqlite_database::acquire() {
+  std::unique_lock lock(mutex_);
+  if (free_.empty()) {
+    ++waits_;
+    available_.wait(lock, [this] { return !free_.empty(); });
+  }
+  auto c = std::move(free_.back());
+  free_.pop_back();
+  ++in_use_;
+  return c;
+}
+
+void sqlite_database::release(std::unique_ptr<sqlite_connection> c) {
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(c));
+    --in_use_;
+  }
+  available_.notify_one();
+}
+
+void sqlite_database::write(const std::function<void(connection&)>& fn) {
+  lease held(*this);
+  auto& c = held.conn;
+  c->script("BEGIN IMMEDIATE");
+  try {
+    fn(*c);
+    c->script("COMMIT");
+  } catch (...) {
+    sqlite3_exec(c->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void sqlite_database::read(const std::function<void(connection&)>& fn) {
+  lease held(*this);
+  auto& c = held.conn;
+  c->script("BEGIN");
+  try {
+    fn(*c);
+    c->script("COMMIT");
+  } catch (...) {
+    sqlite3_exec(c->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+pool_stats sqlite_database::stats() const {
+  std::lock_guard lock(mutex_);
+  return {size_, in_use_, waits_};
+}
+
+void sqlite_database::backup_to(const std::string& target) {
+  lease held(*this);
+  auto& c = held.conn;
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open(target.c_str(), &dest);
+  if (rc != SQLITE_OK) {
+    auto err = error_from(dest, rc, "open backup target");
+    sqlite3_close(dest);
+    throw err;
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", c->handle(), "main");
+  if (!backup) {
+    auto err = error_from(dest, SQLITE_ERROR, "backup");
+    sqlite3_close(dest);
+    throw err;
+  }
+  // Copy in steps so that writers are only briefly held up on a large database.
+  do {
+    rc = sqlite3_backup_step(backup, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(backup);
+  int final_rc = sqlite3_errcode(dest);
+  sqlite3_close(dest);
+  if (rc != SQLITE_DONE || final_rc != SQLITE_OK) throw database_error(database_error::kind::other, "backup failed");
+}
+
+}  // namespace mothership::storage

@@ -1,0 +1,46 @@
+#pragma once
+// SQLite backend: one file, WAL journal, foreign keys on, a small pool of connections so
+// that readers never wait for the writer.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/database.hpp"
+
+struct sqlite3;
+
+namespace mothership::storage {
+
+class sqlite_connection;
+
+class sqlite_database final : public database {
+ public:
+  // Opens (creating if needed) the file and applies pending migrations.
+  sqlite_database(const std::string& path, int pool_size);
+  ~sqlite_database() override;
+
+  void write(const std::function<void(connection&)>& fn) override;
+  void read(const std::function<void(connection&)>& fn) override;
+  pool_stats stats() const override;
+  std::string backend_name() const override { return "sqlite"; }
+
+  // Copies the live database to `target` with SQLite's online backup API.
+  void backup_to(const std::string& target);
+
+ private:
+  struct lease;
+  std::unique_ptr<sqlite_connection> acquire();
+  void release(std::unique_ptr<sqlite_connection> c);
+
+  std::string path_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<sqlite_connection>> free_;
+  int size_;
+  int in_use_ = 0;
+  std::int64_t waits_ = 0;
+};
+
+}  // namespace mothership::storage
