@@ -1,0 +1,140 @@
+#include "auth/session_service.hpp"
+
+#include "auth/password.hpp"
+#include "auth/user_store.hpp"
+#include "common/encoding.hpp"
+#include "common/ids.hpp"
+
+namespace mothership::auth {
+
+namespace {
+
+std::int64_t now_s() { return common::now_ms() / 1000; }
+
+audit::event auth_event(std::string action, audit::actor by, std::string target_id, audit::outcome result,
+                        const std::string& source) {
+  return audit::event{std::move(by), std::move(action), "user", std::move(target_id), result, source, {}};
+}
+
+}  // namespace
+
+session_service::session_service(storage::database& db, audit::audit_log& audit, user_service& users,
+                                 access_token_codec& tokens, login_throttle& throttle, int refresh_ttl_s)
+    : db_(db), audit_(audit), users_(users), tokens_(tokens), throttle_(throttle), refresh_ttl_s_(refresh_ttl_s) {}
+
+session session_service::open(storage::connection& c, const user& u, const std::string& family_id) {
+  session s;
+  s.who = u;
+  s.access_token = tokens_.issue(u.id, to_string(u.user_role), now_s());
+  s.expires_in = tokens_.ttl_s();
+  s.refresh_token = common::random_token(32);
+  s.refresh_expires_in = refresh_ttl_s_;
+  common::millis now = common::now_ms();
+  refresh_store::insert(c, common::sha256_hex(s.refresh_token), family_id, u.id, now,
+                        now + static_cast<common::millis>(refresh_ttl_s_) * 1000);
+  return s;
+}
+
+result<session> session_service::login(const std::string& username, const std::string& password,
+                                       const std::string& source, int& retry_after_s) {
+  retry_after_s = throttle_.retry_after(username, source);
+  if (retry_after_s > 0) {
+    auto e = auth_event("auth.login", {"user", ""}, "", audit::outcome::denied, source);
+    e.details["username"] = username;
+    e.details["reason"] = "throttled";
+    audit_.append(e);
+    return errc::throttled;
+  }
+  auto found = db_.read_result([&](storage::connection& c) { return user_store::find_credentials(c, username); });
+  // Unknown users cost the same argon2 work as a wrong password, and get the same answer.
+  bool password_ok = false;
+  if (found)
+    password_ok = verify_password(found->second, password);
+  else
+    verify_against_dummy(password);
+
+  const char* reason = !found ? "unknown_user" : !password_ok ? "bad_password" : found->first.disabled ? "disabled" : nullptr;
+  if (reason) {
+    throttle_.record_failure(username, source);
+    auto e = auth_event("auth.login", {"user", found ? found->first.id : ""}, found ? found->first.id : "",
+                        audit::outcome::failure, source);
+    e.details["username"] = username;
+    e.details["reason"] = reason;
+    audit_.append(e);
+    return errc::invalid_credentials;
+  }
+  throttle_.record_success(username);
+  const user& u = found->first;
+  return db_.write_result([&](storage::connection& c) {
+    session s = open(c, u, common::new_id("fam"));
+    auto e = auth_event("auth.login", {"user", u.id}, u.id, audit::outcome::success, source);
+    e.details["username"] = u.username;
+    audit_.append(c, e);
+    return s;
+  });
+}
+
+result<session> session_service::refresh(const std::string& refresh_token, const std::string& source) {
+  std::string hash = common::sha256_hex(refresh_token);
+  std::optional<errc> failure;
+  std::optional<session> opened;
+  db_.write([&](storage::connection& c) {
+    auto rec = refresh_store::find(c, hash);
+    common::millis now = common::now_ms();
+    if (!rec || rec->revoked || rec->expires_at <= now) return failure.emplace(errc::refresh_invalid), void();
+    if (rec->used) {
+      // A rotated token came back: someone holds a copy. End the whole login.
+      refresh_store::revoke_family(c, rec->family_id, now);
+      auto e = auth_event("auth.refresh_reuse", {"user", rec->user_id}, rec->user_id, audit::outcome::denied, source);
+      e.details["family"] = rec->family_id;
+      audit_.append(c, e);
+      return failure.emplace(errc::refresh_reused), void();
+    }
+    auto u = users_.find(rec->user_id);
+    if (!u || u->disabled) return failure.emplace(errc::refresh_invalid), void();
+    refresh_store::mark_used(c, hash, now);
+    opened = open(c, *u, rec->family_id);
+  });
+  if (failure) return *failure;
+  return std::move(*opened);
+}
+
+void session_service::logout(const std::string& refresh_token, const std::string& source) {
+  db_.write([&](storage::connection& c) {
+    auto rec = refresh_store::find(c, common::sha256_hex(refresh_token));
+    if (!rec) return;
+    refresh_store::revoke_family(c, rec->family_id, common::now_ms());
+    audit_.append(c, auth_event("auth.logout", {"user", rec->user_id}, rec->user_id, audit::outcome::success, source));
+  });
+}
+
+result<void> session_service::change_password(const std::string& user_id, const std::string& current,
+                                              const std::string& next, const std::string& source) {
+  auto stored = db_.read_result([&](storage::connection& c) { return user_store::password_hash(c, user_id); });
+  if (!stored) return errc::user_not_found;
+  if (!verify_password(*stored, current)) {
+    auto e = auth_event("auth.password_change", {"user", user_id}, user_id, audit::outcome::failure, source);
+    e.details["reason"] = "wrong_current_password";
+    audit_.append(e);
+    return errc::wrong_current_password;
+  }
+  std::string hash = hash_password(next);
+  db_.write([&](storage::connection& c) {
+    common::millis now = common::now_ms();
+    user_store::set_password(c, user_id, hash, now);
+    refresh_store::revoke_user(c, user_id, now);  // other sessions end; this one re-logs in
+    audit_.append(c, auth_event("auth.password_change", {"user", user_id}, user_id, audit::outcome::success, source));
+  });
+  return {};
+}
+
+result<user> session_service::authenticate(std::string_view bearer_token) const {
+  auto claims = tokens_.verify(bearer_token, now_s());
+  if (!claims) return claims.error();
+  auto u = users_.find(claims->sub);
+  if (!u) return errc::user_not_found;
+  if (u->disabled) return errc::user_disabled;
+  return *u;
+}
+
+}  // namespace mothership::auth
