@@ -1,0 +1,31 @@
+#pragma once
+// HTTP handlers: parse the request, call the domain, map the result. Nothing else.
+#include "api/router.hpp"
+#include "api/services.hpp"
+
+namespace mothership::api::handlers {
+
+// system_handlers.cpp
+http_response healthz(services&, request_context&);
+http_response readyz(services&, request_context&);
+http_response metrics_text(services&, request_context&);
+http_response jwks(services&, request_context&);
+
+// auth_handlers.cpp
+http_response login(services&, request_context&);
+http_response refresh(services&, request_context&);
+http_response logout(services&, request_context&);
+http_response me(services&, request_context&);
+http_response change_own_password(services&, request_context&);
+
+// users_handlers.cpp
+http_response list_users(services&, request_context&);
+http_response create_user(services&, request_context&);
+http_response get_user(services&, request_context&);
+http_response update_user(services&, request_context&);
+http_response delete_user(services&, request_context&);
+
+// audit_handlers.cpp
+http_response list_audit(services&, request_context&);
+
+}  // namespace mothership::api::handlers

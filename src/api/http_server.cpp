@@ -1,0 +1,247 @@
+// The only translation unit that includes Beast's HTTP templates (compile time on 2 cores).
+#include "api/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cctype>
+
+#include "api/problem.hpp"
+#include "common/encoding.hpp"
+
+namespace mothership::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+struct http_server::state {
+  asio::io_context& ioc;
+  common::http_config cfg;
+  dispatcher& dispatch;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+
+  state(asio::io_context& io, const common::http_config& c, dispatcher& d)
+      : ioc(io), cfg(c), dispatch(d), acceptor(asio::make_strand(io)) {}
+};
+
+namespace {
+
+using beast_request = http::request<http::string_body>;
+using beast_response = http::response<http::string_body>;
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (unsigned char c : id)
+    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+// Converts Beast's message to the handler-facing value; nullopt when the target is not a valid origin-form URL.
+std::optional<http_request> to_request(beast_request&& in, const std::string& remote) {
+  auto url = boost::urls::parse_origin_form(std::string_view(in.target().data(), in.target().size()));
+  if (!url) return std::nullopt;
+  http_request out;
+  out.method = std::string(in.method_string());
+  out.path = url->path();
+  if (out.path.empty()) out.path = "/";
+  for (auto param : url->params()) out.query.emplace_back(param.key, param.value);
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value(field.value());
+    auto [it, inserted] = out.headers.emplace(name, value);
+    if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
+  }
+  out.body = std::move(in.body());
+  out.remote_address = remote;
+  const std::string* incoming_id = out.header("x-request-id");
+  out.request_id = incoming_id && valid_request_id(*incoming_id) ? *incoming_id : common::random_token(9);
+  return out;
+}
+
+beast_response to_beast(http_response&& in, unsigned version, bool keep_alive, bool head_only) {
+  beast_response out{static_cast<http::status>(in.status), version};
+  out.set(http::field::server, "mothership");
+  out.set("X-Content-Type-Options", "nosniff");
+  out.set("X-Frame-Options", "DENY");
+  out.set("Referrer-Policy", "no-referrer");
+  if (!in.content_type.empty()) out.set(http::field::content_type, in.content_type);
+  for (auto& [name, value] : in.headers) out.insert(name, value);
+  out.keep_alive(keep_alive);
+  std::size_t length = in.body.size();
+  out.body() = std::move(in.body);
+  out.prepare_payload();
+  if (head_only) {
+    out.body().clear();
+    out.content_length(length);
+  }
+  return out;
+}
+
+// A response the connection sends on its own (before any dispatch), then closes.
+asio::awaitable<void> send_and_close(beast::tcp_stream& stream, http_response response, unsigned version,
+                                     std::chrono::seconds timeout) {
+  response.with_header("X-Request-Id", common::random_token(9));
+  auto msg = to_beast(std::move(response), version, false, false);
+  stream.expires_after(timeout);
+  co_await http::async_write(stream, msg, nothrow);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<http_server::state> st) {
+  const auto& cfg = st->cfg;
+  const auto header_timeout = std::chrono::seconds(cfg.header_timeout_s);
+  const auto request_timeout = std::chrono::seconds(cfg.request_timeout_s);
+  beast::error_code remote_ec;
+  auto endpoint = stream.socket().remote_endpoint(remote_ec);
+  std::string remote = remote_ec ? "" : endpoint.address().to_string();
+  beast::flat_buffer buffer;
+  bool first = true;
+
+  for (;;) {
+    // Wait for the next request's first byte: a fresh connection gets the header timeout, an
+    // idle keep-alive connection the idle timeout. Then the whole head must follow in time.
+    if (buffer.size() == 0) {
+      stream.expires_after(first ? header_timeout : std::chrono::seconds(cfg.idle_timeout_s));
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), nothrow);
+      if (ec) co_return;
+      buffer.commit(n);
+    }
+    first = false;
+
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
+    parser.body_limit(cfg.max_body_bytes);
+    stream.expires_after(header_timeout);
+    auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser, nothrow);
+    if (head_ec == http::error::header_limit) {
+      co_await send_and_close(stream,
+                              problem(431, "header-too-large", "Request header fields too large",
+                                      "The request head exceeds " + std::to_string(cfg.max_header_bytes) + " bytes."),
+                              11, request_timeout);
+      co_return;
+    }
+    if (head_ec == beast::error::timeout || head_ec == http::error::end_of_stream || head_ec == asio::error::eof ||
+        head_ec == asio::error::connection_reset || head_ec == asio::error::operation_aborted)
+      co_return;
+    if (head_ec) {
+      co_await send_and_close(stream, bad_request("The request is not valid HTTP/1.1: " + head_ec.message() + "."),
+                              11, request_timeout);
+      co_return;
+    }
+    unsigned version = parser.get().version();
+    // A declared body over the limit is refused before a byte of it is read.
+    if (parser.content_length() && *parser.content_length() > cfg.max_body_bytes) {
+      co_await send_and_close(stream,
+                              problem(413, "payload-too-large", "Payload too large",
+                                      "The body exceeds " + std::to_string(cfg.max_body_bytes) + " bytes."),
+                              version, request_timeout);
+      co_return;
+    }
+    stream.expires_after(request_timeout);
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, version};
+      auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
+      if (ec) co_return;
+    }
+    if (!parser.is_done()) {
+      auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, nothrow);
+      if (body_ec == http::error::body_limit) {
+        co_await send_and_close(stream,
+                                problem(413, "payload-too-large", "Payload too large",
+                                        "The body exceeds " + std::to_string(cfg.max_body_bytes) + " bytes."),
+                                version, request_timeout);
+        co_return;
+      }
+      if (body_ec) co_return;
+    }
+
+    bool keep_alive = parser.get().keep_alive();
+    bool head_only = parser.get().method() == http::verb::head;
+    auto request = to_request(parser.release(), remote);
+    if (!request) {
+      co_await send_and_close(stream, bad_request("The request target is not a valid URL path."), version,
+                              request_timeout);
+      co_return;
+    }
+    st->in_flight.fetch_add(1);
+    http_response response = co_await st->dispatch.handle(std::move(*request));
+    st->in_flight.fetch_sub(1);
+    keep_alive = keep_alive && !st->stopping.load();
+
+    auto msg = to_beast(std::move(response), version, keep_alive, head_only);
+    stream.expires_after(request_timeout);
+    auto [write_ec, written] = co_await http::async_write(stream, msg, nothrow);
+    if (write_ec || !keep_alive) {
+      beast::error_code ec;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
+  for (;;) {
+    auto [ec, socket] = co_await st->acceptor.async_accept(asio::make_strand(st->ioc), nothrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) co_return;
+      spdlog::warn("http accept failed: {}", ec.message());  // e.g. out of file descriptors
+      asio::steady_timer pause(st->acceptor.get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(nothrow);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, run_connection(beast::tcp_stream(std::move(socket)), st), asio::detached);
+  }
+}
+
+}  // namespace
+
+http_server::http_server(asio::io_context& ioc, const common::http_config& cfg, dispatcher& d)
+    : state_(std::make_shared<state>(ioc, cfg, d)) {}
+
+http_server::~http_server() = default;
+
+tcp::endpoint http_server::listen(const std::string& host_port) {
+  auto colon = host_port.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("listen address must be HOST:PORT: " + host_port);
+  std::string host = host_port.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto port = static_cast<unsigned short>(std::stoi(host_port.substr(colon + 1)));
+  tcp::resolver resolver(state_->ioc);
+  tcp::endpoint endpoint = *resolver.resolve(host, std::to_string(port), tcp::resolver::passive).begin();
+  auto& acceptor = state_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(acceptor.get_executor(), accept_loop(state_), asio::detached);
+  return acceptor.local_endpoint();
+}
+
+void http_server::stop_accepting() {
+  state_->stopping = true;
+  asio::post(state_->acceptor.get_executor(), [st = state_] {
+    beast::error_code ec;
+    st->acceptor.close(ec);
+  });
+}
+
+int http_server::requests_in_flight() const { return state_->in_flight.load(); }
+
+}  // namespace mothership::api

@@ -1,0 +1,48 @@
+#pragma once
+// HTTP request and response as handlers see them: plain values, no sockets, no Beast.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace mothership::api {
+
+struct http_request {
+  std::string method;  // "GET"
+  std::string path;    // decoded path, no query
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::unordered_map<std::string, std::string> headers;    // names lower-case
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+
+  const std::string* header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? nullptr : &it->second;
+  }
+  std::optional<std::string> query_param(std::string_view name) const {
+    for (const auto& [k, v] : query)
+      if (k == name) return v;
+    return std::nullopt;
+  }
+  std::optional<std::string> cookie(std::string_view name) const;
+};
+
+struct http_response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  http_response& with_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+http_response json_response(int status, std::string body);
+http_response no_content();
+
+}  // namespace mothership::api

@@ -1,0 +1,23 @@
+#pragma once
+// Cursor pagination shared by list endpoints: `limit` and an opaque `cursor` in the query,
+// `next_cursor` (or null) in the response. A cursor is the base64url of a position that only
+// the endpoint that issued it interprets.
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "api/http_types.hpp"
+
+namespace mothership::api {
+
+struct page_request {
+  int limit = 50;
+  std::optional<std::string> cursor;  // decoded position
+};
+
+std::variant<page_request, http_response> read_page_request(const http_request& request, int default_limit,
+                                                            int max_limit);
+boost::json::value encode_cursor(const std::optional<std::string>& position);
+
+}  // namespace mothership::api

@@ -1,0 +1,66 @@
+#pragma once
+// The route table. Every route names exactly one access rule: public, any authenticated user,
+// or one permission from the RBAC table; the dispatcher enforces it before the handler runs.
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/http_types.hpp"
+#include "auth/rbac.hpp"
+#include "auth/user.hpp"
+
+namespace mothership::api {
+
+struct services;
+
+struct access_rule {
+  enum class kind { public_route, authenticated, permission } what;
+  auth::permission needs = auth::permission::devices_read;  // when what == permission
+
+  static access_rule anyone() { return {kind::public_route}; }
+  static access_rule signed_in() { return {kind::authenticated}; }
+  static access_rule require(auth::permission p) { return {kind::permission, p}; }
+  std::string describe() const;  // "public", "authenticated", "users.manage"
+};
+
+struct request_context {
+  const http_request& request;
+  std::unordered_map<std::string, std::string> params;  // from {name} path segments
+  std::optional<auth::user> user;                       // set unless the route is public
+
+  const std::string& param(const std::string& name) const { return params.at(name); }
+};
+
+using handler_fn = http_response (*)(services&, request_context&);
+
+// Where a handler runs: `inline_io` handlers are quick and never block (no database, no
+// hashing); all others run on the worker pool.
+enum class runs_on { worker, inline_io };
+
+struct route {
+  std::string method;
+  std::string pattern;  // "/api/v1/users/{id}"
+  access_rule access;
+  handler_fn handler;
+  runs_on where = runs_on::worker;
+};
+
+class router {
+ public:
+  void add(route r);
+
+  struct match {
+    const route* matched = nullptr;
+    std::unordered_map<std::string, std::string> params;
+    std::vector<std::string> allowed_methods;  // when the path matched but not the method
+  };
+  match find(const std::string& method, const std::string& path) const;
+
+  const std::vector<route>& routes() const { return routes_; }
+
+ private:
+  std::vector<route> routes_;
+};
+
+}  // namespace mothership::api

@@ -1,0 +1,13 @@
+#pragma once
+// Commands that work on a data directory directly, without a running server.
+#include <string>
+
+namespace mothership::server {
+
+// `mothership audit verify`: exit 0 when the chain is intact, 1 naming the first bad entry.
+int audit_verify(const std::string& data_dir);
+
+// `mothership backup`: a consistent copy of the database while the server may be running.
+int backup(const std::string& data_dir, const std::string& target);
+
+}  // namespace mothership::server

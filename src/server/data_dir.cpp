@@ -1,0 +1,12 @@
+#include "server/data_dir.hpp"
+
+namespace mothership::server {
+
+void data_dir::prepare() const {
+  namespace fs = std::filesystem;
+  fs::create_directories(root);
+  fs::create_directories(root / "keys");
+  fs::permissions(root / "keys", fs::perms::owner_all, fs::perm_options::replace);
+}
+
+}  // namespace mothership::server

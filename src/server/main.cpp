@@ -1,0 +1,71 @@
+// mothership: the server (`serve`) and the commands an operator runs next to it.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "common/config.hpp"
+#include "common/logging.hpp"
+#include "server/admin_commands.hpp"
+#include "server/serve.hpp"
+
+int main(int argc, char** argv) {
+  using namespace mothership;
+  CLI::App app{"Mothership: self-hosted IoT fleet platform"};
+  app.set_version_flag("--version", std::string("mothership ") + MOTHERSHIP_VERSION);
+  app.require_subcommand(1);
+
+  auto* serve_cmd = app.add_subcommand("serve", "Run the server");
+  std::string config_path;
+  std::map<std::string, std::string> flags;
+  struct flag_spec {
+    const char* flag;
+    const char* setting;
+    const char* help;
+  };
+  const flag_spec serve_flags[] = {
+      {"--data-dir", "storage.data_dir", "Data directory (default ./var)"},
+      {"--http-listen", "http.listen", "HTTP listen address HOST:PORT (port 0 = any free port)"},
+      {"--web-dir", "http.web_dir", "Directory of the built portal"},
+      {"--log-format", "log.format", "text or json"},
+      {"--log-level", "log.level", "trace, debug, info, warn, error"},
+      {"--http-threads", "http.threads", "I/O threads (0 = one per core)"},
+  };
+  std::map<std::string, std::string> raw_flags;
+  serve_cmd->add_option("--config", config_path, "TOML configuration file");
+  for (const auto& f : serve_flags) serve_cmd->add_option(f.flag, raw_flags[f.setting], f.help);
+
+  auto* audit_cmd = app.add_subcommand("audit", "Audit log tools");
+  audit_cmd->require_subcommand(1);
+  auto* verify_cmd = audit_cmd->add_subcommand("verify", "Check the audit log's hash chain");
+  std::string data_dir = "./var";
+  verify_cmd->add_option("--data-dir", data_dir, "Data directory");
+
+  auto* backup_cmd = app.add_subcommand("backup", "Copy the database online (the server may keep running)");
+  std::string backup_target;
+  backup_cmd->add_option("--data-dir", data_dir, "Data directory");
+  backup_cmd->add_option("--out", backup_target, "Target file")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*serve_cmd) {
+      for (auto& [setting, value] : raw_flags)
+        if (!value.empty()) flags[setting] = value;
+      auto loaded = common::load_config(config_path, flags);
+      if (!loaded.ok()) {
+        for (const auto& e : loaded.errors) std::cerr << "configuration: " << e << "\n";
+        return 2;
+      }
+      common::init_logging(loaded.value.log);
+      return server::serve(loaded.value);
+    }
+    if (*verify_cmd) return server::audit_verify(data_dir);
+    if (*backup_cmd) return server::backup(data_dir, backup_target);
+  } catch (const std::exception& e) {
+    spdlog::critical("fatal: {}", e.what());
+    std::cerr << "mothership: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

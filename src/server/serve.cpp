@@ -1,0 +1,134 @@
+#include "server/serve.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "api/dispatcher.hpp"
+#include "api/http_server.hpp"
+#include "api/routes.hpp"
+#include "auth/password.hpp"
+#include "common/encoding.hpp"
+#include "common/worker_pool.hpp"
+#include "server/data_dir.hpp"
+#include "storage/sqlite/sqlite_database.hpp"
+
+namespace mothership::server {
+
+namespace {
+
+std::string find_web_dir(const common::config& cfg) {
+  namespace fs = std::filesystem;
+  if (!cfg.http.web_dir.empty()) return cfg.http.web_dir;
+  for (fs::path candidate : {fs::path("web/dist"), fs::path("/usr/share/mothership/web")})
+    if (fs::exists(candidate / "index.html")) return candidate.string();
+  return "";
+}
+
+void create_first_admin(auth::user_service& users) {
+  const char* preset = std::getenv("MOTHERSHIP_ADMIN_PASSWORD");
+  std::string password = preset && *preset ? preset : common::random_token(15);
+  if (password.size() < auth::min_password_length)
+    throw std::runtime_error("MOTHERSHIP_ADMIN_PASSWORD must be at least 10 characters");
+  if (!users.ensure_first_admin(password, {"", "local"})) return;
+  spdlog::info("created the first admin user 'admin'");
+  if (!preset || !*preset) {
+    // Printed once, to the console only: the log line above does not carry it.
+    std::cout << "\n  First admin created.\n    username: admin\n    password: " << password
+              << "\n  Store it now; it is not shown again.\n\n"
+              << std::flush;
+  }
+}
+
+void add_pool_metrics(api::metrics& m, storage::database& db, common::worker_pool& pool) {
+  m.add_collector([&db, &pool](std::string& out) {
+    auto s = db.stats();
+    out += "# TYPE mothership_db_pool_connections gauge\n";
+    out += fmt::format("mothership_db_pool_connections {}\n", s.connections);
+    out += "# TYPE mothership_db_pool_in_use gauge\n";
+    out += fmt::format("mothership_db_pool_in_use {}\n", s.in_use);
+    out += "# TYPE mothership_db_pool_waits_total counter\n";
+    out += fmt::format("mothership_db_pool_waits_total {}\n", s.waits);
+    out += "# TYPE mothership_worker_pool_threads gauge\n";
+    out += fmt::format("mothership_worker_pool_threads {}\n", pool.threads());
+    out += "# TYPE mothership_worker_pool_busy gauge\n";
+    out += fmt::format("mothership_worker_pool_busy {}\n", pool.busy());
+    out += "# TYPE mothership_worker_pool_pending gauge\n";
+    out += fmt::format("mothership_worker_pool_pending {}\n", pool.pending());
+  });
+}
+
+}  // namespace
+
+int serve(const common::config& cfg) {
+  data_dir dir{cfg.storage.data_dir};
+  dir.prepare();
+  spdlog::info("mothership {} starting; data dir {}", MOTHERSHIP_VERSION, std::filesystem::absolute(dir.root).string());
+
+  storage::sqlite_database db(dir.database(), cfg.storage.workers + 1);
+  audit::audit_log audit(db);
+  auth::user_service users(db, audit);
+  create_first_admin(users);
+  auth::access_token_codec tokens(auth::signing_key::load_or_create(dir.signing_key()), cfg.auth.issuer,
+                                  cfg.auth.audience, cfg.auth.access_ttl_s);
+  auth::login_throttle throttle(cfg.auth.login_free_failures, cfg.auth.login_max_delay_s);
+  auth::session_service sessions(db, audit, users, tokens, throttle, cfg.auth.refresh_ttl_s);
+  api::metrics metrics;
+
+  api::router routes;
+  api::add_routes(routes);
+  std::string web_dir = find_web_dir(cfg);
+  api::static_site site(web_dir);
+  if (site.loaded())
+    spdlog::info("serving the portal from {} ({} files)", web_dir, site.file_count());
+  else
+    spdlog::warn("portal not built (no web/dist); API only");
+
+  api::services svc{cfg, db, audit, users, sessions, tokens, metrics};
+  int io_threads = cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  boost::asio::io_context ioc(io_threads);
+  common::worker_pool pool(cfg.storage.workers, cfg.storage.queue_limit);
+  add_pool_metrics(metrics, db, pool);
+  api::dispatcher dispatch(svc, routes, site, pool);
+  api::http_server http(ioc, cfg.http, dispatch);
+  auto bound = http.listen(cfg.http.listen);
+  spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
+
+  // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  boost::asio::steady_timer drain_timer(ioc);
+  auto drain_deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  std::function<void()> check_drained = [&] {
+    if (http.requests_in_flight() == 0 || std::chrono::steady_clock::now() > *drain_deadline) {
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](const boost::system::error_code&) { check_drained(); });
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::info("received signal {}; draining", signo);
+    http.stop_accepting();
+    *drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    check_drained();
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  pool.stop();  // finish database work still queued before the database closes
+  spdlog::info("stopped");
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace mothership::server
