@@ -1,0 +1,206 @@
+// Table-driven access test: every route the router has, called as every kind of caller,
+// must answer as the RBAC table (auth/rbac.cpp) says. A new route is covered automatically.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <set>
+
+#include "api/dispatcher.hpp"
+#include "api/routes.hpp"
+#include "common/encoding.hpp"
+#include "storage/sqlite/sqlite_database.hpp"
+
+using namespace mothership;
+using namespace mothership::api;
+namespace fs = std::filesystem;
+
+namespace {
+
+boost::asio::awaitable<void> call_into(dispatcher* d, http_request request, std::optional<http_response>* out) {
+  *out = co_await d->handle(std::move(request));
+}
+
+std::vector<std::string> split(const std::string& token) {
+  std::vector<std::string> parts;
+  std::size_t start = 0, dot;
+  while ((dot = token.find('.', start)) != std::string::npos) {
+    parts.push_back(token.substr(start, dot - start));
+    start = dot + 1;
+  }
+  parts.push_back(token.substr(start));
+  return parts;
+}
+
+// Routes that are deliberately open; every other route must name a permission.
+const std::set<std::string> public_routes = {"GET /healthz",           "GET /readyz",
+                                             "GET /metrics",           "GET /.well-known/jwks.json",
+                                             "POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+                                             "POST /api/v1/auth/logout"};
+const std::set<std::string> any_user_routes = {"GET /api/v1/me", "POST /api/v1/me/password"};
+
+class route_access_test : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { world_ = new world(); }
+  static void TearDownTestSuite() {
+    delete world_;
+    world_ = nullptr;
+  }
+
+  struct world {
+    fs::path dir = fs::temp_directory_path() / ("ms_route_access_" + std::to_string(::getpid()));
+    common::config cfg;
+    std::unique_ptr<storage::sqlite_database> db;
+    std::unique_ptr<audit::audit_log> audit;
+    std::unique_ptr<auth::user_service> users;
+    std::unique_ptr<auth::access_token_codec> tokens;
+    std::unique_ptr<auth::login_throttle> throttle;
+    std::unique_ptr<auth::session_service> sessions;
+    api::metrics stats;
+    router routes;
+    std::unique_ptr<static_site> site;
+    std::unique_ptr<services> svc;
+    boost::asio::io_context ioc;
+    std::unique_ptr<common::worker_pool> pool;
+    std::unique_ptr<dispatcher> dispatch;
+    std::map<std::string, std::string> token_of;  // caller name -> Authorization value ("" = none)
+
+    world() {
+      fs::remove_all(dir);
+      fs::create_directories(dir);
+      db = std::make_unique<storage::sqlite_database>((dir / "db").string(), 3);
+      audit = std::make_unique<audit::audit_log>(*db);
+      users = std::make_unique<auth::user_service>(*db, *audit);
+      tokens = std::make_unique<auth::access_token_codec>(auth::signing_key::generate(), cfg.auth.issuer,
+                                                          cfg.auth.audience, 900);
+      throttle = std::make_unique<auth::login_throttle>(100, 1);
+      sessions = std::make_unique<auth::session_service>(*db, *audit, *users, *tokens, *throttle, 3600);
+      add_routes(routes);
+      site = std::make_unique<static_site>("");
+      svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats});
+      pool = std::make_unique<common::worker_pool>(2, 100);
+      dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool);
+
+      users->ensure_first_admin("admin-password-1", {});
+      auth::requester system{"", "test"};
+      users->create(system, {"tech", "T", auth::role::technician, "tech-password-1"}).value();
+      users->create(system, {"view", "V", auth::role::viewer, "view-password-1"}).value();
+      auto gone = users->create(system, {"gone", "G", auth::role::admin, "gone-password-1"}).value();
+      int wait = 0;
+      token_of["anonymous"] = "";
+      token_of["admin"] = sessions->login("admin", "admin-password-1", "t", wait)->access_token;
+      token_of["technician"] = sessions->login("tech", "tech-password-1", "t", wait)->access_token;
+      token_of["viewer"] = sessions->login("view", "view-password-1", "t", wait)->access_token;
+      token_of["disabled"] = sessions->login("gone", "gone-password-1", "t", wait)->access_token;
+      users->update(system, gone.id, {.disabled = true}).value();
+
+      std::string admin_sub = users->list("", 1).items.front().id;
+      std::int64_t now = common::now_ms() / 1000;
+      token_of["expired"] = tokens->issue(admin_sub, "admin", now - 1000);
+      auto good = split(token_of["admin"]);
+      std::string sig = good[2];
+      sig[5] = sig[5] == 'A' ? 'B' : 'A';
+      token_of["bad_signature"] = good[0] + "." + good[1] + "." + sig;
+      boost::json::object none_header{{"alg", "none"}, {"typ", "JWT"}, {"kid", tokens->key().kid()}};
+      token_of["alg_none"] = common::base64url_encode(boost::json::serialize(none_header)) + "." + good[1] + ".";
+      auth::access_token_codec foreign(auth::signing_key::generate(), cfg.auth.issuer, cfg.auth.audience, 900);
+      token_of["foreign_key"] = foreign.issue(admin_sub, "admin", now);
+    }
+    ~world() {
+      pool->stop();
+      fs::remove_all(dir);
+    }
+
+    http_response call(const route& r, const std::string& caller) {
+      http_request req;
+      req.method = r.method;
+      req.path = r.pattern;
+      for (std::size_t at; (at = req.path.find("{id}")) != std::string::npos;) req.path.replace(at, 4, "usr_missing");
+      req.remote_address = "127.0.0.1";
+      req.request_id = "test";
+      if (r.method == "POST" || r.method == "PATCH") {
+        req.headers["content-type"] = "application/json";
+        req.body = "{}";  // never a valid change: nothing is created or altered by this test
+      }
+      if (!token_of.at(caller).empty()) req.headers["authorization"] = "Bearer " + token_of.at(caller);
+      std::optional<http_response> out;
+      boost::asio::co_spawn(ioc, call_into(dispatch.get(), std::move(req), &out), boost::asio::detached);
+      ioc.restart();
+      ioc.run();
+      return std::move(*out);
+    }
+  };
+  static world* world_;
+};
+
+route_access_test::world* route_access_test::world_ = nullptr;
+
+}  // namespace
+
+TEST_F(route_access_test, open_routes_are_exactly_the_intended_ones) {
+  for (const auto& r : world_->routes.routes()) {
+    std::string name = r.method + " " + r.pattern;
+    if (public_routes.count(name))
+      EXPECT_EQ(r.access.what, access_rule::kind::public_route) << name;
+    else if (any_user_routes.count(name))
+      EXPECT_EQ(r.access.what, access_rule::kind::authenticated) << name;
+    else
+      EXPECT_EQ(r.access.what, access_rule::kind::permission) << name << " must declare a permission";
+  }
+}
+
+TEST_F(route_access_test, every_route_answers_every_caller_as_the_rbac_table_says) {
+  const std::vector<std::pair<std::string, std::optional<auth::role>>> callers = {
+      {"admin", auth::role::admin}, {"technician", auth::role::technician}, {"viewer", auth::role::viewer}};
+  const std::vector<std::string> rejected = {"anonymous", "expired", "bad_signature", "alg_none", "foreign_key",
+                                             "disabled"};
+  int checked = 0;
+  for (const auto& r : world_->routes.routes()) {
+    std::string name = r.method + " " + r.pattern;
+    if (r.access.what == access_rule::kind::public_route) {
+      auto res = world_->call(r, "anonymous");
+      EXPECT_NE(res.status, 403) << name;
+      EXPECT_LT(res.status, 500) << name << " " << res.body;
+      ++checked;
+      continue;
+    }
+    for (const auto& caller : rejected) {
+      auto res = world_->call(r, caller);
+      EXPECT_EQ(res.status, 401) << name << " as " << caller << ": " << res.body;
+      EXPECT_EQ(res.content_type, "application/problem+json");
+      ++checked;
+    }
+    for (const auto& [caller, role] : callers) {
+      auto res = world_->call(r, caller);
+      bool allowed = r.access.what == access_rule::kind::authenticated || auth::allows(*role, r.access.needs);
+      if (allowed) {
+        EXPECT_NE(res.status, 401) << name << " as " << caller << ": " << res.body;
+        EXPECT_NE(res.status, 403) << name << " as " << caller << ": " << res.body;
+        EXPECT_LT(res.status, 500) << name << " as " << caller << ": " << res.body;
+      } else {
+        EXPECT_EQ(res.status, 403) << name << " as " << caller;
+        auto body = boost::json::parse(res.body).as_object();
+        EXPECT_EQ(body["type"].as_string(), "https://mothership.dev/problems/forbidden");
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 50);
+}
+
+TEST_F(route_access_test, every_403_is_audited_as_denied) {
+  auto before = world_->audit->find({.action = "access.denied", .limit = 500}).items.size();
+  const route* users_route = nullptr;
+  for (const auto& r : world_->routes.routes())
+    if (r.method == "GET" && r.pattern == "/api/v1/users") users_route = &r;
+  ASSERT_TRUE(users_route);
+  EXPECT_EQ(world_->call(*users_route, "viewer").status, 403);
+  auto after = world_->audit->find({.action = "access.denied", .limit = 500});
+  ASSERT_EQ(after.items.size(), before + 1);
+  EXPECT_EQ(after.items.front().what.result, audit::outcome::denied);
+  EXPECT_EQ(after.items.front().what.target_id, "GET /api/v1/users");
+}
