@@ -1,0 +1,39 @@
+import { MantineProvider } from '@mantine/core';
+import { Notifications, notifications } from '@mantine/notifications';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import { subscribeSession } from '../lib/api-client';
+import { AuthProvider } from '../lib/auth';
+import { theme } from './theme';
+
+/** Everything a page needs around it except the router (tests bring a memory router). */
+export function AppProviders({
+  children,
+  queryClient,
+  restoreSession = true,
+}: {
+  children: ReactNode;
+  queryClient: QueryClient;
+  restoreSession?: boolean;
+}) {
+  // Whatever one user saw must not be shown to the next one.
+  useEffect(
+    () =>
+      subscribeSession((session) => {
+        if (!session) {
+          queryClient.clear();
+          notifications.clean();
+        }
+      }),
+    [queryClient],
+  );
+
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="bottom-right" />
+      <QueryClientProvider client={queryClient}>
+        <AuthProvider restore={restoreSession}>{children}</AuthProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

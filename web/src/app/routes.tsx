@@ -1,0 +1,56 @@
+import type { ReactNode } from 'react';
+import type { RouteObject } from 'react-router';
+import { NotFound } from '../components/ui/NotFound';
+import { AuditPage } from '../features/audit/components/AuditPage';
+import { LoginPage } from '../features/auth/components/LoginPage';
+import { DashboardPage } from '../features/dashboard/components/DashboardPage';
+import { DeploymentsPage } from '../features/deployments/components/DeploymentsPage';
+import { DevicesPage } from '../features/devices/components/DevicesPage';
+import { FirmwarePage } from '../features/firmware/components/FirmwarePage';
+import { OnboardPage } from '../features/onboarding/components/OnboardPage';
+import { ReportsPage } from '../features/reports/components/ReportsPage';
+import { UsersPage } from '../features/users/components/UsersPage';
+import { AppLayout } from './AppLayout';
+import { RequireAuth, RequirePermission } from './guards';
+import { NAV_ITEMS, type NavKey } from './nav';
+import { RouteError } from './RouteError';
+
+const PAGES: Record<NavKey, ReactNode> = {
+  dashboard: <DashboardPage />,
+  devices: <DevicesPage />,
+  onboard: <OnboardPage />,
+  firmware: <FirmwarePage />,
+  deployments: <DeploymentsPage />,
+  audit: <AuditPage />,
+  reports: <ReportsPage />,
+  users: <UsersPage />,
+};
+
+const pageRoutes: RouteObject[] = NAV_ITEMS.map((item) => {
+  const element = (
+    <RequirePermission permission={item.permission} action={item.action}>
+      {PAGES[item.key]}
+    </RequirePermission>
+  );
+  return item.path === '/' ? { index: true, element } : { path: item.path, element };
+});
+
+export const routes: RouteObject[] = [
+  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      {
+        // Errors inside a page keep the shell (header and navigation) around them.
+        errorElement: <RouteError />,
+        children: [...pageRoutes, { path: '*', element: <NotFound /> }],
+      },
+    ],
+  },
+];
