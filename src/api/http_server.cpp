@@ -4,17 +4,18 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <cctype>
 
 #include "api/problem.hpp"
+#include "api/response_writer.hpp"
 #include "common/encoding.hpp"
 
 namespace mothership::api {
@@ -26,21 +27,30 @@ using tcp = asio::ip::tcp;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 struct http_server::state {
-  asio::io_context& ioc;
+  common::io_pool& io;
   common::http_config cfg;
   dispatcher& dispatch;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
 
-  state(asio::io_context& io, const common::http_config& c, dispatcher& d)
-      : ioc(io), cfg(c), dispatch(d), acceptor(asio::make_strand(io)) {}
+  state(common::io_pool& pool, const common::http_config& c, dispatcher& d)
+      : io(pool), cfg(c), dispatch(d), acceptor(pool.main()) {}
 };
 
 namespace {
 
 using beast_request = http::request<http::string_body>;
-using beast_response = http::response<http::string_body>;
+
+// Request ids need to be unique in the logs, not secret: a random per-process prefix and a
+// per-thread counter, with no system call per request.
+std::string next_request_id() {
+  static const std::string process_prefix = common::random_token(6);
+  static std::atomic<unsigned> thread_seq{0};
+  thread_local const unsigned thread_tag = thread_seq.fetch_add(1);
+  thread_local std::uint64_t counter = 0;
+  return fmt::format("{}{:x}-{:x}", process_prefix, thread_tag, ++counter);
+}
 
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -68,36 +78,17 @@ std::optional<http_request> to_request(beast_request&& in, const std::string& re
   out.body = std::move(in.body());
   out.remote_address = remote;
   const std::string* incoming_id = out.header("x-request-id");
-  out.request_id = incoming_id && valid_request_id(*incoming_id) ? *incoming_id : common::random_token(9);
-  return out;
-}
-
-beast_response to_beast(http_response&& in, unsigned version, bool keep_alive, bool head_only) {
-  beast_response out{static_cast<http::status>(in.status), version};
-  out.set(http::field::server, "mothership");
-  out.set("X-Content-Type-Options", "nosniff");
-  out.set("X-Frame-Options", "DENY");
-  out.set("Referrer-Policy", "no-referrer");
-  if (!in.content_type.empty()) out.set(http::field::content_type, in.content_type);
-  for (auto& [name, value] : in.headers) out.insert(name, value);
-  out.keep_alive(keep_alive);
-  std::size_t length = in.body.size();
-  out.body() = std::move(in.body);
-  out.prepare_payload();
-  if (head_only) {
-    out.body().clear();
-    out.content_length(length);
-  }
+  out.request_id = incoming_id && valid_request_id(*incoming_id) ? *incoming_id : next_request_id();
   return out;
 }
 
 // A response the connection sends on its own (before any dispatch), then closes.
 asio::awaitable<void> send_and_close(beast::tcp_stream& stream, http_response response, unsigned version,
                                      std::chrono::seconds timeout) {
-  response.with_header("X-Request-Id", common::random_token(9));
-  auto msg = to_beast(std::move(response), version, false, false);
+  response.with_header("X-Request-Id", next_request_id());
+  std::string bytes = serialize_response(std::move(response), version, false, false);
   stream.expires_after(timeout);
-  co_await http::async_write(stream, msg, nothrow);
+  co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -183,9 +174,8 @@ asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<h
     st->in_flight.fetch_sub(1);
     keep_alive = keep_alive && !st->stopping.load();
 
-    auto msg = to_beast(std::move(response), version, keep_alive, head_only);
-    stream.expires_after(request_timeout);
-    auto [write_ec, written] = co_await http::async_write(stream, msg, nothrow);
+    std::string bytes = serialize_response(std::move(response), version, keep_alive, head_only);
+    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
     if (write_ec || !keep_alive) {
       beast::error_code ec;
       stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -196,7 +186,7 @@ asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<h
 
 asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
   for (;;) {
-    auto [ec, socket] = co_await st->acceptor.async_accept(asio::make_strand(st->ioc), nothrow);
+    auto [ec, socket] = co_await st->acceptor.async_accept(st->io.next(), nothrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) co_return;
       spdlog::warn("http accept failed: {}", ec.message());  // e.g. out of file descriptors
@@ -212,8 +202,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
 
 }  // namespace
 
-http_server::http_server(asio::io_context& ioc, const common::http_config& cfg, dispatcher& d)
-    : state_(std::make_shared<state>(ioc, cfg, d)) {}
+http_server::http_server(common::io_pool& io, const common::http_config& cfg, dispatcher& d)
+    : state_(std::make_shared<state>(io, cfg, d)) {}
 
 http_server::~http_server() = default;
 
@@ -223,7 +213,7 @@ tcp::endpoint http_server::listen(const std::string& host_port) {
   std::string host = host_port.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   auto port = static_cast<unsigned short>(std::stoi(host_port.substr(colon + 1)));
-  tcp::resolver resolver(state_->ioc);
+  tcp::resolver resolver(state_->io.main());
   tcp::endpoint endpoint = *resolver.resolve(host, std::to_string(port), tcp::resolver::passive).begin();
   auto& acceptor = state_->acceptor;
   acceptor.open(endpoint.protocol());

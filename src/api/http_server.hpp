@@ -9,12 +9,13 @@
 
 #include "api/dispatcher.hpp"
 #include "common/config.hpp"
+#include "common/io_pool.hpp"
 
 namespace mothership::api {
 
 class http_server {
  public:
-  http_server(boost::asio::io_context& ioc, const common::http_config& cfg, dispatcher& d);
+  http_server(common::io_pool& io, const common::http_config& cfg, dispatcher& d);
   ~http_server();
 
   // Binds "host:port" (port 0 = any free port) and starts accepting. Returns the bound endpoint.

@@ -19,18 +19,22 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
-bool matches(const route& r, std::string_view path, std::unordered_map<std::string, std::string>* params) {
-  auto want = segments(r.pattern);
-  auto got = segments(path);
+bool is_parameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool matches(const std::vector<std::string>& want, const std::vector<std::string_view>& got,
+             std::unordered_map<std::string, std::string>* params) {
   if (want.size() != got.size()) return false;
   for (std::size_t i = 0; i < want.size(); ++i) {
-    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
+    if (is_parameter(want[i])) {
       if (got[i].empty()) return false;
-      if (params) (*params)[std::string(want[i].substr(1, want[i].size() - 2))] = std::string(got[i]);
     } else if (want[i] != got[i]) {
       return false;
     }
   }
+  for (std::size_t i = 0; i < want.size(); ++i)
+    if (is_parameter(want[i])) (*params)[want[i].substr(1, want[i].size() - 2)] = std::string(got[i]);
   return true;
 }
 
@@ -50,6 +54,9 @@ void router::add(route r) {
   for (const auto& existing : routes_)
     if (existing.method == r.method && existing.pattern == r.pattern)
       throw std::logic_error("duplicate route " + r.method + " " + r.pattern);
+  std::vector<std::string> parts;
+  for (auto part : segments(r.pattern)) parts.emplace_back(part);
+  segments_.push_back(std::move(parts));
   routes_.push_back(std::move(r));
 }
 
@@ -57,9 +64,11 @@ router::match router::find(const std::string& method, const std::string& path) c
   match out;
   if (path.empty() || path.front() != '/') return out;
   const std::string& lookup = method == "HEAD" ? std::string("GET") : method;
-  for (const auto& r : routes_) {
+  const auto got = segments(path);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const route& r = routes_[i];
     std::unordered_map<std::string, std::string> params;
-    if (!matches(r, path, &params)) continue;
+    if (!matches(segments_[i], got, &params)) continue;
     if (r.method == lookup) {
       out.matched = &r;
       out.params = std::move(params);

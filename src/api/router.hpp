@@ -61,6 +61,7 @@ class router {
 
  private:
   std::vector<route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // routes_[i]'s pattern split at '/', once
 };
 
 }  // namespace mothership::api

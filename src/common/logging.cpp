@@ -1,11 +1,13 @@
 #include "common/logging.hpp"
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
+#include <mutex>
+#include <unistd.h>
 
 namespace mothership::common {
 
@@ -59,17 +61,33 @@ class json_formatter final : public spdlog::formatter {
   std::unique_ptr<formatter> clone() const override { return std::make_unique<json_formatter>(); }
 };
 
+// stdout through stdio's buffer. spdlog's own stdout sink flushes after every line, which
+// costs a write(2) per HTTP request; this one flushes on the logger's flush policy.
+class buffered_stdout_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
+
 }  // namespace
 
 void init_logging(const log_config& cfg) {
-  auto logger = std::make_shared<spdlog::logger>("mothership", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("mothership", std::make_shared<buffered_stdout_sink>());
   if (cfg.format == "json")
     logger->set_formatter(std::make_unique<json_formatter>());
   else
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(cfg.level));
-  logger->flush_on(spdlog::level::warn);
-  spdlog::flush_every(std::chrono::seconds(1));  // request lines are batched, not one write(2) each
+  if (::isatty(STDOUT_FILENO)) {
+    logger->flush_on(spdlog::level::trace);  // a person is watching: every line at once
+  } else {
+    logger->flush_on(spdlog::level::warn);
+    spdlog::flush_every(std::chrono::seconds(1));  // request lines are batched, not one write(2) each
+  }
   spdlog::set_default_logger(logger);
 }
 

@@ -1,6 +1,5 @@
 #include "server/serve.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
@@ -16,6 +15,7 @@
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "common/encoding.hpp"
+#include "common/io_pool.hpp"
 #include "common/worker_pool.hpp"
 #include "server/data_dir.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -93,21 +93,21 @@ int serve(const common::config& cfg) {
 
   api::services svc{cfg, db, audit, users, sessions, tokens, metrics};
   int io_threads = cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  boost::asio::io_context ioc(io_threads);
+  common::io_pool io(io_threads);
   common::worker_pool pool(cfg.storage.workers, cfg.storage.queue_limit);
   add_pool_metrics(metrics, db, pool);
   api::dispatcher dispatch(svc, routes, site, pool);
-  api::http_server http(ioc, cfg.http, dispatch);
+  api::http_server http(io, cfg.http, dispatch);
   auto bound = http.listen(cfg.http.listen);
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
-  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  boost::asio::steady_timer drain_timer(ioc);
-  auto drain_deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
+  boost::asio::steady_timer drain_timer(io.main());
+  std::chrono::steady_clock::time_point drain_deadline;
   std::function<void()> check_drained = [&] {
-    if (http.requests_in_flight() == 0 || std::chrono::steady_clock::now() > *drain_deadline) {
-      ioc.stop();
+    if (http.requests_in_flight() == 0 || std::chrono::steady_clock::now() > drain_deadline) {
+      io.stop();
       return;
     }
     drain_timer.expires_after(std::chrono::milliseconds(20));
@@ -117,14 +117,12 @@ int serve(const common::config& cfg) {
     if (ec) return;
     spdlog::info("received signal {}; draining", signo);
     http.stop_accepting();
-    *drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     check_drained();
   });
 
-  std::vector<std::thread> threads;
-  for (int i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
+  io.hold();
+  io.run();
   pool.stop();  // finish database work still queued before the database closes
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

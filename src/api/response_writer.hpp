@@ -1,0 +1,13 @@
+#pragma once
+// Serialises a response into the bytes of one HTTP/1.1 message, written with a single
+// send: cheaper than a general-purpose serialiser for the small answers an API gives.
+#include <string>
+
+#include "api/http_types.hpp"
+
+namespace mothership::api {
+
+// version: 10 or 11. head_only: the answer to HEAD (headers with the GET body's length, no body).
+std::string serialize_response(http_response response, unsigned version, bool keep_alive, bool head_only);
+
+}  // namespace mothership::api
