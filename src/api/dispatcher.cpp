@@ -1,5 +1,6 @@
 #include "api/dispatcher.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -23,6 +24,20 @@ std::optional<std::string_view> bearer_token(const http_request& request) {
   return value.substr(scheme.size());
 }
 
+// The decoded path may hold control characters (%0a); escape them so a request cannot write
+// lines of its own into a text log.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f || c == '\\')
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -41,7 +56,7 @@ boost::asio::awaitable<http_response> dispatcher::handle(http_request request) {
     response = problem(503, "overloaded", "Server busy", "The server is overloaded; retry shortly.");
     response.with_header("Retry-After", "1");
   } catch (const std::exception& e) {
-    spdlog::error("request {} {} {} failed: {}", request.request_id, request.method, request.path, e.what());
+    spdlog::error("request {} {} {} failed: {}", request.request_id, request.method, printable(request.path), e.what());
     response = internal_error();
   }
   if (response.content_type == "application/problem+json") {
@@ -56,7 +71,7 @@ boost::asio::awaitable<http_response> dispatcher::handle(http_request request) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   services_.metrics.record_request(route_label, response.status, seconds);
   spdlog::info("http id={} remote={} {} {} status={} bytes={} duration_ms={:.2f}", request.request_id,
-               request.remote_address, request.method, request.path, response.status, response.body.size(),
+               request.remote_address, request.method, printable(request.path), response.status, response.body.size(),
                seconds * 1000);
   co_return response;
 }

@@ -85,7 +85,9 @@ std::optional<http_request> to_request(beast_request&& in, const std::string& re
 // A response the connection sends on its own (before any dispatch), then closes.
 asio::awaitable<void> send_and_close(beast::tcp_stream& stream, http_response response, unsigned version,
                                      std::chrono::seconds timeout) {
-  response.with_header("X-Request-Id", next_request_id());
+  std::string id = next_request_id();
+  spdlog::info("http id={} refused before dispatch: status={} ({})", id, response.status, response.body.size());
+  response.with_header("X-Request-Id", id);
   std::string bytes = serialize_response(std::move(response), version, false, false);
   stream.expires_after(timeout);
   co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
@@ -123,6 +125,13 @@ asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<h
       co_await send_and_close(stream,
                               problem(431, "header-too-large", "Request header fields too large",
                                       "The request head exceeds " + std::to_string(cfg.max_header_bytes) + " bytes."),
+                              11, request_timeout);
+      co_return;
+    }
+    if (head_ec == http::error::body_limit) {  // Beast checks a declared Content-Length while reading the head
+      co_await send_and_close(stream,
+                              problem(413, "payload-too-large", "Payload too large",
+                                      "The body exceeds " + std::to_string(cfg.max_body_bytes) + " bytes."),
                               11, request_timeout);
       co_return;
     }
@@ -186,7 +195,7 @@ asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<h
 
 asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
   for (;;) {
-    auto [ec, socket] = co_await st->acceptor.async_accept(st->io.next(), nothrow);
+    auto [ec, accepted] = co_await st->acceptor.async_accept(nothrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) co_return;
       spdlog::warn("http accept failed: {}", ec.message());  // e.g. out of file descriptors
@@ -194,6 +203,12 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
       co_await pause.async_wait(nothrow);
       continue;
     }
+    // Hand the connection to the next I/O context as a plain descriptor: no operation of one
+    // context then ever holds an object of another (which would tangle their shutdowns).
+    auto protocol = accepted.local_endpoint(ec).protocol();
+    if (ec) continue;
+    tcp::socket socket(st->io.next(), protocol, accepted.release(ec));
+    if (ec) continue;
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
     asio::co_spawn(executor, run_connection(beast::tcp_stream(std::move(socket)), st), asio::detached);

@@ -8,8 +8,10 @@ namespace json = boost::json;
 
 std::variant<json::object, http_response> read_json_object(const http_request& request) {
   const std::string* type = request.header("content-type");
-  std::string_view media = type ? std::string_view(*type).substr(0, type->find(';')) : std::string_view{};
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  std::string media = type ? type->substr(0, type->find(';')) : std::string{};
+  media.erase(0, media.find_first_not_of(" \t"));
+  media.erase(media.find_last_not_of(" \t") + 1);
+  for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // RFC 9110 §8.3.1
   if (media != "application/json")
     return problem(415, "unsupported-media-type", "Unsupported media type",
                    "Send the request body as application/json.");

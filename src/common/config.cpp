@@ -143,8 +143,23 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
     if (const char* env = std::getenv(s.info.env.c_str())) apply(result.value, s.info.name, env, s.info.env.c_str(), result.errors);
   }
   for (const auto& [name, value] : flags) apply(result.value, name, value, "flag", result.errors);
-  if (result.value.log.format != "text" && result.value.log.format != "json")
-    result.errors.push_back("log.format must be text or json");
+  const config& c = result.value;
+  if (c.log.format != "text" && c.log.format != "json") result.errors.push_back("log.format must be text or json");
+  // Zero would make a timeout or limit refuse everything; say so at start instead.
+  const std::pair<const char*, long long> at_least_one[] = {
+      {"http.max_body_bytes", static_cast<long long>(c.http.max_body_bytes)},
+      {"http.header_timeout_s", c.http.header_timeout_s},
+      {"http.request_timeout_s", c.http.request_timeout_s},
+      {"http.idle_timeout_s", c.http.idle_timeout_s},
+      {"storage.workers", c.storage.workers},
+      {"storage.queue_limit", c.storage.queue_limit},
+      {"auth.access_ttl_s", c.auth.access_ttl_s},
+      {"auth.refresh_ttl_s", c.auth.refresh_ttl_s},
+      {"auth.login_free_failures", c.auth.login_free_failures},
+      {"auth.login_max_delay_s", c.auth.login_max_delay_s}};
+  for (const auto& [name, value] : at_least_one)
+    if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
+  if (c.http.max_header_bytes < 1024) result.errors.push_back("http.max_header_bytes must be at least 1024");
   return result;
 }
 

@@ -16,6 +16,14 @@ class io_pool {
   explicit io_pool(int threads) {
     for (int i = 0; i < threads; ++i) contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
   }
+  // Last to first: objects that outlive their connections (the listener) belong to the
+  // first context, and must find its services alive while the others' coroutines unwind.
+  ~io_pool() {
+    guards_.clear();
+    while (!contexts_.empty()) contexts_.pop_back();
+  }
+  io_pool(const io_pool&) = delete;
+  io_pool& operator=(const io_pool&) = delete;
 
   boost::asio::io_context& main() { return *contexts_.front(); }
   boost::asio::io_context& next() { return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()]; }

@@ -41,7 +41,7 @@ void create_first_admin(auth::user_service& users) {
   spdlog::info("created the first admin user 'admin'");
   if (!preset || !*preset) {
     // Printed once, to the console only: the log line above does not carry it.
-    std::cout << "\n  First admin created.\n    username: admin\n    password: " << password
+    std::cerr << "\n  First admin created.\n    username: admin\n    password: " << password
               << "\n  Store it now; it is not shown again.\n\n"
               << std::flush;
   }

@@ -42,6 +42,8 @@ TEST(config, unknown_keys_and_bad_values_are_errors) {
   EXPECT_FALSE(load_config("", {{"http.threads", "many"}}).ok());
   EXPECT_FALSE(load_config("", {{"http.threads", "-1"}}).ok());
   EXPECT_FALSE(load_config("", {{"log.format", "xml"}}).ok());
+  EXPECT_FALSE(load_config("", {{"http.header_timeout_s", "0"}}).ok());
+  EXPECT_FALSE(load_config("", {{"http.max_header_bytes", "10"}}).ok());
   EXPECT_FALSE(load_config(write_toml("[http\n"), {}).ok());
 }
 
