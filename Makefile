@@ -27,7 +27,7 @@ run: build
 	@DATA_DIR=$(DATA_DIR) HTTP_LISTEN=$(HTTP_LISTEN) scripts/run-server
 
 web-test: deps
-	@cd web && npm run --silent lint && npm test --silent
+	@cd web && npm run --silent check:api && npm run --silent lint && npm test --silent
 
 e2e: build-debug web
 	@cd web && MOTHERSHIP_BIN=$(CURDIR)/build/debug/mothership E2E_OUT=$(CURDIR)/build/e2e-out npm run --silent e2e
