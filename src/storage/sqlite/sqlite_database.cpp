@@ -174,10 +174,10 @@ void sqlite_database::release(std::unique_ptr<sqlite_connection> c) {
   available_.notify_one();
 }
 
-void sqlite_database::write(const std::function<void(connection&)>& fn) {
+void sqlite_database::transact(const char* begin, const std::function<void(connection&)>& fn) {
   lease held(*this);
   auto& c = held.conn;
-  c->script("BEGIN IMMEDIATE");
+  c->script(begin);
   try {
     fn(*c);
     c->script("COMMIT");
@@ -187,18 +187,10 @@ void sqlite_database::write(const std::function<void(connection&)>& fn) {
   }
 }
 
-void sqlite_database::read(const std::function<void(connection&)>& fn) {
-  lease held(*this);
-  auto& c = held.conn;
-  c->script("BEGIN");
-  try {
-    fn(*c);
-    c->script("COMMIT");
-  } catch (...) {
-    sqlite3_exec(c->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
+// IMMEDIATE takes the write lock at BEGIN, so two writers never deadlock upgrading a read lock.
+void sqlite_database::write(const std::function<void(connection&)>& fn) { transact("BEGIN IMMEDIATE", fn); }
+
+void sqlite_database::read(const std::function<void(connection&)>& fn) { transact("BEGIN", fn); }
 
 pool_stats sqlite_database::stats() const {
   std::lock_guard lock(mutex_);

@@ -31,6 +31,7 @@ class sqlite_database final : public database {
 
  private:
   struct lease;
+  void transact(const char* begin, const std::function<void(connection&)>& fn);
   std::unique_ptr<sqlite_connection> acquire();
   void release(std::unique_ptr<sqlite_connection> c);
 
