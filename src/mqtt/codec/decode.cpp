@@ -15,8 +15,10 @@ std::uint8_t required_flags(packet_type t) {
   switch (t) {
     case packet_type::pubrel:
     case packet_type::subscribe:
-    case packet_type::unsubscribe: return 0x02;
-    default: return 0x00;
+    case packet_type::unsubscribe:
+      return 0x02;
+    default:
+      return 0x00;
   }
 }
 
@@ -36,18 +38,29 @@ Packet decode_reason_and_properties(detail::reader& r, packet_type t, detail::pr
 packet decode_body(detail::reader& r, packet_type t, std::uint8_t flags, protocol_version v) {
   const bool v5 = v == protocol_version::v5;
   switch (t) {
-    case packet_type::connack: return detail::decode_connack(r, v);
-    case packet_type::publish: return detail::decode_publish(r, flags, v);
+    case packet_type::connack:
+      return detail::decode_connack(r, v);
+    case packet_type::publish:
+      return detail::decode_publish(r, flags, v);
     case packet_type::puback:
     case packet_type::pubrec:
     case packet_type::pubrel:
-    case packet_type::pubcomp: return detail::decode_ack(r, t, v);
-    case packet_type::subscribe: return detail::decode_subscribe(r, v);
-    case packet_type::suback: return detail::decode_suback(r, v);
-    case packet_type::unsubscribe: return detail::decode_unsubscribe(r, v);
-    case packet_type::unsuback: return detail::decode_unsuback(r, v);
-    case packet_type::pingreq: r.expect_end("PINGREQ"); return pingreq{};
-    case packet_type::pingresp: r.expect_end("PINGRESP"); return pingresp{};
+    case packet_type::pubcomp:
+      return detail::decode_ack(r, t, v);
+    case packet_type::subscribe:
+      return detail::decode_subscribe(r, v);
+    case packet_type::suback:
+      return detail::decode_suback(r, v);
+    case packet_type::unsubscribe:
+      return detail::decode_unsubscribe(r, v);
+    case packet_type::unsuback:
+      return detail::decode_unsuback(r, v);
+    case packet_type::pingreq:
+      r.expect_end("PINGREQ");
+      return pingreq{};
+    case packet_type::pingresp:
+      r.expect_end("PINGRESP");
+      return pingresp{};
     case packet_type::disconnect:
       if (!v5) {
         r.expect_end("DISCONNECT");
@@ -56,14 +69,16 @@ packet decode_body(detail::reader& r, packet_type t, std::uint8_t flags, protoco
       return decode_reason_and_properties<disconnect>(r, t, detail::property_scope::disconnect);
     case packet_type::auth: {
       auto a = decode_reason_and_properties<auth>(r, t, detail::property_scope::auth);
-      // MQTT 5 §3.15.2.2.2: omitting the Authentication Method is a protocol error; only the
-      // empty AUTH (Remaining Length 0) carries no properties at all.
-      if (!r.failed() && r.remaining() == 0 && !a.properties.authentication_method && a != auth{}) {
+      // MQTT 5 §3.15.2.2.2: omitting the Authentication Method is a protocol error. The short
+      // form (Success, no properties) is allowed by §3.15.2.1 and cannot carry one.
+      if (!r.failed() && a != auth{} && !a.properties.authentication_method) {
         r.fail(reason_code::protocol_error, "AUTH without Authentication Method");
       }
       return a;
     }
-    default: return pingreq{};  // unreachable: the caller handles connect and the reserved types
+    default:  // CONNECT and type 0 are handled by the caller
+      r.fail(reason_code::malformed_packet, "unexpected packet type");
+      return pingreq{};
   }
 }
 

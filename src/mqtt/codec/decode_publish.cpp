@@ -3,7 +3,6 @@
 
 #include "mqtt/codec/decode_internal.hpp"
 #include "mqtt/codec/property_codec.hpp"
-#include "mqtt/codec/topic.hpp"
 
 namespace mothership::mqtt::detail {
 
@@ -43,7 +42,7 @@ publish decode_publish(reader& r, std::uint8_t flags, protocol_version v) {
     } else if (!p.properties.topic_alias) {
       r.fail(reason_code::protocol_error, "empty Topic Name without Topic Alias");
     }
-  } else if (!valid_topic_name(p.topic)) {
+  } else if (p.topic.find_first_of("+#") != std::string::npos) {  // UTF-8 already checked by the reader
     r.fail(reason_code::topic_name_invalid, "wildcard in Topic Name [MQTT-3.3.2-2]");
   }
   if (r.failed()) return p;
@@ -71,10 +70,14 @@ Ack decode_ack_as(reader& r, packet_type t, property_scope scope, protocol_versi
 
 packet decode_ack(reader& r, packet_type t, protocol_version v) {
   switch (t) {
-    case packet_type::puback: return decode_ack_as<puback>(r, t, property_scope::puback, v);
-    case packet_type::pubrec: return decode_ack_as<pubrec>(r, t, property_scope::pubrec, v);
-    case packet_type::pubrel: return decode_ack_as<pubrel>(r, t, property_scope::pubrel, v);
-    default: return decode_ack_as<pubcomp>(r, t, property_scope::pubcomp, v);
+    case packet_type::puback:
+      return decode_ack_as<puback>(r, t, property_scope::puback, v);
+    case packet_type::pubrec:
+      return decode_ack_as<pubrec>(r, t, property_scope::pubrec, v);
+    case packet_type::pubrel:
+      return decode_ack_as<pubrel>(r, t, property_scope::pubrel, v);
+    default:
+      return decode_ack_as<pubcomp>(r, t, property_scope::pubcomp, v);
   }
 }
 

@@ -15,10 +15,10 @@ inline constexpr std::uint32_t max_remaining_length = 268'435'455;
 
 // A complete packet at the front of the buffer.
 struct frame {
-  std::uint8_t first_byte = 0;          // packet type (high nibble) and flags (low nibble)
-  std::uint32_t remaining_length = 0;   // bytes after the fixed header
-  std::size_t header_length = 0;        // 2..5
-  std::size_t total_length = 0;         // header_length + remaining_length
+  std::uint8_t first_byte = 0;         // packet type (high nibble) and flags (low nibble)
+  std::uint32_t remaining_length = 0;  // bytes after the fixed header
+  std::size_t header_length = 0;       // 2..5
+  std::size_t total_length = 0;        // header_length + remaining_length
 
   packet_type type() const { return static_cast<packet_type>(first_byte >> 4); }
   std::uint8_t flags() const { return first_byte & 0x0F; }

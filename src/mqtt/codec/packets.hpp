@@ -44,7 +44,7 @@ struct properties {
   std::optional<std::uint32_t> message_expiry_interval;
   std::optional<std::string> content_type;
   std::optional<std::string> response_topic;
-  std::optional<std::string> correlation_data;  // binary
+  std::optional<std::string> correlation_data;          // binary
   std::vector<std::uint32_t> subscription_identifiers;  // PUBLISH may carry several, SUBSCRIBE one
   std::optional<std::uint32_t> session_expiry_interval;
   std::optional<std::string> assigned_client_identifier;
@@ -106,7 +106,7 @@ struct publish {
   bool dup = false;
   mqtt::qos qos = qos::at_most_once;
   bool retain = false;
-  std::string topic;  // may be empty in MQTT 5 when properties.topic_alias is set
+  std::string topic;                       // may be empty in MQTT 5 when properties.topic_alias is set
   std::optional<std::uint16_t> packet_id;  // present exactly when qos > 0
   mqtt::properties properties;
   std::string payload;  // binary
@@ -146,8 +146,8 @@ enum class retain_handling : std::uint8_t { send_on_subscribe = 0, send_if_new_s
 struct subscribe_entry {
   std::string filter;
   qos max_qos = qos::at_most_once;
-  bool no_local = false;             // MQTT 5
-  bool retain_as_published = false;  // MQTT 5
+  bool no_local = false;                                                       // MQTT 5
+  bool retain_as_published = false;                                            // MQTT 5
   mqtt::retain_handling retain_handling = retain_handling::send_on_subscribe;  // MQTT 5
 
   bool operator==(const subscribe_entry&) const = default;

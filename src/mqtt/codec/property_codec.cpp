@@ -40,15 +40,17 @@ enum class id : std::uint8_t {
 };
 
 using scope_mask = std::uint16_t;
-constexpr scope_mask bit(property_scope s) { return static_cast<scope_mask>(1u << static_cast<unsigned>(s)); }
+constexpr scope_mask bit(property_scope s) {
+  return static_cast<scope_mask>(1u << static_cast<unsigned>(s));
+}
 
 constexpr scope_mask in_connect = bit(property_scope::connect), in_connack = bit(property_scope::connack),
                      in_publish = bit(property_scope::publish), in_will = bit(property_scope::will),
                      in_subscribe = bit(property_scope::subscribe), in_disconnect = bit(property_scope::disconnect),
                      in_auth = bit(property_scope::auth);
 constexpr scope_mask in_acks = bit(property_scope::puback) | bit(property_scope::pubrec) | bit(property_scope::pubrel) |
-                             bit(property_scope::pubcomp) | bit(property_scope::suback) |
-                             bit(property_scope::unsuback);
+                               bit(property_scope::pubcomp) | bit(property_scope::suback) |
+                               bit(property_scope::unsuback);
 constexpr scope_mask in_everywhere = 0x3FFF;
 
 struct property_info {
@@ -96,8 +98,9 @@ const property_info* find(std::uint32_t identifier) {
 }
 
 constexpr const char* scope_name(property_scope s) {
-  constexpr const char* names[] = {"CONNECT", "CONNACK", "PUBLISH", "Will properties", "PUBACK",     "PUBREC", "PUBREL",
-                                   "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "DISCONNECT", "AUTH"};
+  constexpr const char* names[] = {"CONNECT",    "CONNACK", "PUBLISH",   "Will properties", "PUBACK",      "PUBREC",
+                                   "PUBREL",     "PUBCOMP", "SUBSCRIBE", "SUBACK",          "UNSUBSCRIBE", "UNSUBACK",
+                                   "DISCONNECT", "AUTH"};
   return names[static_cast<unsigned>(s)];
 }
 
@@ -108,38 +111,58 @@ class property_reader {
 
   void read() {
     switch (info_.identifier) {
-      case id::payload_format_indicator: return once(out_.payload_format_indicator, [&] { return zero_or_one(); });
-      case id::message_expiry_interval: return once(out_.message_expiry_interval, [&] { return r_.u32(); });
-      case id::content_type: return once(out_.content_type, [&] { return r_.utf8_string(); });
-      case id::response_topic: return once(out_.response_topic, [&] { return response_topic(); });
-      case id::correlation_data: return once(out_.correlation_data, [&] { return r_.binary(); });
-      case id::subscription_identifier: return subscription_identifier();
-      case id::session_expiry_interval: return once(out_.session_expiry_interval, [&] { return r_.u32(); });
+      case id::payload_format_indicator:
+        return once(out_.payload_format_indicator, [&] { return zero_or_one(); });
+      case id::message_expiry_interval:
+        return once(out_.message_expiry_interval, [&] { return r_.u32(); });
+      case id::content_type:
+        return once(out_.content_type, [&] { return r_.utf8_string(); });
+      case id::response_topic:
+        return once(out_.response_topic, [&] { return response_topic(); });
+      case id::correlation_data:
+        return once(out_.correlation_data, [&] { return r_.binary(); });
+      case id::subscription_identifier:
+        return subscription_identifier();
+      case id::session_expiry_interval:
+        return once(out_.session_expiry_interval, [&] { return r_.u32(); });
       case id::assigned_client_identifier:
         return once(out_.assigned_client_identifier, [&] { return r_.utf8_string(); });
-      case id::server_keep_alive: return once(out_.server_keep_alive, [&] { return r_.u16(); });
-      case id::authentication_method: return once(out_.authentication_method, [&] { return r_.utf8_string(); });
-      case id::authentication_data: return once(out_.authentication_data, [&] { return r_.binary(); });
+      case id::server_keep_alive:
+        return once(out_.server_keep_alive, [&] { return r_.u16(); });
+      case id::authentication_method:
+        return once(out_.authentication_method, [&] { return r_.utf8_string(); });
+      case id::authentication_data:
+        return once(out_.authentication_data, [&] { return r_.binary(); });
       case id::request_problem_information:
         return once(out_.request_problem_information, [&] { return zero_or_one() == 1; });
-      case id::will_delay_interval: return once(out_.will_delay_interval, [&] { return r_.u32(); });
+      case id::will_delay_interval:
+        return once(out_.will_delay_interval, [&] { return r_.u32(); });
       case id::request_response_information:
         return once(out_.request_response_information, [&] { return zero_or_one() == 1; });
-      case id::response_information: return once(out_.response_information, [&] { return r_.utf8_string(); });
-      case id::server_reference: return once(out_.server_reference, [&] { return r_.utf8_string(); });
-      case id::reason_string: return once(out_.reason_string, [&] { return r_.utf8_string(); });
-      case id::receive_maximum: return once(out_.receive_maximum, [&] { return non_zero_u16(); });
-      case id::topic_alias_maximum: return once(out_.topic_alias_maximum, [&] { return r_.u16(); });
-      case id::topic_alias: return once(out_.topic_alias, [&] { return topic_alias(); });
-      case id::maximum_qos: return once(out_.maximum_qos, [&] { return static_cast<qos>(zero_or_one()); });
-      case id::retain_available: return once(out_.retain_available, [&] { return zero_or_one() == 1; });
+      case id::response_information:
+        return once(out_.response_information, [&] { return r_.utf8_string(); });
+      case id::server_reference:
+        return once(out_.server_reference, [&] { return r_.utf8_string(); });
+      case id::reason_string:
+        return once(out_.reason_string, [&] { return r_.utf8_string(); });
+      case id::receive_maximum:
+        return once(out_.receive_maximum, [&] { return non_zero_u16(); });
+      case id::topic_alias_maximum:
+        return once(out_.topic_alias_maximum, [&] { return r_.u16(); });
+      case id::topic_alias:
+        return once(out_.topic_alias, [&] { return topic_alias(); });
+      case id::maximum_qos:
+        return once(out_.maximum_qos, [&] { return static_cast<qos>(zero_or_one()); });
+      case id::retain_available:
+        return once(out_.retain_available, [&] { return zero_or_one() == 1; });
       case id::user_property: {
         std::string name = r_.utf8_string();
         std::string value = r_.utf8_string();
         out_.user_properties.emplace_back(std::move(name), std::move(value));
         return;
       }
-      case id::maximum_packet_size: return once(out_.maximum_packet_size, [&] { return non_zero_u32(); });
+      case id::maximum_packet_size:
+        return once(out_.maximum_packet_size, [&] { return non_zero_u32(); });
       case id::wildcard_subscription_available:
         return once(out_.wildcard_subscription_available, [&] { return zero_or_one() == 1; });
       case id::subscription_identifier_available:
@@ -159,7 +182,9 @@ class property_reader {
     if (!r_.failed()) slot = std::move(value);
   }
 
-  void fail(reason_code reason, std::string_view what) { r_.fail(reason, std::string(info_.name) + " " + std::string(what)); }
+  void fail(reason_code reason, std::string_view what) {
+    r_.fail(reason, std::string(info_.name) + " " + std::string(what));
+  }
 
   std::uint8_t zero_or_one() {
     const std::uint8_t v = r_.u8();
@@ -211,7 +236,9 @@ class property_reader {
   properties& out_;
 };
 
-bool allowed(id identifier, scope_mask mask) { return (find(static_cast<std::uint8_t>(identifier))->scopes & mask) != 0; }
+bool allowed(id identifier, scope_mask mask) {
+  return (find(static_cast<std::uint8_t>(identifier))->scopes & mask) != 0;
+}
 
 void write_body(writer& w, const properties& p, property_scope scope) {
   const scope_mask mask = bit(scope);
@@ -290,8 +317,7 @@ void read_properties(reader& r, property_scope scope, properties& out) {
     }
     // §2.2.2.2: an identifier not valid for the packet type makes the packet malformed.
     if ((info->scopes & bit(scope)) == 0) {
-      list.fail(reason_code::malformed_packet,
-                std::string(info->name) + " is not allowed in " + scope_name(scope));
+      list.fail(reason_code::malformed_packet, std::string(info->name) + " is not allowed in " + scope_name(scope));
       break;
     }
     property_reader(list, *info, scope, out).read();
@@ -309,6 +335,8 @@ std::size_t properties_size(const properties& p, property_scope scope) {
   return variable_byte_integer_size(static_cast<std::uint32_t>(n)) + n;
 }
 
-bool properties_empty(const properties& p, property_scope scope) { return body_size(p, scope) == 0; }
+bool properties_empty(const properties& p, property_scope scope) {
+  return body_size(p, scope) == 0;
+}
 
 }  // namespace mothership::mqtt::detail

@@ -60,7 +60,9 @@ enum class reason_code : std::uint8_t {
 };
 
 // Codes of 0x80 and above report a failure (§2.4).
-constexpr bool is_failure(reason_code rc) { return static_cast<std::uint8_t>(rc) >= 0x80; }
+constexpr bool is_failure(reason_code rc) {
+  return static_cast<std::uint8_t>(rc) >= 0x80;
+}
 
 // The spec's name of a code ("Malformed Packet"); "unknown reason code" for values outside the table.
 std::string_view to_string(reason_code rc);

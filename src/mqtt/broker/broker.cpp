@@ -1,0 +1,365 @@
+#include "mqtt/broker/broker.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "mqtt/codec/encode.hpp"
+#include "mqtt/codec/topic.hpp"
+
+namespace mothership::mqtt {
+
+namespace {
+
+qos min_qos(qos a, std::uint8_t b) { return static_cast<qos>(std::min<std::uint8_t>(static_cast<std::uint8_t>(a), b)); }
+
+reason_code granted(qos q) {
+  switch (q) {
+    case qos::at_most_once: return reason_code::granted_qos_0;
+    case qos::at_least_once: return reason_code::granted_qos_1;
+    case qos::exactly_once: return reason_code::granted_qos_2;
+  }
+  return reason_code::granted_qos_0;
+}
+
+}  // namespace
+
+bool is_fatal(reason_code r) {
+  switch (r) {
+    case reason_code::malformed_packet:
+    case reason_code::protocol_error:
+    case reason_code::topic_alias_invalid:
+    case reason_code::receive_maximum_exceeded:
+    case reason_code::packet_too_large:
+    case reason_code::topic_name_invalid: return true;
+    default: return false;
+  }
+}
+
+broker::broker(broker_limits limits, const authorizer& policy)
+    : limits_(limits), policy_(policy), retained_(limits.max_retained) {}
+
+std::string broker::assign_client_id() { return "ms-auto-" + std::to_string(++assigned_ids_) + "-" + std::to_string(next_id_); }
+
+broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, std::shared_ptr<session_sink> sink,
+                                        steady_time now) {
+  std::lock_guard lock(mutex_);
+  const bool v5 = c.version == protocol_version::v5;
+  std::string client_id = c.client_id;
+  bool assigned = false;
+  if (client_id.empty()) {
+    if (!v5 && !c.clean_start) {  // [MQTT-3.1.3-8]
+      connect_outcome refused{nullptr, reason_code::client_identifier_not_valid, {}};
+      encode(connack{false, refused.reason, {}}, c.version, refused.connack_bytes);
+      return refused;
+    }
+    client_id = assign_client_id();
+    assigned = true;
+  }
+
+  std::uint32_t expiry = v5 ? c.properties.session_expiry_interval.value_or(0)
+                            : (c.clean_start ? 0 : std::numeric_limits<std::uint32_t>::max());
+  std::uint32_t granted_expiry = std::min(expiry, limits_.max_session_expiry_s);
+
+  std::shared_ptr<session> s;
+  bool present = false;
+  if (auto it = sessions_.find(client_id); it != sessions_.end()) {
+    auto existing = it->second;
+    if (existing->connected()) {
+      // Takeover [MQTT-3.1.4-3]: the old connection goes; its will follows the usual rules.
+      existing->sink()->close(reason_code::session_taken_over);
+      existing->detach();
+      if (existing->will) {
+        std::uint32_t delay = existing->will->properties.will_delay_interval.value_or(0);
+        if (delay == 0 || c.clean_start) publish_will(*existing, now);
+      }
+    }
+    if (c.clean_start) {
+      end_session(client_id, now);
+    } else {
+      s = existing;
+      present = true;
+      s->will_due.reset();  // back before the will's delay ran out: no will [MQTT-3.1.3-9]
+      s->will.reset();
+    }
+  }
+  if (!s) {
+    s = std::make_shared<session>(client_id, next_id_++, limits_.session);
+    sessions_.emplace(client_id, s);
+    by_id_.emplace(s->id(), s.get());
+  }
+  s->who = std::move(who);
+  s->will = c.will;
+  s->expiry_interval_s = granted_expiry;
+  s->attach(std::move(sink), c.version, c.properties.receive_maximum.value_or(65535),
+            c.properties.maximum_packet_size.value_or(0));
+
+  connack ack{present, reason_code::success, {}};
+  if (v5) {
+    properties& p = ack.properties;
+    if (assigned) p.assigned_client_identifier = client_id;
+    if (granted_expiry != expiry) p.session_expiry_interval = granted_expiry;
+    p.receive_maximum = limits_.receive_maximum;
+    p.topic_alias_maximum = limits_.topic_alias_maximum;
+    p.maximum_packet_size = limits_.max_packet_size;
+    p.retain_available = true;
+    p.wildcard_subscription_available = true;
+    p.subscription_identifier_available = true;
+    p.shared_subscription_available = true;
+  }
+  s->send(ack);
+  s->resume(now);
+  return {s, reason_code::success, {}};
+}
+
+void broker::connection_closed(session& s, const session_sink* sink, bool send_will,
+                               std::optional<std::uint32_t> expiry_override, steady_time now) {
+  std::lock_guard lock(mutex_);
+  if (s.sink() != sink) return;  // this connection was already taken over
+  s.detach();
+  if (expiry_override) s.expiry_interval_s = std::min(*expiry_override, limits_.max_session_expiry_s);
+  if (!send_will) s.will.reset();
+  if (s.will) {
+    std::uint32_t delay = s.will->properties.will_delay_interval.value_or(0);
+    if (delay == 0 || s.expiry_interval_s == 0)
+      publish_will(s, now);
+    else
+      s.will_due = now + std::chrono::seconds(std::min(delay, s.expiry_interval_s));
+  }
+  if (s.expiry_interval_s == 0)
+    end_session(s.client_id(), now);
+  else
+    s.expires_at = now + std::chrono::seconds(s.expiry_interval_s);
+}
+
+reason_code broker::publish(session& s, mqtt::publish p, steady_time now) {
+  std::lock_guard lock(mutex_);
+  stats_.messages_in[static_cast<int>(p.qos)]++;
+  stats_.bytes_in += p.payload.size();
+  if (auto alias = p.properties.topic_alias) {
+    if (*alias == 0 || *alias > limits_.topic_alias_maximum) return reason_code::topic_alias_invalid;
+    if (!p.topic.empty()) {
+      s.topic_aliases[*alias] = p.topic;
+    } else {
+      auto known = s.topic_aliases.find(*alias);
+      if (known == s.topic_aliases.end()) return reason_code::protocol_error;  // [MQTT-3.3.4-?]: unknown alias
+      p.topic = known->second;
+    }
+    p.properties.topic_alias.reset();
+  }
+  if (p.topic.empty()) return reason_code::protocol_error;
+
+  const std::uint16_t id = p.packet_id.value_or(0);
+  if (p.qos == qos::exactly_once) {
+    if (!s.begin_incoming_qos2(id)) {  // a resent QoS 2 message: already routed once
+      s.send(pubrec{id, reason_code::success, {}});
+      return reason_code::success;
+    }
+    if (s.incoming_qos2_pending() > limits_.receive_maximum) return reason_code::receive_maximum_exceeded;
+  }
+
+  reason_code outcome = reason_code::success;
+  if (!policy_.may_publish(s.who, p.topic)) {
+    // Not delivered. MQTT 5 clients learn it from the acknowledgement's reason code; 3.1.1
+    // acknowledgements carry no reason, so those clients see a plain PUBACK / PUBREC.
+    ++stats_.denied;
+    outcome = reason_code::not_authorized;
+    if (p.qos == qos::exactly_once) s.end_incoming_qos2(id);
+  } else {
+    auto m = make_message(p, s.client_id(), now);
+    if (m->retain) retained_.put(m);
+    if (route(m, now) == 0) outcome = reason_code::no_matching_subscribers;
+  }
+  if (p.qos == qos::at_least_once) s.send(puback{id, outcome, {}});
+  if (p.qos == qos::exactly_once) s.send(pubrec{id, outcome, {}});
+  return reason_code::success;
+}
+
+reason_code broker::pubrel(session& s, const mqtt::pubrel& p) {
+  std::lock_guard lock(mutex_);
+  bool known = s.end_incoming_qos2(p.packet_id);
+  s.send(pubcomp{p.packet_id, known ? reason_code::success : reason_code::packet_identifier_not_found, {}});
+  return reason_code::success;
+}
+
+reason_code broker::acknowledged(session& s, const packet& ack, steady_time now) {
+  std::lock_guard lock(mutex_);
+  // An acknowledgement for an id we do not have in flight is ignored: after a reconnect the
+  // client may acknowledge a message twice.
+  if (auto* a = std::get_if<puback>(&ack)) {
+    s.on_puback(a->packet_id, now);
+  } else if (auto* r = std::get_if<pubrec>(&ack)) {
+    if (static_cast<std::uint8_t>(r->reason) >= 0x80)
+      s.abandon(r->packet_id, now);
+    else
+      s.on_pubrec(r->packet_id, now);
+  } else if (auto* c = std::get_if<pubcomp>(&ack)) {
+    s.on_pubcomp(c->packet_id, now);
+  }
+  return reason_code::success;
+}
+
+void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now) {
+  std::lock_guard lock(mutex_);
+  suback ack{p.packet_id, {}, {}};
+  struct retained_delivery {
+    message_ptr m;
+    qos q;
+    std::vector<std::uint32_t> ids;
+  };
+  std::vector<retained_delivery> retained;
+  std::optional<std::uint32_t> identifier;
+  if (!p.properties.subscription_identifiers.empty()) identifier = p.properties.subscription_identifiers.front();
+
+  for (const auto& entry : p.entries) {
+    if (!policy_.may_subscribe(s.who, entry.filter)) {
+      ++stats_.denied;
+      ack.reasons.push_back(reason_code::not_authorized);
+      continue;
+    }
+    auto shared = parse_shared_subscription(entry.filter);
+    std::string filter = shared ? std::string(shared->filter) : entry.filter;
+    std::string group = shared ? std::string(shared->group) : std::string();
+    subscription_options options{static_cast<std::uint8_t>(entry.max_qos), entry.no_local, entry.retain_as_published,
+                                 identifier};
+    bool is_new = subscriptions_.subscribe(filter, s.id(), options, group);
+    s.subscriptions[entry.filter] = {filter, group, options};
+    ack.reasons.push_back(granted(entry.max_qos));
+
+    bool send_retained = entry.retain_handling == retain_handling::send_on_subscribe ||
+                         (entry.retain_handling == retain_handling::send_if_new_subscription && is_new);
+    if (shared || !send_retained) continue;  // shared subscriptions get no retained messages
+    for (auto& m : retained_.matching(filter, now)) {
+      std::vector<std::uint32_t> ids;
+      if (identifier) ids.push_back(*identifier);
+      retained.push_back({m, min_qos(m->qos, options.max_qos), std::move(ids)});
+    }
+  }
+  s.send(ack);
+  for (auto& r : retained) {  // after the SUBACK, with the retain flag set [MQTT-3.3.1-9]
+    auto result = s.deliver(r.m, r.q, true, std::move(r.ids), now);
+    if (result == session::delivery::sent || result == session::delivery::queued)
+      stats_.messages_out[static_cast<int>(r.q)]++;
+  }
+}
+
+void broker::unsubscribe(session& s, const mqtt::unsubscribe& p) {
+  std::lock_guard lock(mutex_);
+  unsuback ack{p.packet_id, {}, {}};
+  for (const auto& f : p.filters) {
+    auto it = s.subscriptions.find(f);
+    bool existed = it != s.subscriptions.end();
+    if (existed) {
+      subscriptions_.unsubscribe(it->second.filter, s.id(), it->second.share_group);
+      s.subscriptions.erase(it);
+    }
+    ack.reasons.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);
+  }
+  s.send(ack);
+}
+
+std::string broker::take_output(session& s) {
+  std::lock_guard lock(mutex_);
+  return s.take_outbox();
+}
+
+void broker::publish_internal(const message_ptr& m, steady_time now) {
+  std::lock_guard lock(mutex_);
+  if (m->retain) retained_.put(m);
+  route(m, now);
+}
+
+std::size_t broker::route(const message_ptr& m, steady_time now) {
+  std::size_t matched = 0;
+  for (auto& match : subscriptions_.match(m->topic)) {
+    auto it = by_id_.find(match.who);
+    if (it == by_id_.end()) continue;
+    session& target = *it->second;
+    if (match.no_local && target.client_id() == m->publisher) continue;  // [MQTT-3.8.3-3]
+    ++matched;
+    qos q = min_qos(m->qos, match.max_qos);
+    bool retain = match.retain_as_published && m->retain;
+    switch (target.deliver(m, q, retain, std::move(match.identifiers), now)) {
+      case session::delivery::sent:
+      case session::delivery::queued: stats_.messages_out[static_cast<int>(q)]++; break;
+      case session::delivery::dropped_queue_full: ++stats_.dropped_queue_full; break;
+      case session::delivery::dropped_too_large: ++stats_.dropped_too_large; break;
+      case session::delivery::dropped_expired: ++stats_.dropped_expired; break;
+    }
+  }
+  return matched;
+}
+
+void broker::publish_will(session& s, steady_time now) {
+  if (!s.will) return;
+  const will_message& w = *s.will;
+  mqtt::publish p{false, w.qos, w.retain, w.topic, std::nullopt, w.properties, w.payload};
+  p.properties.will_delay_interval.reset();
+  s.will.reset();
+  s.will_due.reset();
+  if (!policy_.may_publish(s.who, p.topic)) {
+    ++stats_.denied;
+    return;
+  }
+  auto m = make_message(p, s.client_id(), now);
+  if (m->retain) retained_.put(m);
+  route(m, now);
+}
+
+void broker::remove_subscriptions(session& s) {
+  for (const auto& [key, sub] : s.subscriptions) subscriptions_.unsubscribe(sub.filter, s.id(), sub.share_group);
+  s.subscriptions.clear();
+}
+
+void broker::end_session(const std::string& client_id, steady_time now) {
+  auto it = sessions_.find(client_id);
+  if (it == sessions_.end()) return;
+  session& s = *it->second;
+  if (s.will_due) publish_will(s, now);  // the session ends before the will's delay [MQTT-3.1.2-?]
+  remove_subscriptions(s);
+  by_id_.erase(s.id());
+  sessions_.erase(it);
+}
+
+std::size_t broker::disconnect_identity(const identity& who, reason_code reason) {
+  std::lock_guard lock(mutex_);
+  std::size_t closed = 0;
+  for (auto& [id, s] : sessions_) {
+    if (s->connected() && s->who.what == who.what && s->who.name == who.name) {
+      s->sink()->close(reason);
+      ++closed;
+    }
+  }
+  return closed;
+}
+
+void broker::tick(steady_time now) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> expired;
+  for (auto& [id, s] : sessions_) {
+    if (s->will_due && *s->will_due <= now) publish_will(*s, now);
+    if (!s->connected() && s->expires_at && *s->expires_at <= now) expired.push_back(id);
+  }
+  for (const auto& id : expired) end_session(id, now);
+}
+
+std::size_t broker::session_count() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+std::size_t broker::connected_count() const {
+  std::lock_guard lock(mutex_);
+  return std::count_if(sessions_.begin(), sessions_.end(), [](const auto& kv) { return kv.second->connected(); });
+}
+
+std::size_t broker::subscription_count() const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.size();
+}
+
+std::size_t broker::retained_count() const {
+  std::lock_guard lock(mutex_);
+  return retained_.size();
+}
+
+}  // namespace mothership::mqtt

@@ -1,0 +1,104 @@
+#pragma once
+// The broker's core, for both protocol versions: sessions by client id, the subscription
+// index, retained messages, wills and session expiry. It takes decoded packets from a
+// connection (or the in-process client) and answers by writing packets into the sessions'
+// outboxes; it never touches a socket, and it has no clock of its own (callers pass `now`
+// and call tick() about once a second).
+//
+// Thread-safe: one mutex serialises every call. Session sinks are called under it.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "mqtt/broker/identity.hpp"
+#include "mqtt/broker/retained_store.hpp"
+#include "mqtt/broker/session.hpp"
+#include "mqtt/broker/topic_tree.hpp"
+
+namespace mothership::mqtt {
+
+struct broker_limits {
+  session_limits session;
+  std::size_t max_retained = 100000;
+  std::uint16_t receive_maximum = 1024;         // QoS 1/2 PUBLISHes a client may have unacknowledged
+  std::uint16_t topic_alias_maximum = 64;       // client -> server aliases per connection
+  std::uint32_t max_packet_size = 1 << 20;      // largest packet we accept
+  std::uint32_t max_session_expiry_s = 7 * 24 * 3600;
+};
+
+struct broker_stats {
+  std::atomic<std::uint64_t> messages_in[3] = {0, 0, 0};  // by QoS
+  std::atomic<std::uint64_t> messages_out[3] = {0, 0, 0};
+  std::atomic<std::uint64_t> bytes_in{0};
+  std::atomic<std::uint64_t> dropped_queue_full{0};
+  std::atomic<std::uint64_t> dropped_too_large{0};
+  std::atomic<std::uint64_t> dropped_expired{0};
+  std::atomic<std::uint64_t> denied{0};  // PUBLISH or SUBSCRIBE refused by the authorizer
+};
+
+class broker {
+ public:
+  broker(broker_limits limits, const authorizer& policy);
+
+  struct connect_outcome {
+    std::shared_ptr<session> attached;  // null when the CONNECT was refused (CONNACK says why)
+    reason_code reason = reason_code::success;
+    std::string connack_bytes;  // when refused: the CONNACK to send before closing
+  };
+  // Attaches a connection to a new or resumed session and writes CONNACK into its outbox.
+  connect_outcome connect(const mqtt::connect& c, identity who, std::shared_ptr<session_sink> sink, steady_time now);
+
+  // The connection of `sink` ended. `send_will` is false after DISCONNECT with reason 0x00;
+  // `expiry_override` is a v5 DISCONNECT's session expiry.
+  void connection_closed(session& s, const session_sink* sink, bool send_will,
+                         std::optional<std::uint32_t> expiry_override, steady_time now);
+
+  // A PUBLISH from the client of `s`. Writes PUBACK / PUBREC as due. Returns success, or the
+  // reason the connection must be closed with (a protocol error such as a bad topic alias).
+  reason_code publish(session& s, mqtt::publish p, steady_time now);
+  reason_code pubrel(session& s, const mqtt::pubrel& p);
+  reason_code acknowledged(session& s, const packet& ack, steady_time now);  // PUBACK, PUBREC, PUBCOMP
+  void subscribe(session& s, const mqtt::subscribe& p, steady_time now);
+  void unsubscribe(session& s, const mqtt::unsubscribe& p);
+  std::string take_output(session& s);
+
+  // A message from inside the server (wills, the in-process client): routed like any other.
+  void publish_internal(const message_ptr& m, steady_time now);
+  // Ends every connection of an identity at once (e.g. a revoked certificate).
+  std::size_t disconnect_identity(const identity& who, reason_code reason);
+  // Session expiry and delayed wills.
+  void tick(steady_time now);
+
+  const broker_stats& stats() const { return stats_; }
+  std::size_t session_count() const;
+  std::size_t connected_count() const;
+  std::size_t subscription_count() const;
+  std::size_t retained_count() const;
+  const broker_limits& limits() const { return limits_; }
+
+ private:
+  std::size_t route(const message_ptr& m, steady_time now);  // returns the number of matching subscribers
+  void publish_will(session& s, steady_time now);
+  void end_session(const std::string& client_id, steady_time now);
+  void remove_subscriptions(session& s);
+  std::string assign_client_id();
+
+  broker_limits limits_;
+  const authorizer& policy_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<session>> sessions_;  // by client id
+  std::unordered_map<subscriber_id, session*> by_id_;
+  topic_tree subscriptions_;
+  retained_store retained_;
+  subscriber_id next_id_ = 1;
+  std::uint64_t assigned_ids_ = 0;
+  broker_stats stats_;
+};
+
+// Reasons that end a connection when broker calls return them.
+bool is_fatal(reason_code r);
+
+}  // namespace mothership::mqtt

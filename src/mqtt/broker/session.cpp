@@ -1,0 +1,166 @@
+#include "mqtt/broker/session.hpp"
+
+#include <algorithm>
+
+#include "mqtt/codec/encode.hpp"
+
+namespace mothership::mqtt {
+
+session::session(std::string client_id, subscriber_id id, session_limits limits)
+    : client_id_(std::move(client_id)), id_(id), limits_(limits) {}
+
+std::size_t session::window() const {
+  return version_ == protocol_version::v5 ? receive_maximum_ : limits_.inflight_v311;
+}
+
+void session::wake() {
+  if (sink_) sink_->wake();
+}
+
+void session::attach(std::shared_ptr<session_sink> sink, protocol_version version, std::uint16_t receive_maximum,
+                     std::uint32_t max_packet_size) {
+  sink_ = std::move(sink);
+  version_ = version;
+  receive_maximum_ = receive_maximum == 0 ? 65535 : receive_maximum;
+  max_packet_size_ = max_packet_size;
+  topic_aliases.clear();  // aliases live as long as one network connection [MQTT-3.3.2-7]
+  expires_at.reset();
+  outbox_.clear();
+}
+
+void session::resume(steady_time now) {
+  // Resume what the previous connection left unacknowledged, in the order first sent.
+  std::vector<std::pair<std::uint64_t, std::uint16_t>> order;
+  for (const auto& [id, f] : inflight_) order.emplace_back(f.seq, id);
+  std::sort(order.begin(), order.end());
+  for (auto [seq, id] : order) {
+    const flight& f = inflight_.at(id);
+    if (f.released)
+      encode(pubrel{id, reason_code::success, {}}, version_, outbox_);
+    else
+      write_publish(f.what, id, /*dup=*/true, now);
+  }
+  pump(now);
+}
+
+void session::detach() { sink_.reset(); }
+
+session::delivery session::deliver(const message_ptr& m, qos granted, bool retain_flag,
+                                   std::vector<std::uint32_t> identifiers, steady_time now) {
+  if (m->expired(now)) return delivery::dropped_expired;
+  pending p{m, granted, retain_flag, std::move(identifiers)};
+  if (granted == qos::at_most_once) {
+    // QoS 0 is never queued for an offline client; for a connected one it goes straight out.
+    if (!connected()) return delivery::dropped_queue_full;
+    if (!write_publish(p, std::nullopt, false, now)) return delivery::dropped_too_large;
+    wake();
+    return delivery::sent;
+  }
+  if (queue_.size() >= limits_.max_queued) {
+    ++dropped_;
+    return delivery::dropped_queue_full;
+  }
+  queue_.push_back(std::move(p));
+  if (!connected()) return delivery::queued;
+  refill(now);
+  return queue_.empty() ? delivery::sent : delivery::queued;
+}
+
+void session::refill(steady_time now) {
+  std::size_t before = outbox_.size();
+  pump(now);
+  if (outbox_.size() != before) wake();
+}
+
+void session::pump(steady_time now) {
+  if (!connected()) return;
+  while (!queue_.empty() && inflight_.size() < window()) {
+    pending p = std::move(queue_.front());
+    queue_.pop_front();
+    if (p.msg->expired(now)) continue;
+    std::uint16_t id = next_packet_id();
+    if (!write_publish(p, id, false, now)) continue;  // too large for this client: dropped
+    inflight_.emplace(id, flight{std::move(p), false, ++send_seq_});
+  }
+}
+
+bool session::write_publish(const pending& p, std::optional<std::uint16_t> packet_id, bool dup, steady_time now) {
+  const message& m = *p.msg;
+  properties props;
+  const properties* prop_ptr = nullptr;
+  if (version_ == protocol_version::v5) {
+    props = m.properties;
+    props.subscription_identifiers = p.identifiers;
+    if (m.expires_at) {
+      // The receiver sees the time left, not the time the publisher asked for [MQTT-3.3.2-6].
+      auto left = std::chrono::ceil<std::chrono::seconds>(*m.expires_at - now).count();
+      props.message_expiry_interval = static_cast<std::uint32_t>(std::max<long long>(left, 0));
+    }
+    prop_ptr = &props;
+  }
+  publish_header_view head{m.topic, p.granted, dup, p.retain, packet_id, prop_ptr, m.payload->size()};
+  std::string bytes = encode_publish_head(head, version_);
+  if (max_packet_size_ != 0 && bytes.size() + m.payload->size() > max_packet_size_) {
+    ++dropped_;  // the client said it cannot take a packet this big [MQTT-3.1.2-25]
+    return false;
+  }
+  outbox_ += bytes;
+  outbox_ += *m.payload;
+  return true;
+}
+
+std::uint16_t session::next_packet_id() {
+  // Skip ids still in flight; ids are non-zero [MQTT-2.2.1-3].
+  do {
+    last_packet_id_ = static_cast<std::uint16_t>(last_packet_id_ == 65535 ? 1 : last_packet_id_ + 1);
+  } while (inflight_.count(last_packet_id_));
+  return last_packet_id_;
+}
+
+bool session::on_puback(std::uint16_t packet_id, steady_time now) {
+  auto it = inflight_.find(packet_id);
+  if (it == inflight_.end() || it->second.what.granted != qos::at_least_once) return false;
+  inflight_.erase(it);
+  refill(now);
+  return true;
+}
+
+bool session::abandon(std::uint16_t packet_id, steady_time now) {
+  if (!inflight_.erase(packet_id)) return false;
+  refill(now);
+  return true;
+}
+
+bool session::on_pubrec(std::uint16_t packet_id, steady_time) {
+  auto it = inflight_.find(packet_id);
+  if (it == inflight_.end() || it->second.what.granted != qos::exactly_once) return false;
+  it->second.released = true;
+  encode(pubrel{packet_id, reason_code::success, {}}, version_, outbox_);
+  wake();
+  return true;
+}
+
+bool session::on_pubcomp(std::uint16_t packet_id, steady_time now) {
+  auto it = inflight_.find(packet_id);
+  if (it == inflight_.end() || !it->second.released) return false;
+  inflight_.erase(it);
+  refill(now);
+  return true;
+}
+
+void session::send(const packet& p) {
+  encode(p, version_, outbox_);
+  wake();
+}
+
+std::string session::take_outbox() {
+  std::string out;
+  out.swap(outbox_);
+  return out;
+}
+
+bool session::begin_incoming_qos2(std::uint16_t packet_id) { return incoming_qos2_.insert(packet_id).second; }
+
+bool session::end_incoming_qos2(std::uint16_t packet_id) { return incoming_qos2_.erase(packet_id) > 0; }
+
+}  // namespace mothership::mqtt

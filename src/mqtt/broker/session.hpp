@@ -1,0 +1,134 @@
+#pragma once
+// One client's MQTT session: what it subscribed to, the messages on their way to it (queued,
+// then in flight until acknowledged), the QoS 2 packet ids it sent us that await PUBREL, its
+// will, and when it expires. A session outlives its network connections when the client asks
+// for that (clean start 0 / session expiry > 0).
+//
+// Sessions never touch sockets. Packets for the client are encoded into an outbox; the
+// connection that is attached (if any) is woken to write it.
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mqtt/broker/identity.hpp"
+#include "mqtt/broker/message.hpp"
+#include "mqtt/broker/topic_tree.hpp"
+#include "mqtt/codec/packets.hpp"
+
+namespace mothership::mqtt {
+
+// The connection side of a session. Both calls come with the broker's lock held: they must
+// not block and must not call back into the broker.
+class session_sink {
+ public:
+  virtual ~session_sink() = default;
+  virtual void wake() = 0;                      // the outbox has bytes: write them
+  virtual void close(reason_code reason) = 0;  // end the connection (any DISCONNECT is already in the outbox)
+};
+
+struct session_limits {
+  std::size_t max_queued = 1000;      // messages waiting per session, connected or not
+  std::uint16_t inflight_v311 = 32;   // unacknowledged QoS 1/2 deliveries to a 3.1.1 client
+};
+
+struct stored_subscription {
+  std::string filter;       // without the $share prefix
+  std::string share_group;  // empty when not shared
+  subscription_options options;
+};
+
+class session {
+ public:
+  enum class delivery { sent, queued, dropped_queue_full, dropped_too_large, dropped_expired };
+
+  session(std::string client_id, subscriber_id id, session_limits limits);
+
+  const std::string& client_id() const { return client_id_; }
+  subscriber_id id() const { return id_; }
+
+  // --- connection lifecycle ------------------------------------------------------------
+  // A new connection takes the session (its outbox starts empty, for the CONNACK).
+  void attach(std::shared_ptr<session_sink> sink, protocol_version version, std::uint16_t receive_maximum,
+              std::uint32_t max_packet_size);
+  // After the CONNACK: resends what was in flight (PUBLISH with DUP set, or PUBREL), then
+  // what is queued.
+  void resume(steady_time now);
+  void detach();
+  bool connected() const { return sink_ != nullptr; }
+  session_sink* sink() const { return sink_.get(); }
+  protocol_version version() const { return version_; }
+
+  // --- towards the client --------------------------------------------------------------
+  delivery deliver(const message_ptr& m, qos granted, bool retain_flag, std::vector<std::uint32_t> identifiers,
+                   steady_time now);
+  // Acknowledgements of our deliveries; false for an id we did not send (protocol error).
+  bool on_puback(std::uint16_t packet_id, steady_time now);
+  bool on_pubrec(std::uint16_t packet_id, steady_time now);
+  bool on_pubcomp(std::uint16_t packet_id, steady_time now);
+  bool abandon(std::uint16_t packet_id, steady_time now);  // PUBREC with an error: delivery over
+  void send(const packet& p);  // control packets: CONNACK, SUBACK, PUBACK ...
+  std::string take_outbox();
+  bool has_output() const { return !outbox_.empty(); }
+
+  // --- from the client -----------------------------------------------------------------
+  // QoS 2 exactly-once: true the first time an id is seen (route the message), false for a
+  // retransmission of a message already routed.
+  bool begin_incoming_qos2(std::uint16_t packet_id);
+  bool end_incoming_qos2(std::uint16_t packet_id);  // on PUBREL
+  std::size_t incoming_qos2_pending() const { return incoming_qos2_.size(); }
+
+  // --- state the broker keeps here -----------------------------------------------------
+  identity who;
+  std::map<std::string, stored_subscription> subscriptions;  // key: the filter as subscribed
+  std::uint32_t expiry_interval_s = 0;
+  std::optional<will_message> will;
+  std::optional<steady_time> will_due;     // a delayed will waiting to be published
+  std::optional<steady_time> expires_at;   // set while disconnected with expiry > 0
+  std::unordered_map<std::uint16_t, std::string> topic_aliases;  // client -> server, per connection
+
+  std::size_t queued() const { return queue_.size(); }
+  std::size_t in_flight() const { return inflight_.size(); }
+  std::uint64_t dropped() const { return dropped_; }
+
+ private:
+  struct pending {
+    message_ptr msg;
+    qos granted;
+    bool retain;
+    std::vector<std::uint32_t> identifiers;
+  };
+  struct flight {
+    pending what;
+    bool released = false;  // QoS 2: PUBREC received, PUBREL sent, awaiting PUBCOMP
+    std::uint64_t seq = 0;
+  };
+
+  void pump(steady_time now);    // moves queued messages into flight while the window allows
+  void refill(steady_time now);  // pump, and wake the connection if that wrote anything
+  bool write_publish(const pending& p, std::optional<std::uint16_t> packet_id, bool dup, steady_time now);
+  std::uint16_t next_packet_id();
+  std::size_t window() const;
+  void wake();
+
+  std::string client_id_;
+  subscriber_id id_;
+  session_limits limits_;
+  std::shared_ptr<session_sink> sink_;
+  protocol_version version_ = protocol_version::v5;
+  std::uint16_t receive_maximum_ = 65535;
+  std::uint32_t max_packet_size_ = 0;  // 0 = no limit
+  std::deque<pending> queue_;
+  std::map<std::uint16_t, flight> inflight_;
+  std::uint64_t send_seq_ = 0;  // orders resends as first sent [MQTT-4.6.0-1]
+  std::set<std::uint16_t> incoming_qos2_;
+  std::uint16_t last_packet_id_ = 0;
+  std::uint64_t dropped_ = 0;
+  std::string outbox_;
+};
+
+}  // namespace mothership::mqtt
