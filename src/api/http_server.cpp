@@ -27,15 +27,12 @@ using tcp = asio::ip::tcp;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 struct http_server::state {
-  common::io_pool& io;
   common::http_config cfg;
   dispatcher& dispatch;
-  tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
 
-  state(common::io_pool& pool, const common::http_config& c, dispatcher& d)
-      : io(pool), cfg(c), dispatch(d), acceptor(pool.main()) {}
+  state(const common::http_config& c, dispatcher& d) : cfg(c), dispatch(d) {}
 };
 
 namespace {
@@ -193,58 +190,23 @@ asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<h
   }
 }
 
-asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
-  for (;;) {
-    auto [ec, accepted] = co_await st->acceptor.async_accept(nothrow);
-    if (ec) {
-      if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) co_return;
-      spdlog::warn("http accept failed: {}", ec.message());  // e.g. out of file descriptors
-      asio::steady_timer pause(st->acceptor.get_executor(), std::chrono::milliseconds(100));
-      co_await pause.async_wait(nothrow);
-      continue;
-    }
-    // Hand the connection to the next I/O context as a plain descriptor: no operation of one
-    // context then ever holds an object of another (which would tangle their shutdowns).
-    auto protocol = accepted.local_endpoint(ec).protocol();
-    if (ec) continue;
-    tcp::socket socket(st->io.next(), protocol, accepted.release(ec));
-    if (ec) continue;
-    socket.set_option(tcp::no_delay(true), ec);
-    auto executor = socket.get_executor();
-    asio::co_spawn(executor, run_connection(beast::tcp_stream(std::move(socket)), st), asio::detached);
-  }
-}
-
 }  // namespace
 
 http_server::http_server(common::io_pool& io, const common::http_config& cfg, dispatcher& d)
-    : state_(std::make_shared<state>(io, cfg, d)) {}
+    : state_(std::make_shared<state>(cfg, d)) {
+  listener_ = std::make_unique<common::tcp_listener>(io, [st = state_](tcp::socket socket) {
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, run_connection(beast::tcp_stream(std::move(socket)), st), asio::detached);
+  });
+}
 
 http_server::~http_server() = default;
 
-tcp::endpoint http_server::listen(const std::string& host_port) {
-  auto colon = host_port.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("listen address must be HOST:PORT: " + host_port);
-  std::string host = host_port.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  auto port = static_cast<unsigned short>(std::stoi(host_port.substr(colon + 1)));
-  tcp::resolver resolver(state_->io.main());
-  tcp::endpoint endpoint = *resolver.resolve(host, std::to_string(port), tcp::resolver::passive).begin();
-  auto& acceptor = state_->acceptor;
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  asio::co_spawn(acceptor.get_executor(), accept_loop(state_), asio::detached);
-  return acceptor.local_endpoint();
-}
+tcp::endpoint http_server::listen(const std::string& host_port) { return listener_->listen(host_port); }
 
 void http_server::stop_accepting() {
   state_->stopping = true;
-  asio::post(state_->acceptor.get_executor(), [st = state_] {
-    beast::error_code ec;
-    st->acceptor.close(ec);
-  });
+  listener_->close();
 }
 
 int http_server::requests_in_flight() const { return state_->in_flight.load(); }

@@ -10,6 +10,7 @@
 #include "api/dispatcher.hpp"
 #include "common/config.hpp"
 #include "common/io_pool.hpp"
+#include "common/tcp_listener.hpp"
 
 namespace mothership::api {
 
@@ -28,6 +29,7 @@ class http_server {
 
  private:
   std::shared_ptr<state> state_;
+  std::unique_ptr<common::tcp_listener> listener_;
 };
 
 }  // namespace mothership::api

@@ -66,6 +66,13 @@ const std::vector<setting>& table() {
       entry("http", "idle_timeout_s", &config::http, &http_config::idle_timeout_s, "Seconds an idle keep-alive connection is kept"),
       entry("http", "threads", &config::http, &http_config::threads, "I/O threads (0 = one per core)"),
       entry("http", "secure_cookies", &config::http, &http_config::secure_cookies, "Mark the refresh cookie Secure (behind HTTPS)"),
+      entry("mqtt", "listen", &config::mqtt, &mqtt_config::listen, "Plain MQTT (TCP) listener HOST:PORT; empty = off"),
+      entry("mqtt", "allow_anonymous", &config::mqtt, &mqtt_config::allow_anonymous, "Development: clients without credentials may use topics outside devices/ and $provision/"),
+      entry("mqtt", "max_packet_size", &config::mqtt, &mqtt_config::max_packet_size, "Largest MQTT packet accepted, bytes"),
+      entry("mqtt", "max_queued", &config::mqtt, &mqtt_config::max_queued, "QoS 1/2 messages queued per session before new ones are dropped"),
+      entry("mqtt", "max_retained", &config::mqtt, &mqtt_config::max_retained, "Retained messages kept (topics)"),
+      entry("mqtt", "receive_maximum", &config::mqtt, &mqtt_config::receive_maximum, "Unacknowledged QoS 2 messages a client may send"),
+      entry("mqtt", "connect_timeout_s", &config::mqtt, &mqtt_config::connect_timeout_s, "Seconds a new connection has to send CONNECT"),
       entry("storage", "data_dir", &config::storage, &storage_config::data_dir, "Data directory: database, keys, blobs"),
       entry("storage", "workers", &config::storage, &storage_config::workers, "Worker threads for database calls and hashing"),
       entry("storage", "queue_limit", &config::storage, &storage_config::queue_limit, "Queued worker jobs before 503"),
@@ -152,6 +159,10 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"http.request_timeout_s", c.http.request_timeout_s},
       {"http.idle_timeout_s", c.http.idle_timeout_s},
       {"storage.workers", c.storage.workers},
+      {"mqtt.max_packet_size", c.mqtt.max_packet_size},
+      {"mqtt.max_queued", c.mqtt.max_queued},
+      {"mqtt.connect_timeout_s", c.mqtt.connect_timeout_s},
+      {"mqtt.receive_maximum", c.mqtt.receive_maximum},
       {"storage.queue_limit", c.storage.queue_limit},
       {"auth.access_ttl_s", c.auth.access_ttl_s},
       {"auth.refresh_ttl_s", c.auth.refresh_ttl_s},
@@ -159,6 +170,7 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"auth.login_max_delay_s", c.auth.login_max_delay_s}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
+  if (c.mqtt.receive_maximum > 65535) result.errors.push_back("mqtt.receive_maximum must be at most 65535");
   if (c.http.max_header_bytes < 1024) result.errors.push_back("http.max_header_bytes must be at least 1024");
   return result;
 }

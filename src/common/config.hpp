@@ -40,8 +40,19 @@ struct auth_config {
   int login_max_delay_s = 900;
 };
 
+struct mqtt_config {
+  std::string listen;            // plain TCP listener HOST:PORT; empty = none
+  bool allow_anonymous = false;  // development only: clients without credentials, outside devices/
+  int max_packet_size = 1 << 20;
+  int max_queued = 1000;         // messages queued per session before new ones are dropped
+  int max_retained = 100000;
+  int receive_maximum = 1024;
+  int connect_timeout_s = 10;
+};
+
 struct config {
   http_config http;
+  mqtt_config mqtt;
   storage_config storage;
   log_config log;
   auth_config auth;

@@ -30,10 +30,14 @@ int main(int argc, char** argv) {
       {"--log-format", "log.format", "text or json"},
       {"--log-level", "log.level", "trace, debug, info, warn, error"},
       {"--http-threads", "http.threads", "I/O threads (0 = one per core)"},
+      {"--mqtt-listen", "mqtt.listen", "Plain MQTT (TCP) listener HOST:PORT"},
   };
   std::map<std::string, std::string> raw_flags;
   serve_cmd->add_option("--config", config_path, "TOML configuration file");
   for (const auto& f : serve_flags) serve_cmd->add_option(f.flag, raw_flags[f.setting], f.help);
+  bool allow_anonymous = false;
+  serve_cmd->add_flag("--mqtt-allow-anonymous", allow_anonymous,
+                      "Development: MQTT clients without credentials may use topics outside devices/");
 
   auto* audit_cmd = app.add_subcommand("audit", "Audit log tools");
   audit_cmd->require_subcommand(1);
@@ -52,6 +56,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) {
       for (auto& [setting, value] : raw_flags)
         if (!value.empty()) flags[setting] = value;
+      if (allow_anonymous) flags["mqtt.allow_anonymous"] = "true";
       auto loaded = common::load_config(config_path, flags);
       if (!loaded.ok()) {
         for (const auto& e : loaded.errors) std::cerr << "configuration: " << e << "\n";

@@ -18,6 +18,9 @@
 #include "common/io_pool.hpp"
 #include "common/worker_pool.hpp"
 #include "server/data_dir.hpp"
+#include "mqtt/broker/default_policy.hpp"
+#include "mqtt/transport/mqtt_server.hpp"
+#include "server/broker_metrics.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 namespace mothership::server {
@@ -101,6 +104,32 @@ int serve(const common::config& cfg) {
   auto bound = http.listen(cfg.http.listen);
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
+  mqtt::default_policy mqtt_policy(cfg.mqtt.allow_anonymous);
+  mqtt::broker_limits limits;
+  limits.session.max_queued = static_cast<std::size_t>(cfg.mqtt.max_queued);
+  limits.max_retained = static_cast<std::size_t>(cfg.mqtt.max_retained);
+  limits.max_packet_size = static_cast<std::uint32_t>(cfg.mqtt.max_packet_size);
+  limits.receive_maximum = static_cast<std::uint16_t>(cfg.mqtt.receive_maximum);
+  mqtt::broker broker(limits, mqtt_policy);
+  mqtt::mqtt_server mqtt_listeners(io, broker, mqtt_policy, {cfg.mqtt.connect_timeout_s, 0});
+  add_broker_metrics(metrics, broker, mqtt_listeners);
+  if (!cfg.mqtt.listen.empty()) {
+    auto mqtt_bound = mqtt_listeners.listen_tcp(cfg.mqtt.listen);
+    spdlog::info("MQTT listening on mqtt://{}:{}", mqtt_bound.address().to_string(), mqtt_bound.port());
+  }
+  if (cfg.mqtt.allow_anonymous)
+    spdlog::warn("mqtt.allow_anonymous is on: clients without credentials may use topics outside devices/ (development only)");
+  // Session expiry and delayed wills need a clock tick.
+  boost::asio::steady_timer broker_tick(io.main());
+  std::function<void()> tick = [&] {
+    broker.tick(std::chrono::steady_clock::now());
+    broker_tick.expires_after(std::chrono::seconds(1));
+    broker_tick.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) tick();
+    });
+  };
+  tick();
+
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
   boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
   boost::asio::steady_timer drain_timer(io.main());
@@ -117,6 +146,8 @@ int serve(const common::config& cfg) {
     if (ec) return;
     spdlog::info("received signal {}; draining", signo);
     http.stop_accepting();
+    mqtt_listeners.stop_accepting();
+    broker_tick.cancel();
     drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     check_drained();
   });

@@ -257,6 +257,11 @@ void broker::unsubscribe(session& s, const mqtt::unsubscribe& p) {
   s.send(ack);
 }
 
+void broker::send(session& s, const packet& p) {
+  std::lock_guard lock(mutex_);
+  s.send(p);
+}
+
 std::string broker::take_output(session& s) {
   std::lock_guard lock(mutex_);
   return s.take_outbox();
@@ -275,6 +280,7 @@ std::size_t broker::route(const message_ptr& m, steady_time now) {
     if (it == by_id_.end()) continue;
     session& target = *it->second;
     if (match.no_local && target.client_id() == m->publisher) continue;  // [MQTT-3.8.3-3]
+    if (!policy_.may_receive(target.who, m->topic)) continue;
     ++matched;
     qos q = min_qos(m->qos, match.max_qos);
     bool retain = match.retain_as_published && m->retain;

@@ -63,6 +63,7 @@ class broker {
   reason_code acknowledged(session& s, const packet& ack, steady_time now);  // PUBACK, PUBREC, PUBCOMP
   void subscribe(session& s, const mqtt::subscribe& p, steady_time now);
   void unsubscribe(session& s, const mqtt::unsubscribe& p);
+  void send(session& s, const packet& p);  // e.g. PINGRESP
   std::string take_output(session& s);
 
   // A message from inside the server (wills, the in-process client): routed like any other.

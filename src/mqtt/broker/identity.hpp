@@ -1,5 +1,6 @@
 #pragma once
 // Who is on the other end of an MQTT connection, and what they may touch.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,19 @@ class authorizer {
   virtual ~authorizer() = default;
   virtual bool may_publish(const identity& who, std::string_view topic) const = 0;
   virtual bool may_subscribe(const identity& who, std::string_view filter) const = 0;
+  // Checked per delivery, for identities whose subscriptions may match more than they may
+  // see (an anonymous "#" must not receive device topics).
+  virtual bool may_receive(const identity&, std::string_view) const { return true; }
+};
+
+// Decides who a new connection is, from its CONNECT (and, on TLS, its client certificate's
+// identity). nullopt refuses the connection with "bad user name or password" (0x86).
+class authenticator {
+ public:
+  virtual ~authenticator() = default;
+  virtual std::optional<identity> authenticate(std::string_view client_id, const std::optional<std::string>& username,
+                                               const std::optional<std::string>& password,
+                                               const std::optional<std::string>& certificate_identity) const = 0;
 };
 
 // Lets everything through: tests and the in-process client of trusted modules.

@@ -1,0 +1,292 @@
+// The only translation unit with the MQTT connection coroutines (Asio templates compile slowly).
+#include "mqtt/transport/mqtt_connection.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstring>
+#include <vector>
+
+#include "mqtt/codec/decode.hpp"
+#include "mqtt/codec/encode.hpp"
+#include "mqtt/codec/frame.hpp"
+
+namespace mothership::mqtt {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+steady_time now() { return std::chrono::steady_clock::now(); }
+
+struct connection;
+
+// The broker's handle on this connection: wakes the writer, or asks it to close. Holds no Asio
+// object, so sessions may outlive the I/O contexts safely.
+class connection_sink final : public session_sink {
+ public:
+  explicit connection_sink(std::weak_ptr<connection> c) : conn_(std::move(c)) {}
+  void wake() override;
+  void close(reason_code reason) override;
+
+ private:
+  std::weak_ptr<connection> conn_;
+};
+
+struct connection : std::enable_shared_from_this<connection> {
+  connection(tcp::socket s, std::shared_ptr<connection_context> c)
+      : socket(std::move(s)), ctx(std::move(c)), signal(socket.get_executor()), watchdog(socket.get_executor()) {}
+
+  tcp::socket socket;
+  std::shared_ptr<connection_context> ctx;
+  asio::steady_timer signal;    // the writer sleeps on it; wake() cancels it
+  asio::steady_timer watchdog;  // keep-alive
+  std::atomic<bool> wake_pending{false};
+  std::atomic<bool> close_requested{false};
+  std::atomic<std::uint8_t> broker_reason{0};
+
+  std::vector<std::uint8_t> in = std::vector<std::uint8_t>(4096);
+  std::size_t begin = 0, end = 0;  // unread bytes are in[begin, end)
+
+  protocol_version version = protocol_version::v311;
+  std::shared_ptr<session> s;
+  std::shared_ptr<connection_sink> sink;
+  std::uint16_t keep_alive_s = 0;
+  steady_time last_activity = now();
+  std::optional<reason_code> close_reason;  // why we end it (sent in DISCONNECT to MQTT 5 clients)
+  bool send_will = true;
+  std::optional<std::uint32_t> expiry_override;
+
+  std::span<const std::uint8_t> unread() const { return {in.data() + begin, end - begin}; }
+  void consume(std::size_t n) {
+    begin += n;
+    if (begin == end) begin = end = 0;
+  }
+  // Room for at least `want` more bytes, keeping what is unread.
+  void make_room(std::size_t want) {
+    if (begin > 0) {
+      std::memmove(in.data(), in.data() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    if (in.size() - end < want) in.resize(end + std::max<std::size_t>(want, 4096));
+  }
+  void fail(reason_code r) {
+    if (!close_reason) close_reason = r;
+  }
+};
+
+void connection_sink::wake() {
+  auto c = conn_.lock();
+  if (!c || c->wake_pending.exchange(true)) return;
+  asio::post(c->socket.get_executor(), [c] { c->signal.cancel(); });
+}
+
+void connection_sink::close(reason_code reason) {
+  auto c = conn_.lock();
+  if (!c) return;
+  c->broker_reason = static_cast<std::uint8_t>(reason);
+  c->close_requested = true;
+  asio::post(c->socket.get_executor(), [c] { c->signal.cancel(); });
+}
+
+// Reads until a whole packet is buffered. Returns the frame, or nullopt when the connection
+// ended or sent something unframeable (then close_reason says why).
+asio::awaitable<std::optional<frame>> read_frame(std::shared_ptr<connection> c) {
+  const std::size_t max_packet = c->ctx->b.limits().max_packet_size;
+  for (;;) {
+    auto framed = parse_frame(c->unread(), max_packet);
+    if (auto* f = std::get_if<frame>(&framed)) co_return *f;
+    if (auto* e = std::get_if<decode_error>(&framed)) {
+      c->fail(e->reason);
+      co_return std::nullopt;
+    }
+    c->make_room(std::get<need_more>(framed).bytes);
+    auto [ec, n] = co_await c->socket.async_read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end), nothrow);
+    if (ec) co_return std::nullopt;
+    c->end += n;
+    c->last_activity = now();
+  }
+}
+
+// False when the connection must end.
+bool handle(connection& c, packet&& p) {
+  broker& b = c.ctx->b;
+  session& s = *c.s;
+  switch (type_of(p)) {
+    case packet_type::publish: {
+      auto& pub = std::get<publish>(p);
+      if (!pub.properties.subscription_identifiers.empty()) {  // only the server sends these [MQTT-3.3.4-6]
+        c.fail(reason_code::protocol_error);
+        return false;
+      }
+      reason_code r = b.publish(s, std::move(pub), now());
+      if (is_fatal(r)) c.fail(r);
+      return !is_fatal(r);
+    }
+    case packet_type::puback:
+    case packet_type::pubrec:
+    case packet_type::pubcomp: b.acknowledged(s, p, now()); return true;
+    case packet_type::pubrel: b.pubrel(s, std::get<pubrel>(p)); return true;
+    case packet_type::subscribe: b.subscribe(s, std::get<subscribe>(p), now()); return true;
+    case packet_type::unsubscribe: b.unsubscribe(s, std::get<unsubscribe>(p)); return true;
+    case packet_type::pingreq: b.send(s, pingresp{}); return true;
+    case packet_type::disconnect: {
+      auto& d = std::get<disconnect>(p);
+      c.send_will = d.reason == reason_code::disconnect_with_will_message;
+      if (auto expiry = d.properties.session_expiry_interval) {
+        if (s.expiry_interval_s == 0 && *expiry != 0) {  // may not be raised from zero [MQTT-3.14.2-2]
+          c.fail(reason_code::protocol_error);
+          c.send_will = true;
+          return false;
+        }
+        c.expiry_override = *expiry;
+      }
+      return false;
+    }
+    default:  // a second CONNECT, or packets only a server sends, or AUTH (not supported)
+      c.fail(p.index() == 14 ? reason_code::bad_authentication_method : reason_code::protocol_error);
+      return false;
+  }
+}
+
+asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
+  for (;;) {
+    auto f = co_await read_frame(c);
+    if (!f) co_return;
+    auto decoded = decode_packet(f->first_byte, f->body(c->unread()), c->version);
+    c->consume(f->total_length);
+    if (!decoded) {
+      c->fail(decoded.error().reason);
+      co_return;
+    }
+    if (!handle(*c, std::move(*decoded))) co_return;
+  }
+}
+
+asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
+  for (;;) {
+    c->wake_pending = false;
+    std::string out = c->ctx->b.take_output(*c->s);
+    if (!out.empty()) {
+      auto [ec, n] = co_await asio::async_write(c->socket, asio::buffer(out), nothrow);
+      if (ec) co_return;
+      continue;
+    }
+    if (c->close_requested) {
+      c->fail(static_cast<reason_code>(c->broker_reason.load()));
+      co_return;
+    }
+    c->signal.expires_at(steady_time::max());
+    co_await c->signal.async_wait(nothrow);
+  }
+}
+
+// Closes a connection that has been silent for 1.5 times its keep-alive [MQTT-3.1.2-22].
+asio::awaitable<void> keep_alive_loop(std::shared_ptr<connection> c) {
+  if (c->keep_alive_s == 0) {
+    c->watchdog.expires_at(steady_time::max());
+    co_await c->watchdog.async_wait(nothrow);
+    co_return;
+  }
+  const auto limit = std::chrono::milliseconds(c->keep_alive_s * 1500);
+  for (;;) {
+    c->watchdog.expires_at(c->last_activity + limit);
+    auto [ec] = co_await c->watchdog.async_wait(nothrow);
+    if (ec) co_return;  // cancelled: the connection is ending anyway
+    if (now() - c->last_activity >= limit) {
+      c->fail(reason_code::keep_alive_timeout);
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> send_bytes(std::shared_ptr<connection> c, std::string bytes) {
+  auto [ec, n] = co_await asio::async_write(c->socket, asio::buffer(bytes), nothrow);
+  (void)ec;
+}
+
+// The CONNECT, or nullopt (with the refusal already sent when one is due).
+asio::awaitable<std::optional<connect>> read_connect(std::shared_ptr<connection> c) {
+  auto f = co_await read_frame(c);
+  if (!f) co_return std::nullopt;
+  if (f->first_byte != 0x10) co_return std::nullopt;  // the first packet must be CONNECT [MQTT-3.1.0-1]
+  auto body = f->body(c->unread());
+  auto decoded = decode_connect(body);
+  if (!decoded) {
+    // Answer in the version the client asked for, when it said one we speak [MQTT-3.1.4-?].
+    auto version = connect_protocol_version(body);
+    std::string bytes;
+    if (decoded.error().reason == reason_code::unsupported_protocol_version)
+      encode(connack{false, reason_code::unsupported_protocol_version, {}}, protocol_version::v311, bytes);
+    else if (version == protocol_version::v5)
+      encode(connack{false, decoded.error().reason, {}}, protocol_version::v5, bytes);
+    if (!bytes.empty()) co_await send_bytes(c, std::move(bytes));
+    co_return std::nullopt;
+  }
+  c->consume(f->total_length);
+  co_return std::move(*decoded);
+}
+
+asio::awaitable<void> run(std::shared_ptr<connection> c) {
+  auto& ctx = *c->ctx;
+  // CONNECT first, and within the connect timeout: idle sockets do not hold the server.
+  asio::steady_timer deadline(c->socket.get_executor(), std::chrono::seconds(ctx.limits.connect_timeout_s));
+  auto first = co_await (read_connect(c) || deadline.async_wait(asio::use_awaitable));
+  if (first.index() != 0 || !std::get<0>(first)) co_return;
+  connect hello = std::move(*std::get<0>(first));
+  c->version = hello.version;
+  c->keep_alive_s = hello.keep_alive;
+
+  auto who = ctx.authn.authenticate(hello.client_id, hello.username, hello.password, std::nullopt);
+  if (!who) {
+    std::string bytes;
+    encode(connack{false, reason_code::bad_user_name_or_password, {}}, c->version, bytes);
+    co_await send_bytes(c, std::move(bytes));
+    co_return;
+  }
+  c->sink = std::make_shared<connection_sink>(c);
+  auto outcome = ctx.b.connect(hello, std::move(*who), c->sink, now());
+  if (!outcome.attached) {
+    co_await send_bytes(c, std::move(outcome.connack_bytes));
+    co_return;
+  }
+  c->s = outcome.attached;
+
+  co_await (read_loop(c) || write_loop(c) || keep_alive_loop(c));
+
+  // Whatever is still in the outbox (e.g. the last PUBACKs), then DISCONNECT for MQTT 5.
+  std::string last = ctx.b.take_output(*c->s);
+  if (c->version == protocol_version::v5 && c->close_reason) encode(disconnect{*c->close_reason, {}}, c->version, last);
+  if (!last.empty()) co_await send_bytes(c, std::move(last));
+  boost::system::error_code ec;
+  c->socket.shutdown(tcp::socket::shutdown_both, ec);
+  if (c->close_reason && *c->close_reason != reason_code::session_taken_over)
+    spdlog::debug("mqtt client {} closed: {}", c->s->client_id(), to_string(*c->close_reason));
+  ctx.b.connection_closed(*c->s, c->sink.get(), c->send_will, c->expiry_override, now());
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_mqtt_connection(tcp::socket socket, std::shared_ptr<connection_context> ctx) {
+  ctx->open++;
+  auto c = std::make_shared<connection>(std::move(socket), ctx);
+  try {
+    co_await run(c);
+  } catch (const std::exception& e) {
+    spdlog::warn("mqtt connection failed: {}", e.what());
+    if (c->s) ctx->b.connection_closed(*c->s, c->sink.get(), true, std::nullopt, now());
+  }
+  ctx->open--;
+}
+
+}  // namespace mothership::mqtt
