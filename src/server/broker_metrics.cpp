@@ -29,6 +29,7 @@ void add_broker_metrics(api::metrics& m, const mqtt::broker& b, const mqtt::mqtt
     out += "# HELP mothership_mqtt_dropped_total Deliveries dropped, by reason.\n";
     out += "# TYPE mothership_mqtt_dropped_total counter\n";
     out += fmt::format("mothership_mqtt_dropped_total{{reason=\"queue_full\"}} {}\n", s.dropped_queue_full.load());
+    out += fmt::format("mothership_mqtt_dropped_total{{reason=\"slow_reader\"}} {}\n", s.dropped_slow_reader.load());
     out += fmt::format("mothership_mqtt_dropped_total{{reason=\"too_large\"}} {}\n", s.dropped_too_large.load());
     out += fmt::format("mothership_mqtt_dropped_total{{reason=\"expired\"}} {}\n", s.dropped_expired.load());
     gauge(out, "mothership_mqtt_denied_total", "PUBLISH and SUBSCRIBE refused by authorization.", s.denied.load(),

@@ -288,6 +288,7 @@ std::size_t broker::route(const message_ptr& m, steady_time now) {
       case session::delivery::sent:
       case session::delivery::queued: stats_.messages_out[static_cast<int>(q)]++; break;
       case session::delivery::dropped_queue_full: ++stats_.dropped_queue_full; break;
+      case session::delivery::dropped_slow_reader: ++stats_.dropped_slow_reader; break;
       case session::delivery::dropped_too_large: ++stats_.dropped_too_large; break;
       case session::delivery::dropped_expired: ++stats_.dropped_expired; break;
     }

@@ -34,6 +34,7 @@ struct broker_stats {
   std::atomic<std::uint64_t> messages_out[3] = {0, 0, 0};
   std::atomic<std::uint64_t> bytes_in{0};
   std::atomic<std::uint64_t> dropped_queue_full{0};
+  std::atomic<std::uint64_t> dropped_slow_reader{0};  // QoS 0 to a connected client whose socket is full
   std::atomic<std::uint64_t> dropped_too_large{0};
   std::atomic<std::uint64_t> dropped_expired{0};
   std::atomic<std::uint64_t> denied{0};  // PUBLISH or SUBSCRIBE refused by the authorizer

@@ -52,6 +52,10 @@ session::delivery session::deliver(const message_ptr& m, qos granted, bool retai
   if (granted == qos::at_most_once) {
     // QoS 0 is never queued for an offline client; for a connected one it goes straight out.
     if (!connected()) return delivery::dropped_queue_full;
+    if (outbox_.size() >= limits_.max_outbox_bytes) {
+      ++dropped_;
+      return delivery::dropped_slow_reader;
+    }
     if (!write_publish(p, std::nullopt, false, now)) return delivery::dropped_too_large;
     wake();
     return delivery::sent;
@@ -74,7 +78,7 @@ void session::refill(steady_time now) {
 
 void session::pump(steady_time now) {
   if (!connected()) return;
-  while (!queue_.empty() && inflight_.size() < window()) {
+  while (!queue_.empty() && inflight_.size() < window() && outbox_.size() < limits_.max_outbox_bytes) {
     pending p = std::move(queue_.front());
     queue_.pop_front();
     if (p.msg->expired(now)) continue;

@@ -34,6 +34,9 @@ class session_sink {
 struct session_limits {
   std::size_t max_queued = 1000;      // messages waiting per session, connected or not
   std::uint16_t inflight_v311 = 32;   // unacknowledged QoS 1/2 deliveries to a 3.1.1 client
+  // Bytes waiting for the socket. A client that does not read stops receiving here: QoS 0
+  // messages are dropped (and counted), QoS 1/2 wait in the queue (bounded above).
+  std::size_t max_outbox_bytes = 4 << 20;
 };
 
 struct stored_subscription {
@@ -44,7 +47,7 @@ struct stored_subscription {
 
 class session {
  public:
-  enum class delivery { sent, queued, dropped_queue_full, dropped_too_large, dropped_expired };
+  enum class delivery { sent, queued, dropped_queue_full, dropped_slow_reader, dropped_too_large, dropped_expired };
 
   session(std::string client_id, subscriber_id id, session_limits limits);
 

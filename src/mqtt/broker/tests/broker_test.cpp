@@ -432,3 +432,30 @@ TEST(broker_policy, refused_subscribe_and_publish_get_not_authorized) {
   EXPECT_EQ(pubacks[0].reason, reason_code::not_authorized);
   EXPECT_EQ(b.stats().denied.load(), 2u);
 }
+
+TEST(broker_slow_reader, a_client_that_does_not_read_costs_bounded_memory) {
+  allow_all policy;
+  broker_limits limits;
+  limits.session.max_outbox_bytes = 10000;
+  limits.session.max_queued = 50;
+  broker b(limits, policy);
+  auto now = std::chrono::steady_clock::now();
+  auto sink = std::make_shared<fake_sink>();
+  mqtt::connect c;
+  c.client_id = "never-reads";
+  auto s = b.connect(c, {}, sink, now).attached;
+  b.subscribe(*s, mqtt::subscribe{1, {}, {{"#", qos::at_least_once}}}, now);
+  auto pub_sink = std::make_shared<fake_sink>();
+  c.client_id = "pub";
+  auto pub = b.connect(c, {}, pub_sink, now).attached;
+  std::string payload(100, 'x');
+  for (std::uint16_t i = 1; i <= 1000; ++i) {
+    b.publish(*pub, mqtt::publish{false, qos::at_most_once, false, "t", std::nullopt, {}, payload}, now);
+    b.publish(*pub, mqtt::publish{false, qos::at_least_once, false, "t", i, {}, payload}, now);
+    b.take_output(*pub);
+  }
+  EXPECT_GT(b.stats().dropped_slow_reader.load(), 0u);
+  EXPECT_GT(b.stats().dropped_queue_full.load(), 0u);
+  EXPECT_LE(s->queued(), 50u);
+  EXPECT_LT(b.take_output(*s).size(), 10000u + 200u);  // the outbox stopped growing at its limit
+}
