@@ -4,6 +4,7 @@ SHELL := /bin/bash
 JOBS ?= 2
 DATA_DIR ?= ./var
 HTTP_LISTEN ?= 127.0.0.1:8080
+MQTT_LISTEN ?= 127.0.0.1:1883
 
 .PHONY: run test deps build build-debug build-release web web-test e2e bench fmt clean
 
@@ -24,7 +25,7 @@ web: deps
 build: build-release web
 
 run: build
-	@DATA_DIR=$(DATA_DIR) HTTP_LISTEN=$(HTTP_LISTEN) scripts/run-server
+	@DATA_DIR=$(DATA_DIR) HTTP_LISTEN=$(HTTP_LISTEN) MQTT_LISTEN=$(MQTT_LISTEN) scripts/run-server
 
 web-test: deps
 	@cd web && npm run --silent check:api && npm run --silent lint && npm test --silent
