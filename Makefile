@@ -6,7 +6,9 @@ DATA_DIR ?= ./var
 HTTP_LISTEN ?= 127.0.0.1:8080
 MQTT_LISTEN ?= 127.0.0.1:1883
 
-.PHONY: run test deps build build-debug build-release web web-test e2e bench fmt clean
+FUZZ_SECONDS ?= 30
+
+.PHONY: run test deps build build-debug build-release web web-test e2e bench fmt fuzz clean
 
 deps:
 	@scripts/setup-deps
@@ -33,11 +35,16 @@ web-test: deps
 e2e: build-debug web
 	@cd web && MOTHERSHIP_BIN=$(CURDIR)/build/debug/mothership E2E_OUT=$(CURDIR)/build/e2e-out npm run --silent e2e
 
-# Every test: C++ unit and integration (ASan+UBSan build), web unit tests, browser end-to-end.
+# Every test: C++ unit and integration (ASan+UBSan build), a short fuzz run, web unit tests,
+# browser end-to-end.
 test: build-debug web
 	@ctest --preset debug -j $(JOBS) --timeout 300
+	@scripts/fuzz 20
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory e2e
+
+fuzz: deps
+	@scripts/fuzz $(FUZZ_SECONDS)
 
 bench: build-release
 	@bench/http/run
