@@ -47,7 +47,9 @@ fuzz: deps
 	@scripts/fuzz $(FUZZ_SECONDS)
 
 bench: build-release
+	@cmake --build --preset release -j $(JOBS) --target mqtt_load >/dev/null
 	@bench/http/run
+	@bench/mqtt/run
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
