@@ -32,6 +32,8 @@ void add_broker_metrics(api::metrics& m, const mqtt::broker& b, const mqtt::mqtt
     out += fmt::format("mothership_mqtt_dropped_total{{reason=\"slow_reader\"}} {}\n", s.dropped_slow_reader.load());
     out += fmt::format("mothership_mqtt_dropped_total{{reason=\"too_large\"}} {}\n", s.dropped_too_large.load());
     out += fmt::format("mothership_mqtt_dropped_total{{reason=\"expired\"}} {}\n", s.dropped_expired.load());
+    gauge(out, "mothership_mqtt_slow_subscriber_disconnects_total",
+          "Subscribers disconnected for keeping their publishers waiting.", s.slow_disconnects.load(), "counter");
     gauge(out, "mothership_mqtt_denied_total", "PUBLISH and SUBSCRIBE refused by authorization.", s.denied.load(),
           "counter");
   });

@@ -131,7 +131,8 @@ void broker::connection_closed(session& s, const session_sink* sink, bool send_w
     s.expires_at = now + std::chrono::seconds(s.expiry_interval_s);
 }
 
-reason_code broker::publish(session& s, mqtt::publish p, steady_time now) {
+reason_code broker::publish(session& s, mqtt::publish p, steady_time now,
+                            std::vector<std::weak_ptr<session>>* congested) {
   std::lock_guard lock(mutex_);
   stats_.messages_in[static_cast<int>(p.qos)]++;
   stats_.bytes_in += p.payload.size();
@@ -167,7 +168,7 @@ reason_code broker::publish(session& s, mqtt::publish p, steady_time now) {
   } else {
     auto m = make_message(p, s.client_id(), now);
     if (m->retain) retained_.put(m);
-    if (route(m, now) == 0) outcome = reason_code::no_matching_subscribers;
+    if (route(m, now, congested) == 0) outcome = reason_code::no_matching_subscribers;
   }
   if (p.qos == qos::at_least_once) s.send(puback{id, outcome, {}});
   if (p.qos == qos::exactly_once) s.send(pubrec{id, outcome, {}});
@@ -273,7 +274,7 @@ void broker::publish_internal(const message_ptr& m, steady_time now) {
   route(m, now);
 }
 
-std::size_t broker::route(const message_ptr& m, steady_time now) {
+std::size_t broker::route(const message_ptr& m, steady_time now, std::vector<std::weak_ptr<session>>* congested) {
   std::size_t matched = 0;
   for (auto& match : subscriptions_.match(m->topic)) {
     auto it = by_id_.find(match.who);
@@ -292,8 +293,26 @@ std::size_t broker::route(const message_ptr& m, steady_time now) {
       case session::delivery::dropped_too_large: ++stats_.dropped_too_large; break;
       case session::delivery::dropped_expired: ++stats_.dropped_expired; break;
     }
+    if (congested && target.congested()) congested->push_back(target.weak_from_this());
   }
   return matched;
+}
+
+bool broker::still_congested(const std::vector<std::weak_ptr<session>>& sessions) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& w : sessions)
+    if (auto s = w.lock(); s && s->congested()) return true;
+  return false;
+}
+
+void broker::disconnect_slow(const std::vector<std::weak_ptr<session>>& sessions) {
+  std::lock_guard lock(mutex_);
+  for (const auto& w : sessions) {
+    if (auto s = w.lock(); s && s->congested()) {
+      s->sink()->close(reason_code::quota_exceeded);
+      ++stats_.slow_disconnects;
+    }
+  }
 }
 
 void broker::publish_will(session& s, steady_time now) {

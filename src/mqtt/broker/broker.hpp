@@ -38,6 +38,7 @@ struct broker_stats {
   std::atomic<std::uint64_t> dropped_too_large{0};
   std::atomic<std::uint64_t> dropped_expired{0};
   std::atomic<std::uint64_t> denied{0};  // PUBLISH or SUBSCRIBE refused by the authorizer
+  std::atomic<std::uint64_t> slow_disconnects{0};  // subscribers closed for not draining their queue
 };
 
 class broker {
@@ -59,7 +60,14 @@ class broker {
 
   // A PUBLISH from the client of `s`. Writes PUBACK / PUBREC as due. Returns success, or the
   // reason the connection must be closed with (a protocol error such as a bad topic alias).
-  reason_code publish(session& s, mqtt::publish p, steady_time now);
+  // Connected subscribers whose queue is full are added to `congested`: the caller should
+  // stop reading from this publisher until they drain (wait_while_congested).
+  reason_code publish(session& s, mqtt::publish p, steady_time now,
+                      std::vector<std::weak_ptr<session>>* congested = nullptr);
+  // True while any of these sessions is still congested.
+  bool still_congested(const std::vector<std::weak_ptr<session>>& sessions) const;
+  // Ends the connection of a subscriber that stayed congested too long (MQTT 5: 0x97).
+  void disconnect_slow(const std::vector<std::weak_ptr<session>>& sessions);
   reason_code pubrel(session& s, const mqtt::pubrel& p);
   reason_code acknowledged(session& s, const packet& ack, steady_time now);  // PUBACK, PUBREC, PUBCOMP
   void subscribe(session& s, const mqtt::subscribe& p, steady_time now);
@@ -82,7 +90,8 @@ class broker {
   const broker_limits& limits() const { return limits_; }
 
  private:
-  std::size_t route(const message_ptr& m, steady_time now);  // returns the number of matching subscribers
+  // Returns the number of matching subscribers; adds congested ones to `congested`.
+  std::size_t route(const message_ptr& m, steady_time now, std::vector<std::weak_ptr<session>>* congested = nullptr);
   void publish_will(session& s, steady_time now);
   void end_session(const std::string& client_id, steady_time now);
   void remove_subscriptions(session& s);

@@ -60,7 +60,8 @@ session::delivery session::deliver(const message_ptr& m, qos granted, bool retai
     wake();
     return delivery::sent;
   }
-  if (queue_.size() >= limits_.max_queued) {
+  std::size_t limit = connected() ? limits_.max_queued * limits_.overflow_factor : limits_.max_queued;
+  if (queue_.size() >= limit) {
     ++dropped_;
     return delivery::dropped_queue_full;
   }

@@ -32,7 +32,11 @@ class session_sink {
 };
 
 struct session_limits {
-  std::size_t max_queued = 1000;      // messages waiting per session, connected or not
+  // QoS 1/2 messages waiting per session. An offline session drops what comes beyond it. A
+  // connected one is "congested" there: publishers are slowed until it drains, and only past
+  // `overflow_factor` times the limit (publishers already in flight) are messages dropped.
+  std::size_t max_queued = 1000;
+  std::size_t overflow_factor = 8;
   std::uint16_t inflight_v311 = 32;   // unacknowledged QoS 1/2 deliveries to a 3.1.1 client
   // Bytes waiting for the socket. A client that does not read stops receiving here: QoS 0
   // messages are dropped (and counted), QoS 1/2 wait in the queue (bounded above).
@@ -45,7 +49,7 @@ struct stored_subscription {
   subscription_options options;
 };
 
-class session {
+class session : public std::enable_shared_from_this<session> {
  public:
   enum class delivery { sent, queued, dropped_queue_full, dropped_slow_reader, dropped_too_large, dropped_expired };
 
@@ -95,6 +99,10 @@ class session {
   std::unordered_map<std::uint16_t, std::string> topic_aliases;  // client -> server, per connection
 
   std::size_t queued() const { return queue_.size(); }
+  // Connected, with a full queue: its publishers should wait (see broker::publish).
+  bool congested() const {
+    return connected() && (queue_.size() >= limits_.max_queued || outbox_.size() >= limits_.max_outbox_bytes);
+  }
   std::size_t in_flight() const { return inflight_.size(); }
   std::uint64_t dropped() const { return dropped_; }
 

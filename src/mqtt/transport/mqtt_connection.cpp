@@ -65,6 +65,7 @@ struct connection : std::enable_shared_from_this<connection> {
   std::optional<reason_code> close_reason;  // why we end it (sent in DISCONNECT to MQTT 5 clients)
   bool send_will = true;
   std::optional<std::uint32_t> expiry_override;
+  std::vector<std::weak_ptr<session>> congested;  // subscribers our last PUBLISH found full
 
   std::span<const std::uint8_t> unread() const { return {in.data() + begin, end - begin}; }
   void consume(std::size_t n) {
@@ -129,7 +130,7 @@ bool handle(connection& c, packet&& p) {
         c.fail(reason_code::protocol_error);
         return false;
       }
-      reason_code r = b.publish(s, std::move(pub), now());
+      reason_code r = b.publish(s, std::move(pub), now(), &c.congested);
       if (is_fatal(r)) c.fail(r);
       return !is_fatal(r);
     }
@@ -159,6 +160,26 @@ bool handle(connection& c, packet&& p) {
   }
 }
 
+// Backpressure: while a subscriber of what this client publishes has a full queue, stop
+// reading from this client (TCP then slows it down), instead of dropping acknowledged
+// messages. A subscriber that does not drain in time is disconnected, so one stuck client
+// holds the others only briefly.
+asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c) {
+  const auto deadline = now() + std::chrono::seconds(c->ctx->limits.slow_subscriber_timeout_s);
+  asio::steady_timer pause(c->socket.get_executor());
+  while (c->ctx->b.still_congested(c->congested)) {
+    if (now() >= deadline) {
+      c->ctx->b.disconnect_slow(c->congested);
+      break;
+    }
+    c->last_activity = now();  // the silence is ours, not the client's
+    pause.expires_after(std::chrono::milliseconds(1));
+    auto [ec] = co_await pause.async_wait(nothrow);
+    if (ec) break;
+  }
+  c->congested.clear();
+}
+
 asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
   for (;;) {
     auto f = co_await read_frame(c);
@@ -170,6 +191,7 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
       co_return;
     }
     if (!handle(*c, std::move(*decoded))) co_return;
+    if (!c->congested.empty()) co_await wait_while_congested(c);
   }
 }
 

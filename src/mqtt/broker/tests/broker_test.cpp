@@ -456,6 +456,61 @@ TEST(broker_slow_reader, a_client_that_does_not_read_costs_bounded_memory) {
   }
   EXPECT_GT(b.stats().dropped_slow_reader.load(), 0u);
   EXPECT_GT(b.stats().dropped_queue_full.load(), 0u);
-  EXPECT_LE(s->queued(), 50u);
+  EXPECT_LE(s->queued(), 50u * limits.session.overflow_factor);  // connected: room for publishers in flight
+  EXPECT_TRUE(s->congested());
   EXPECT_LT(b.take_output(*s).size(), 10000u + 200u);  // the outbox stopped growing at its limit
+}
+
+TEST(broker_backpressure, publish_reports_full_subscribers_until_they_drain) {
+  allow_all policy;
+  broker_limits limits;
+  limits.session.max_queued = 3;
+  broker b(limits, policy);
+  auto now = std::chrono::steady_clock::now();
+  mqtt::connect c;
+  c.client_id = "sub";
+  c.properties.receive_maximum = 1;  // one message in flight, the rest queue
+  auto sub_sink = std::make_shared<fake_sink>();
+  auto sub = b.connect(c, {}, sub_sink, now).attached;
+  b.subscribe(*sub, mqtt::subscribe{1, {}, {{"t", qos::at_least_once}}}, now);
+  c.client_id = "pub";
+  c.properties.receive_maximum.reset();
+  auto pub = b.connect(c, {}, std::make_shared<fake_sink>(), now).attached;
+  std::vector<std::weak_ptr<session>> congested;
+  for (std::uint16_t i = 1; i <= 3; ++i)
+    b.publish(*pub, mqtt::publish{false, qos::at_least_once, false, "t", i, {}, "m"}, now, &congested);
+  EXPECT_TRUE(congested.empty());  // 1 in flight + 2 queued
+  b.publish(*pub, mqtt::publish{false, qos::at_least_once, false, "t", 4, {}, "m"}, now, &congested);
+  ASSERT_EQ(congested.size(), 1u);  // queue reached 3
+  EXPECT_TRUE(b.still_congested(congested));
+  EXPECT_EQ(b.stats().dropped_queue_full.load(), 0u);  // nothing lost: the publisher is to wait
+  // The subscriber acknowledges: its queue moves into flight one by one.
+  client sc{&b, sub_sink, sub, protocol_version::v5};
+  auto first = sc.received_of<mqtt::publish>();
+  b.acknowledged(*sub, puback{*first.back().packet_id, reason_code::success, {}}, now);
+  EXPECT_FALSE(b.still_congested(congested));
+  b.disconnect_slow(congested);
+  EXPECT_FALSE(sub_sink->closed);  // not congested any more: not closed
+}
+
+TEST(broker_backpressure, a_subscriber_that_stays_full_is_disconnected_with_quota_exceeded) {
+  allow_all policy;
+  broker_limits limits;
+  limits.session.max_queued = 1;
+  broker b(limits, policy);
+  auto now = std::chrono::steady_clock::now();
+  mqtt::connect c;
+  c.client_id = "stuck";
+  c.properties.receive_maximum = 1;
+  auto sink = std::make_shared<fake_sink>();
+  auto sub = b.connect(c, {}, sink, now).attached;
+  b.subscribe(*sub, mqtt::subscribe{1, {}, {{"t", qos::at_least_once}}}, now);
+  std::vector<std::weak_ptr<session>> congested;
+  b.publish_internal(make_message(mqtt::publish{false, qos::at_least_once, false, "t", 1, {}, "a"}, "x", now), now);
+  b.publish(*sub, mqtt::publish{false, qos::at_least_once, false, "t", 2, {}, "b"}, now, &congested);
+  ASSERT_FALSE(congested.empty());
+  b.disconnect_slow(congested);
+  ASSERT_TRUE(sink->closed);
+  EXPECT_EQ(*sink->closed, reason_code::quota_exceeded);
+  EXPECT_EQ(b.stats().slow_disconnects.load(), 1u);
 }
