@@ -111,7 +111,7 @@ int serve(const common::config& cfg) {
   limits.max_packet_size = static_cast<std::uint32_t>(cfg.mqtt.max_packet_size);
   limits.receive_maximum = static_cast<std::uint16_t>(cfg.mqtt.receive_maximum);
   mqtt::broker broker(limits, mqtt_policy);
-  mqtt::mqtt_server mqtt_listeners(io, broker, mqtt_policy, {cfg.mqtt.connect_timeout_s, 0, 5});
+  mqtt::mqtt_server mqtt_listeners(io, broker, mqtt_policy, {cfg.mqtt.connect_timeout_s, 0, 5, 10});
   add_broker_metrics(metrics, broker, mqtt_listeners);
   if (!cfg.mqtt.listen.empty()) {
     auto mqtt_bound = mqtt_listeners.listen_tcp(cfg.mqtt.listen);

@@ -212,14 +212,19 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now) {
   if (!p.properties.subscription_identifiers.empty()) identifier = p.properties.subscription_identifiers.front();
 
   for (const auto& entry : p.entries) {
-    if (!policy_.may_subscribe(s.who, entry.filter)) {
+    auto shared = parse_shared_subscription(entry.filter);
+    std::string filter = shared ? std::string(shared->filter) : entry.filter;
+    std::string group = shared ? std::string(shared->group) : std::string();
+    if (static_cast<std::size_t>(std::count(filter.begin(), filter.end(), '/')) >= limits_.max_topic_levels) {
+      ack.reasons.push_back(reason_code::topic_filter_invalid);
+      continue;
+    }
+    // A shared subscription is judged by the filter it shares, not its "$share/..." spelling.
+    if (!policy_.may_subscribe(s.who, filter)) {
       ++stats_.denied;
       ack.reasons.push_back(reason_code::not_authorized);
       continue;
     }
-    auto shared = parse_shared_subscription(entry.filter);
-    std::string filter = shared ? std::string(shared->filter) : entry.filter;
-    std::string group = shared ? std::string(shared->group) : std::string();
     subscription_options options{static_cast<std::uint8_t>(entry.max_qos), entry.no_local, entry.retain_as_published,
                                  identifier};
     bool is_new = subscriptions_.subscribe(filter, s.id(), options, group);
@@ -263,8 +268,9 @@ void broker::send(session& s, const packet& p) {
   s.send(p);
 }
 
-std::string broker::take_output(session& s) {
+std::string broker::take_output(session& s, const session_sink* sink) {
   std::lock_guard lock(mutex_);
+  if (s.sink() != sink) return {};
   return s.take_outbox();
 }
 

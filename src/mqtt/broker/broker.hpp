@@ -27,6 +27,7 @@ struct broker_limits {
   std::uint16_t topic_alias_maximum = 64;       // client -> server aliases per connection
   std::uint32_t max_packet_size = 1 << 20;      // largest packet we accept
   std::uint32_t max_session_expiry_s = 7 * 24 * 3600;
+  std::size_t max_topic_levels = 128;  // deeper filters are refused; bounds the index's depth
 };
 
 struct broker_stats {
@@ -73,7 +74,10 @@ class broker {
   void subscribe(session& s, const mqtt::subscribe& p, steady_time now);
   void unsubscribe(session& s, const mqtt::unsubscribe& p);
   void send(session& s, const packet& p);  // e.g. PINGRESP
-  std::string take_output(session& s);
+  // The bytes waiting for the connection of `sink`; nothing if the session has moved on to
+  // another connection (a takeover that resumed it), whose bytes they are.
+  std::string take_output(session& s, const session_sink* sink);
+  std::string take_output(session& s) { return take_output(s, s.sink()); }
 
   // A message from inside the server (wills, the in-process client): routed like any other.
   void publish_internal(const message_ptr& m, steady_time now);

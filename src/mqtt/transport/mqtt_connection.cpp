@@ -97,7 +97,11 @@ void connection_sink::close(reason_code reason) {
   if (!c) return;
   c->broker_reason = static_cast<std::uint8_t>(reason);
   c->close_requested = true;
-  asio::post(c->socket.get_executor(), [c] { c->signal.cancel(); });
+  asio::post(c->socket.get_executor(), [c] {
+    c->signal.cancel();
+    boost::system::error_code ec;
+    c->socket.cancel(ec);  // a write stuck on a client that does not read ends now
+  });
 }
 
 // Reads until a whole packet is buffered. Returns the frame, or nullopt when the connection
@@ -195,18 +199,30 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
   }
 }
 
+// Writes with a deadline: a client that stops reading cannot hold a connection (and its
+// will) forever. False when the write failed or timed out.
+asio::awaitable<bool> write_all(std::shared_ptr<connection> c, std::string bytes, std::chrono::seconds timeout) {
+  asio::steady_timer deadline(c->socket.get_executor(), timeout);
+  auto result = co_await (asio::async_write(c->socket, asio::buffer(bytes), nothrow) ||
+                          deadline.async_wait(nothrow));
+  if (result.index() != 0) co_return false;
+  co_return !std::get<0>(std::get<0>(result));
+}
+
 asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
   for (;;) {
-    c->wake_pending = false;
-    std::string out = c->ctx->b.take_output(*c->s);
-    if (!out.empty()) {
-      auto [ec, n] = co_await asio::async_write(c->socket, asio::buffer(out), nothrow);
-      if (ec) co_return;
-      continue;
-    }
+    // Cancelled by the `||` in run(): leave the outbox for run()'s final flush.
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
     if (c->close_requested) {
       c->fail(static_cast<reason_code>(c->broker_reason.load()));
       co_return;
+    }
+    c->wake_pending = false;
+    std::string out = c->ctx->b.take_output(*c->s, c->sink.get());
+    if (!out.empty()) {
+      bool written = co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s));
+      if (!written) co_return;
+      continue;
     }
     c->signal.expires_at(steady_time::max());
     co_await c->signal.async_wait(nothrow);
@@ -232,9 +248,10 @@ asio::awaitable<void> keep_alive_loop(std::shared_ptr<connection> c) {
   }
 }
 
+// Last words on a connection that is ending (CONNACK refusals, final acks, DISCONNECT): a
+// short deadline, so a client that does not read delays its will by seconds at most.
 asio::awaitable<void> send_bytes(std::shared_ptr<connection> c, std::string bytes) {
-  auto [ec, n] = co_await asio::async_write(c->socket, asio::buffer(bytes), nothrow);
-  (void)ec;
+  co_await write_all(c, std::move(bytes), std::chrono::seconds(2));
 }
 
 // The CONNECT, or nullopt (with the refusal already sent when one is due).
@@ -250,6 +267,8 @@ asio::awaitable<std::optional<connect>> read_connect(std::shared_ptr<connection>
     std::string bytes;
     if (decoded.error().reason == reason_code::unsupported_protocol_version)
       encode(connack{false, reason_code::unsupported_protocol_version, {}}, protocol_version::v311, bytes);
+    else if (version == protocol_version::v311 && decoded.error().reason == reason_code::client_identifier_not_valid)
+      encode(connack{false, reason_code::client_identifier_not_valid, {}}, protocol_version::v311, bytes);  // rc 2 [MQTT-3.1.3-8]
     else if (version == protocol_version::v5)
       encode(connack{false, decoded.error().reason, {}}, protocol_version::v5, bytes);
     if (!bytes.empty()) co_await send_bytes(c, std::move(bytes));
@@ -287,9 +306,17 @@ asio::awaitable<void> run(std::shared_ptr<connection> c) {
   co_await (read_loop(c) || write_loop(c) || keep_alive_loop(c));
 
   // Whatever is still in the outbox (e.g. the last PUBACKs), then DISCONNECT for MQTT 5.
-  std::string last = ctx.b.take_output(*c->s);
-  if (c->version == protocol_version::v5 && c->close_reason) encode(disconnect{*c->close_reason, {}}, c->version, last);
-  if (!last.empty()) co_await send_bytes(c, std::move(last));
+  // A client that went silent is presumed gone: its queued bytes are not worth the wait, and
+  // its DISCONNECT gets a moment only.
+  const bool silent = c->close_reason == reason_code::keep_alive_timeout;
+  std::string last;
+  if (!silent) last = ctx.b.take_output(*c->s, c->sink.get());
+  if (c->version == protocol_version::v5 && c->close_reason) {
+    disconnect bye{*c->close_reason, {}};
+    bye.properties.reason_string = std::string(to_string(*c->close_reason));
+    encode(bye, c->version, last);
+  }
+  if (!last.empty()) co_await write_all(c, std::move(last), silent ? std::chrono::seconds(0) : std::chrono::seconds(2));
   boost::system::error_code ec;
   c->socket.shutdown(tcp::socket::shutdown_both, ec);
   if (c->close_reason && *c->close_reason != reason_code::session_taken_over)

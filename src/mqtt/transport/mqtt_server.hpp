@@ -19,6 +19,8 @@ struct connection_limits {
   std::uint16_t max_keep_alive_s = 0;  // 0 = accept the client's; else cap it (server keep alive)
   // A subscriber that keeps its publishers waiting this long is disconnected (MQTT 5: 0x97).
   int slow_subscriber_timeout_s = 5;
+  // A write that cannot complete in this time (the client stopped reading) ends the connection.
+  int write_timeout_s = 10;
 };
 
 class mqtt_server {
