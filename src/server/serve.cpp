@@ -68,6 +68,21 @@ void add_pool_metrics(api::metrics& m, storage::database& db, common::worker_poo
   });
 }
 
+mqtt::broker_limits broker_limits_from(const common::mqtt_config& cfg) {
+  mqtt::broker_limits limits;
+  limits.session.max_queued = static_cast<std::size_t>(cfg.max_queued);
+  limits.max_retained = static_cast<std::size_t>(cfg.max_retained);
+  limits.max_packet_size = static_cast<std::uint32_t>(cfg.max_packet_size);
+  limits.receive_maximum = static_cast<std::uint16_t>(cfg.receive_maximum);
+  return limits;
+}
+
+mqtt::connection_limits connection_limits_from(const common::mqtt_config& cfg) {
+  mqtt::connection_limits limits;
+  limits.connect_timeout_s = cfg.connect_timeout_s;
+  return limits;
+}
+
 }  // namespace
 
 int serve(const common::config& cfg) {
@@ -105,13 +120,8 @@ int serve(const common::config& cfg) {
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
   mqtt::default_policy mqtt_policy(cfg.mqtt.allow_anonymous);
-  mqtt::broker_limits limits;
-  limits.session.max_queued = static_cast<std::size_t>(cfg.mqtt.max_queued);
-  limits.max_retained = static_cast<std::size_t>(cfg.mqtt.max_retained);
-  limits.max_packet_size = static_cast<std::uint32_t>(cfg.mqtt.max_packet_size);
-  limits.receive_maximum = static_cast<std::uint16_t>(cfg.mqtt.receive_maximum);
-  mqtt::broker broker(limits, mqtt_policy);
-  mqtt::mqtt_server mqtt_listeners(io, broker, mqtt_policy, {cfg.mqtt.connect_timeout_s, 0, 5, 10});
+  mqtt::broker broker(broker_limits_from(cfg.mqtt), mqtt_policy);
+  mqtt::mqtt_server mqtt_listeners(io, broker, mqtt_policy, connection_limits_from(cfg.mqtt));
   add_broker_metrics(metrics, broker, mqtt_listeners);
   if (!cfg.mqtt.listen.empty()) {
     auto mqtt_bound = mqtt_listeners.listen_tcp(cfg.mqtt.listen);
