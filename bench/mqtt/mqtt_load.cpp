@@ -136,10 +136,10 @@ int main(int argc, char** argv) {
       for (std::uint64_t s = 0; s < t.sent[i]; ++s)
         if (s >= t.seen[i].size() || !t.seen[i][s]) ++lost;
   }
-  std::printf("{\"publishers\":%d,\"qos\":%d,\"seconds\":%.2f,\"sent\":%llu,\"received\":%llu,"
-              "\"delivered_per_s\":%.0f,\"lost\":%llu}\n",
-              cfg.publishers, cfg.qos, elapsed, static_cast<unsigned long long>(sent),
-              static_cast<unsigned long long>(t.received), received_at_stop / elapsed,
-              static_cast<unsigned long long>(lost));
+  std::printf(
+      "{\"publishers\":%d,\"qos\":%d,\"seconds\":%.2f,\"sent\":%llu,\"received\":%llu,"
+      "\"delivered_per_s\":%.0f,\"lost\":%llu}\n",
+      cfg.publishers, cfg.qos, elapsed, static_cast<unsigned long long>(sent),
+      static_cast<unsigned long long>(t.received), received_at_stop / elapsed, static_cast<unsigned long long>(lost));
   return 0;
 }

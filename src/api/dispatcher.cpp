@@ -118,8 +118,8 @@ boost::asio::awaitable<http_response> dispatcher::dispatch(http_request& request
 
 boost::asio::awaitable<void> dispatcher::audit_denied(const http_request& request, const auth::user& who,
                                                       const route& r) {
-  audit::event e{{"user", who.id}, "access.denied", "route", r.method + " " + r.pattern, audit::outcome::denied,
-                 request.remote_address, {}};
+  audit::event e{{"user", who.id},       "access.denied",        "route", r.method + " " + r.pattern,
+                 audit::outcome::denied, request.remote_address, {}};
   e.details["permission"] = std::string(auth::to_string(r.access.needs));
   e.details["role"] = std::string(auth::to_string(who.user_role));
   e.details["path"] = request.path;

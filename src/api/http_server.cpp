@@ -1,6 +1,8 @@
 // The only translation unit that includes Beast's HTTP templates (compile time on 2 cores).
 #include "api/http_server.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,8 +10,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <cctype>
@@ -136,8 +136,8 @@ asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<h
         head_ec == asio::error::connection_reset || head_ec == asio::error::operation_aborted)
       co_return;
     if (head_ec) {
-      co_await send_and_close(stream, bad_request("The request is not valid HTTP/1.1: " + head_ec.message() + "."),
-                              11, request_timeout);
+      co_await send_and_close(stream, bad_request("The request is not valid HTTP/1.1: " + head_ec.message() + "."), 11,
+                              request_timeout);
       co_return;
     }
     unsigned version = parser.get().version();
@@ -202,13 +202,17 @@ http_server::http_server(common::io_pool& io, const common::http_config& cfg, di
 
 http_server::~http_server() = default;
 
-tcp::endpoint http_server::listen(const std::string& host_port) { return listener_->listen(host_port); }
+tcp::endpoint http_server::listen(const std::string& host_port) {
+  return listener_->listen(host_port);
+}
 
 void http_server::stop_accepting() {
   state_->stopping = true;
   listener_->close();
 }
 
-int http_server::requests_in_flight() const { return state_->in_flight.load(); }
+int http_server::requests_in_flight() const {
+  return state_->in_flight.load();
+}
 
 }  // namespace mothership::api

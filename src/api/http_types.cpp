@@ -21,6 +21,8 @@ http_response json_response(int status, std::string body) {
   return http_response{status, "application/json", std::move(body), {}};
 }
 
-http_response no_content() { return http_response{204, "", "", {}}; }
+http_response no_content() {
+  return http_response{204, "", "", {}};
+}
 
 }  // namespace mothership::api

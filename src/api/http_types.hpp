@@ -10,8 +10,8 @@
 namespace mothership::api {
 
 struct http_request {
-  std::string method;  // "GET"
-  std::string path;    // decoded path, no query
+  std::string method;                                      // "GET"
+  std::string path;                                        // decoded path, no query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::unordered_map<std::string, std::string> headers;    // names lower-case
   std::string body;

@@ -27,8 +27,7 @@ std::variant<json::object, http_response> read_json_object(const http_request& r
                    "The body is not valid JSON at byte " + std::to_string(consumed) + ": " + ec.message() + ".");
   }
   json::value value = parser.release();
-  if (!value.is_object())
-    return problem(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.");
+  if (!value.is_object()) return problem(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.");
   return std::move(value.as_object());
 }
 

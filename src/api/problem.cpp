@@ -21,16 +21,22 @@ http_response problem(int status, std::string_view slug, std::string_view title,
   return http_response{status, "application/problem+json", boost::json::serialize(body), {}};
 }
 
-http_response bad_request(std::string_view detail) { return problem(400, "malformed-request", "Bad request", detail); }
+http_response bad_request(std::string_view detail) {
+  return problem(400, "malformed-request", "Bad request", detail);
+}
 
 http_response unauthorized(std::string_view detail) {
   return problem(401, "unauthorized", "Authentication required", detail)
       .with_header("WWW-Authenticate", "Bearer realm=\"mothership\"");
 }
 
-http_response forbidden(std::string_view detail) { return problem(403, "forbidden", "Forbidden", detail); }
+http_response forbidden(std::string_view detail) {
+  return problem(403, "forbidden", "Forbidden", detail);
+}
 
-http_response not_found(std::string_view detail) { return problem(404, "not-found", "Not found", detail); }
+http_response not_found(std::string_view detail) {
+  return problem(404, "not-found", "Not found", detail);
+}
 
 http_response validation_failed(std::vector<field_error> errors) {
   return problem(422, "validation", "Validation failed", "The request has invalid fields.", errors);
@@ -55,11 +61,16 @@ http_response problem_for(const boost::system::error_code& ec) {
       case errc::token_expired:
       case errc::token_wrong_issuer:
       case errc::token_wrong_audience:
-      case errc::user_disabled: return unauthorized(ec.message());
-      case errc::throttled: return problem(429, "rate-limited", "Too many requests", ec.message());
-      case errc::user_not_found: return not_found("No such user.");
-      case errc::username_taken: return problem(409, "conflict", "Conflict", ec.message());
-      case errc::last_admin: return problem(409, "conflict", "Conflict", ec.message());
+      case errc::user_disabled:
+        return unauthorized(ec.message());
+      case errc::throttled:
+        return problem(429, "rate-limited", "Too many requests", ec.message());
+      case errc::user_not_found:
+        return not_found("No such user.");
+      case errc::username_taken:
+        return problem(409, "conflict", "Conflict", ec.message());
+      case errc::last_admin:
+        return problem(409, "conflict", "Conflict", ec.message());
       case errc::wrong_current_password:
         return validation_failed({{"current_password", "is not the current password"}});
     }

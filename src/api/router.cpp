@@ -42,9 +42,12 @@ bool matches(const std::vector<std::string>& want, const std::vector<std::string
 
 std::string access_rule::describe() const {
   switch (what) {
-    case kind::public_route: return "public";
-    case kind::authenticated: return "authenticated";
-    case kind::permission: return std::string(auth::to_string(needs));
+    case kind::public_route:
+      return "public";
+    case kind::authenticated:
+      return "authenticated";
+    case kind::permission:
+      return std::string(auth::to_string(needs));
   }
   return "public";
 }

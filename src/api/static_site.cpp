@@ -13,13 +13,17 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string content_type_for(const fs::path& p) {
-  static const std::unordered_map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"},              {".woff2", "font/woff2"},
-      {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"},
-      {".webmanifest", "application/manifest+json"}};
+  static const std::unordered_map<std::string, std::string> types = {{".html", "text/html; charset=utf-8"},
+                                                                     {".js", "text/javascript; charset=utf-8"},
+                                                                     {".css", "text/css; charset=utf-8"},
+                                                                     {".json", "application/json"},
+                                                                     {".svg", "image/svg+xml"},
+                                                                     {".png", "image/png"},
+                                                                     {".ico", "image/x-icon"},
+                                                                     {".woff2", "font/woff2"},
+                                                                     {".txt", "text/plain; charset=utf-8"},
+                                                                     {".map", "application/json"},
+                                                                     {".webmanifest", "application/manifest+json"}};
   auto it = types.find(p.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
 }
@@ -67,8 +71,9 @@ std::optional<http_response> static_site::serve(const http_request& request) con
   if (!looks_like_file && files_.empty()) {
     http_response r;
     r.content_type = "text/html; charset=utf-8";
-    r.body = "<!doctype html><title>Mothership</title><p>The portal is not built. Run <code>make run</code>, "
-             "or build it with <code>npm run build</code> in web/.</p>";
+    r.body =
+        "<!doctype html><title>Mothership</title><p>The portal is not built. Run <code>make run</code>, "
+        "or build it with <code>npm run build</code> in web/.</p>";
     return r;
   }
   return std::nullopt;

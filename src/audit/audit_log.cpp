@@ -81,9 +81,12 @@ entry entry_from(const storage::row& r) {
 
 const char* to_string(outcome o) {
   switch (o) {
-    case outcome::success: return "success";
-    case outcome::failure: return "failure";
-    case outcome::denied: return "denied";
+    case outcome::success:
+      return "success";
+    case outcome::failure:
+      return "failure";
+    case outcome::denied:
+      return "denied";
   }
   return "failure";
 }
@@ -114,13 +117,14 @@ entry audit_log::append(storage::connection& c, const event& e) {
   out.prev_hash = head ? head->text(1) : genesis_hash;
   std::string details = canonical_json(e.details);
   out.hash = entry_hash(out.prev_hash, out.id, out.time, e, details);
-  c.execute("INSERT INTO audit_log (" + std::string(columns) +
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            {out.id, out.time, e.by.type, e.by.id, e.action, e.target_type, e.target_id, std::string(to_string(e.result)),
-             e.source, details, out.prev_hash, out.hash});
-  c.execute("INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)"
-            " ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
-            {out.id, out.hash});
+  c.execute(
+      "INSERT INTO audit_log (" + std::string(columns) + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+      {out.id, out.time, e.by.type, e.by.id, e.action, e.target_type, e.target_id, std::string(to_string(e.result)),
+       e.source, details, out.prev_hash, out.hash});
+  c.execute(
+      "INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, $1, $2)"
+      " ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
+      {out.id, out.hash});
   return out;
 }
 
@@ -169,8 +173,8 @@ verify_report audit_log::verify() {
           report.reason = std::move(why);
         };
         if (id != expected_id) {
-          fail(expected_id, "entry " + std::to_string(expected_id) + " is missing (next present is " +
-                                std::to_string(id) + ")");
+          fail(expected_id,
+               "entry " + std::to_string(expected_id) + " is missing (next present is " + std::to_string(id) + ")");
           return;
         }
         event e;
@@ -182,7 +186,8 @@ verify_report audit_log::verify() {
         e.source = r.text(8);
         if (!result) return fail(id, "entry " + std::to_string(id) + " has an unknown result");
         e.result = *result;
-        if (r.text(10) != prev_hash) return fail(id, "entry " + std::to_string(id) + " does not link to its predecessor");
+        if (r.text(10) != prev_hash)
+          return fail(id, "entry " + std::to_string(id) + " does not link to its predecessor");
         if (entry_hash(prev_hash, id, r.integer(1), e, r.text(9)) != r.text(11))
           return fail(id, "entry " + std::to_string(id) + " was modified (hash mismatch)");
         prev_hash = r.text(11);

@@ -16,13 +16,9 @@ access_token_codec::access_token_codec(signing_key key, std::string issuer, std:
 }
 
 std::string access_token_codec::issue(const std::string& sub, std::string_view role, std::int64_t now_s) const {
-  json::object claims{{"sub", sub},
-                      {"role", role},
-                      {"iat", now_s},
-                      {"exp", now_s + ttl_s_},
-                      {"jti", common::random_token(16)},
-                      {"iss", issuer_},
-                      {"aud", audience_}};
+  json::object claims{
+      {"sub", sub},     {"role", role},    {"iat", now_s}, {"exp", now_s + ttl_s_}, {"jti", common::random_token(16)},
+      {"iss", issuer_}, {"aud", audience_}};
   std::string signing_input = header_b64_ + "." + common::base64url_encode(json::serialize(claims));
   return signing_input + "." + common::base64url_encode(key_.sign(signing_input));
 }

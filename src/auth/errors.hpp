@@ -25,7 +25,9 @@ enum class errc {
 };
 
 const boost::system::error_category& auth_category();
-inline boost::system::error_code make_error_code(errc e) { return {static_cast<int>(e), auth_category()}; }
+inline boost::system::error_code make_error_code(errc e) {
+  return {static_cast<int>(e), auth_category()};
+}
 
 template <class T>
 using result = boost::system::result<T>;

@@ -50,9 +50,12 @@ const grant& find(permission p) {
 
 std::string_view to_string(role r) {
   switch (r) {
-    case role::admin: return "admin";
-    case role::technician: return "technician";
-    case role::viewer: return "viewer";
+    case role::admin:
+      return "admin";
+    case role::technician:
+      return "technician";
+    case role::viewer:
+      return "viewer";
   }
   return "viewer";
 }
@@ -63,7 +66,9 @@ std::optional<role> parse_role(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view to_string(permission p) { return find(p).name; }
+std::string_view to_string(permission p) {
+  return find(p).name;
+}
 
 std::optional<permission> parse_permission(std::string_view text) {
   for (const auto& g : table)
@@ -71,15 +76,22 @@ std::optional<permission> parse_permission(std::string_view text) {
   return std::nullopt;
 }
 
-std::span<const permission> all_permissions() { return permissions; }
-std::span<const role> all_roles() { return roles; }
+std::span<const permission> all_permissions() {
+  return permissions;
+}
+std::span<const role> all_roles() {
+  return roles;
+}
 
 bool allows(role r, permission p) {
   const grant& g = find(p);
   switch (r) {
-    case role::admin: return g.admin;
-    case role::technician: return g.technician;
-    case role::viewer: return g.viewer;
+    case role::admin:
+      return g.admin;
+    case role::technician:
+      return g.technician;
+    case role::viewer:
+      return g.viewer;
   }
   return false;
 }

@@ -9,7 +9,9 @@ namespace mothership::auth {
 
 namespace {
 
-std::int64_t now_s() { return common::now_ms() / 1000; }
+std::int64_t now_s() {
+  return common::now_ms() / 1000;
+}
 
 audit::event auth_event(std::string action, audit::actor by, std::string target_id, audit::outcome result,
                         const std::string& source) {
@@ -53,7 +55,10 @@ result<session> session_service::login(const std::string& username, const std::s
   else
     verify_against_dummy(password);
 
-  const char* reason = !found ? "unknown_user" : !password_ok ? "bad_password" : found->first.disabled ? "disabled" : nullptr;
+  const char* reason = !found                  ? "unknown_user"
+                       : !password_ok          ? "bad_password"
+                       : found->first.disabled ? "disabled"
+                                               : nullptr;
   if (reason) {
     throttle_.record_failure(username, source);
     auto e = auth_event("auth.login", {"user", found ? found->first.id : ""}, found ? found->first.id : "",

@@ -18,7 +18,9 @@ namespace mothership::auth {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error("signing key: " + what); }
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error("signing key: " + what);
+}
 
 struct md_ctx_free {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
@@ -44,7 +46,9 @@ std::string pem_of(EVP_PKEY* key) {
 
 }  // namespace
 
-void signing_key::pkey_free::operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+void signing_key::pkey_free::operator()(EVP_PKEY* k) const {
+  EVP_PKEY_free(k);
+}
 
 signing_key::signing_key(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {
   unsigned char point[65];
@@ -97,7 +101,8 @@ std::string signing_key::sign(std::string_view data) const {
   md_ctx ctx(EVP_MD_CTX_new());
   size_t der_len = 0;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &der_len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
+      EVP_DigestSign(ctx.get(), nullptr, &der_len, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+          1)
     fail("sign init failed");
   std::string der(der_len, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &der_len,

@@ -20,7 +20,9 @@ audit::event user_event(const requester& by, std::string action, const user& tar
   return e;
 }
 
-bool is_enabled_admin(const user& u) { return u.user_role == role::admin && !u.disabled; }
+bool is_enabled_admin(const user& u) {
+  return u.user_role == role::admin && !u.disabled;
+}
 
 }  // namespace
 

@@ -21,10 +21,11 @@ user from_row(const storage::row& r) {
 }  // namespace
 
 void insert(storage::connection& c, const user& u, const std::string& password_hash) {
-  c.execute("INSERT INTO users (id, username, display_name, role, disabled, password_hash, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {u.id, u.username, u.display_name, std::string(to_string(u.user_role)), std::int64_t{u.disabled},
-             password_hash, u.created_at, u.updated_at});
+  c.execute(
+      "INSERT INTO users (id, username, display_name, role, disabled, password_hash, created_at, updated_at)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {u.id, u.username, u.display_name, std::string(to_string(u.user_role)), std::int64_t{u.disabled}, password_hash,
+       u.created_at, u.updated_at});
 }
 
 std::optional<user> find_by_id(storage::connection& c, const std::string& id) {
@@ -62,13 +63,17 @@ void set_password(storage::connection& c, const std::string& id, const std::stri
   c.execute("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", {id, hash, now});
 }
 
-void remove(storage::connection& c, const std::string& id) { c.execute("DELETE FROM users WHERE id = $1", {id}); }
+void remove(storage::connection& c, const std::string& id) {
+  c.execute("DELETE FROM users WHERE id = $1", {id});
+}
 
 std::int64_t count_enabled_admins(storage::connection& c) {
   return c.query_one("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")->integer(0);
 }
 
-std::int64_t count(storage::connection& c) { return c.query_one("SELECT COUNT(*) FROM users")->integer(0); }
+std::int64_t count(storage::connection& c) {
+  return c.query_one("SELECT COUNT(*) FROM users")->integer(0);
+}
 
 }  // namespace mothership::auth::user_store
 
@@ -76,15 +81,17 @@ namespace mothership::auth::refresh_store {
 
 void insert(storage::connection& c, const std::string& token_hash, const std::string& family_id,
             const std::string& user_id, common::millis now, common::millis expires_at) {
-  c.execute("INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)"
-            " VALUES ($1, $2, $3, $4, $5)",
-            {token_hash, family_id, user_id, now, expires_at});
+  c.execute(
+      "INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)"
+      " VALUES ($1, $2, $3, $4, $5)",
+      {token_hash, family_id, user_id, now, expires_at});
 }
 
 std::optional<record> find(storage::connection& c, const std::string& token_hash) {
-  auto r = c.query_one("SELECT family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens"
-                       " WHERE token_hash = $1",
-                       {token_hash});
+  auto r = c.query_one(
+      "SELECT family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens"
+      " WHERE token_hash = $1",
+      {token_hash});
   if (!r) return std::nullopt;
   return record{r->text(0), r->text(1), r->integer(2), !r->is_null(3), !r->is_null(4)};
 }

@@ -1,9 +1,9 @@
 #include "common/config.hpp"
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
-#include <toml++/toml.h>
 
 namespace mothership::common {
 
@@ -15,7 +15,6 @@ struct setting {
   setting_info info;
   setter apply;
 };
-
 
 template <class Section, class Field>
 setter make_setter(Section config::*section, Field Section::*field) {
@@ -57,24 +56,39 @@ setting entry(const char* section_name, const char* key, Section config::*sectio
 
 const std::vector<setting>& table() {
   static const std::vector<setting> all = {
-      entry("http", "listen", &config::http, &http_config::listen, "HTTP listen address HOST:PORT (port 0 = any free port)"),
-      entry("http", "web_dir", &config::http, &http_config::web_dir, "Directory of the built portal (default: web/dist if present)"),
-      entry("http", "max_body_bytes", &config::http, &http_config::max_body_bytes, "Largest request body accepted (413 above)"),
-      entry("http", "max_header_bytes", &config::http, &http_config::max_header_bytes, "Largest request head accepted (431 above)"),
-      entry("http", "header_timeout_s", &config::http, &http_config::header_timeout_s, "Seconds a client has to send the request head"),
-      entry("http", "request_timeout_s", &config::http, &http_config::request_timeout_s, "Seconds for body, handling and response"),
-      entry("http", "idle_timeout_s", &config::http, &http_config::idle_timeout_s, "Seconds an idle keep-alive connection is kept"),
+      entry("http", "listen", &config::http, &http_config::listen,
+            "HTTP listen address HOST:PORT (port 0 = any free port)"),
+      entry("http", "web_dir", &config::http, &http_config::web_dir,
+            "Directory of the built portal (default: web/dist if present)"),
+      entry("http", "max_body_bytes", &config::http, &http_config::max_body_bytes,
+            "Largest request body accepted (413 above)"),
+      entry("http", "max_header_bytes", &config::http, &http_config::max_header_bytes,
+            "Largest request head accepted (431 above)"),
+      entry("http", "header_timeout_s", &config::http, &http_config::header_timeout_s,
+            "Seconds a client has to send the request head"),
+      entry("http", "request_timeout_s", &config::http, &http_config::request_timeout_s,
+            "Seconds for body, handling and response"),
+      entry("http", "idle_timeout_s", &config::http, &http_config::idle_timeout_s,
+            "Seconds an idle keep-alive connection is kept"),
       entry("http", "threads", &config::http, &http_config::threads, "I/O threads (0 = one per core)"),
-      entry("http", "secure_cookies", &config::http, &http_config::secure_cookies, "Mark the refresh cookie Secure (behind HTTPS)"),
+      entry("http", "secure_cookies", &config::http, &http_config::secure_cookies,
+            "Mark the refresh cookie Secure (behind HTTPS)"),
       entry("mqtt", "listen", &config::mqtt, &mqtt_config::listen, "Plain MQTT (TCP) listener HOST:PORT; empty = off"),
-      entry("mqtt", "allow_anonymous", &config::mqtt, &mqtt_config::allow_anonymous, "Development: clients without credentials may use topics outside devices/ and $provision/"),
-      entry("mqtt", "max_packet_size", &config::mqtt, &mqtt_config::max_packet_size, "Largest MQTT packet accepted, bytes"),
-      entry("mqtt", "max_queued", &config::mqtt, &mqtt_config::max_queued, "QoS 1/2 messages queued per session before new ones are dropped"),
+      entry("mqtt", "allow_anonymous", &config::mqtt, &mqtt_config::allow_anonymous,
+            "Development: clients without credentials may use topics outside devices/ and $provision/"),
+      entry("mqtt", "max_packet_size", &config::mqtt, &mqtt_config::max_packet_size,
+            "Largest MQTT packet accepted, bytes"),
+      entry("mqtt", "max_queued", &config::mqtt, &mqtt_config::max_queued,
+            "QoS 1/2 messages queued per session before new ones are dropped"),
       entry("mqtt", "max_retained", &config::mqtt, &mqtt_config::max_retained, "Retained messages kept (topics)"),
-      entry("mqtt", "receive_maximum", &config::mqtt, &mqtt_config::receive_maximum, "Unacknowledged QoS 2 messages a client may send"),
-      entry("mqtt", "connect_timeout_s", &config::mqtt, &mqtt_config::connect_timeout_s, "Seconds a new connection has to send CONNECT"),
-      entry("storage", "data_dir", &config::storage, &storage_config::data_dir, "Data directory: database, keys, blobs"),
-      entry("storage", "workers", &config::storage, &storage_config::workers, "Worker threads for database calls and hashing"),
+      entry("mqtt", "receive_maximum", &config::mqtt, &mqtt_config::receive_maximum,
+            "Unacknowledged QoS 2 messages a client may send"),
+      entry("mqtt", "connect_timeout_s", &config::mqtt, &mqtt_config::connect_timeout_s,
+            "Seconds a new connection has to send CONNECT"),
+      entry("storage", "data_dir", &config::storage, &storage_config::data_dir,
+            "Data directory: database, keys, blobs"),
+      entry("storage", "workers", &config::storage, &storage_config::workers,
+            "Worker threads for database calls and hashing"),
       entry("storage", "queue_limit", &config::storage, &storage_config::queue_limit, "Queued worker jobs before 503"),
       entry("log", "format", &config::log, &log_config::format, "Log format: text or json"),
       entry("log", "level", &config::log, &log_config::level, "Log level: trace, debug, info, warn, error"),
@@ -82,8 +96,10 @@ const std::vector<setting>& table() {
       entry("auth", "refresh_ttl_s", &config::auth, &auth_config::refresh_ttl_s, "Refresh token lifetime in seconds"),
       entry("auth", "issuer", &config::auth, &auth_config::issuer, "JWT iss claim"),
       entry("auth", "audience", &config::auth, &auth_config::audience, "JWT aud claim"),
-      entry("auth", "login_free_failures", &config::auth, &auth_config::login_free_failures, "Failed logins before delays start"),
-      entry("auth", "login_max_delay_s", &config::auth, &auth_config::login_max_delay_s, "Longest login delay after repeated failures"),
+      entry("auth", "login_free_failures", &config::auth, &auth_config::login_free_failures,
+            "Failed logins before delays start"),
+      entry("auth", "login_max_delay_s", &config::auth, &auth_config::login_max_delay_s,
+            "Longest login delay after repeated failures"),
   };
   return all;
 }
@@ -123,7 +139,8 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       for (auto&& [section_key, section_node] : file) {
         const toml::table* section = section_node.as_table();
         if (!section) {
-          result.errors.push_back(toml_path + ": top-level key " + std::string(section_key.str()) + " is not a section");
+          result.errors.push_back(toml_path + ": top-level key " + std::string(section_key.str()) +
+                                  " is not a section");
           continue;
         }
         for (auto&& [key, node] : *section) {
@@ -147,7 +164,8 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
     }
   }
   for (const auto& s : table()) {
-    if (const char* env = std::getenv(s.info.env.c_str())) apply(result.value, s.info.name, env, s.info.env.c_str(), result.errors);
+    if (const char* env = std::getenv(s.info.env.c_str()))
+      apply(result.value, s.info.name, env, s.info.env.c_str(), result.errors);
   }
   for (const auto& [name, value] : flags) apply(result.value, name, value, "flag", result.errors);
   const config& c = result.value;

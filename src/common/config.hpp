@@ -22,8 +22,8 @@ struct http_config {
 
 struct storage_config {
   std::string data_dir = "./var";
-  int workers = 4;          // threads that run database calls and password hashing
-  int queue_limit = 4096;   // pending jobs before requests are refused with 503
+  int workers = 4;         // threads that run database calls and password hashing
+  int queue_limit = 4096;  // pending jobs before requests are refused with 503
 };
 
 struct log_config {
@@ -44,7 +44,7 @@ struct mqtt_config {
   std::string listen;            // plain TCP listener HOST:PORT; empty = none
   bool allow_anonymous = false;  // development only: clients without credentials, outside devices/
   int max_packet_size = 1 << 20;
-  int max_queued = 1000;         // messages queued per session before new ones are dropped
+  int max_queued = 1000;  // messages queued per session before new ones are dropped
   int max_retained = 100000;
   int receive_maximum = 1024;
   int connect_timeout_s = 10;

@@ -13,7 +13,9 @@ struct sodium_init_once {
     if (sodium_init() < 0) throw std::runtime_error("libsodium initialisation failed");
   }
 };
-void ensure_sodium() { static sodium_init_once once; }
+void ensure_sodium() {
+  static sodium_init_once once;
+}
 }  // namespace
 
 std::string to_hex(std::string_view bytes) {
@@ -57,7 +59,9 @@ std::string sha256(std::string_view bytes) {
   return out;
 }
 
-std::string sha256_hex(std::string_view bytes) { return to_hex(sha256(bytes)); }
+std::string sha256_hex(std::string_view bytes) {
+  return to_hex(sha256(bytes));
+}
 
 std::string random_bytes(std::size_t count) {
   ensure_sodium();
@@ -66,7 +70,9 @@ std::string random_bytes(std::size_t count) {
   return out;
 }
 
-std::string random_token(std::size_t bytes) { return base64url_encode(random_bytes(bytes)); }
+std::string random_token(std::size_t bytes) {
+  return base64url_encode(random_bytes(bytes));
+}
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -26,7 +26,9 @@ class io_pool {
   io_pool& operator=(const io_pool&) = delete;
 
   boost::asio::io_context& main() { return *contexts_.front(); }
-  boost::asio::io_context& next() { return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()]; }
+  boost::asio::io_context& next() {
+    return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+  }
   std::size_t size() const { return contexts_.size(); }
 
   // Runs every context on its own thread; the calling thread runs the first. Returns after stop().

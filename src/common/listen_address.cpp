@@ -17,8 +17,10 @@ boost::asio::ip::tcp::endpoint parse_listen_address(boost::asio::io_context& ioc
   if (ec != std::errc() || p != port_text.data() + port_text.size() || port > 65535)
     throw std::invalid_argument("bad port in listen address '" + host_port + "'");
   boost::asio::ip::tcp::resolver resolver(ioc);
-  return *resolver.resolve(host, port_text, boost::asio::ip::tcp::resolver::passive | 
-                                                boost::asio::ip::tcp::resolver::numeric_service).begin();
+  return *resolver
+              .resolve(host, port_text,
+                       boost::asio::ip::tcp::resolver::passive | boost::asio::ip::tcp::resolver::numeric_service)
+              .begin();
 }
 
 }  // namespace mothership::common

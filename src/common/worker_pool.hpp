@@ -35,14 +35,12 @@ class worker_pool {
       throw overloaded_error();
     }
     std::optional<R> result = co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
-                                                                     void(std::exception_ptr, std::optional<R>)>(
+                                                                   void(std::exception_ptr, std::optional<R>)>(
         initiate<R>{this}, boost::asio::use_awaitable, std::move(fn));
     co_return std::move(*result);
   }
 
-  void stop() {
-    pool_.join();
-  }
+  void stop() { pool_.join(); }
 
   int threads() const { return threads_; }
   int pending() const { return pending_.load(); }  // queued + running

@@ -27,8 +27,8 @@ int audit_verify(const std::string& path) {
     std::cout << "audit log intact: " << report.checked << " entries verified\n";
     return 0;
   }
-  std::cout << "audit log BROKEN at entry " << *report.first_bad_id << ": " << report.reason << " ("
-            << report.checked << " entries verified before it)\n";
+  std::cout << "audit log BROKEN at entry " << *report.first_bad_id << ": " << report.reason << " (" << report.checked
+            << " entries verified before it)\n";
   return 1;
 }
 

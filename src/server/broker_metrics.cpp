@@ -14,7 +14,8 @@ void add_broker_metrics(api::metrics& m, const mqtt::broker& b, const mqtt::mqtt
   m.add_collector([&b, &listeners](std::string& out) {
     const auto& s = b.stats();
     gauge(out, "mothership_mqtt_connections", "Open MQTT network connections.", listeners.open_connections());
-    gauge(out, "mothership_mqtt_sessions", "MQTT sessions, connected or kept for a returning client.", b.session_count());
+    gauge(out, "mothership_mqtt_sessions", "MQTT sessions, connected or kept for a returning client.",
+          b.session_count());
     gauge(out, "mothership_mqtt_subscriptions", "Subscriptions in the index.", b.subscription_count());
     gauge(out, "mothership_mqtt_retained_messages", "Retained messages.", b.retained_count());
     out += "# HELP mothership_mqtt_messages_in_total PUBLISH packets received, by QoS.\n";

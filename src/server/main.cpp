@@ -1,6 +1,6 @@
 // mothership: the server (`serve`) and the commands an operator runs next to it.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 

@@ -1,9 +1,9 @@
 #include "server/serve.hpp"
 
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,10 +17,10 @@
 #include "common/encoding.hpp"
 #include "common/io_pool.hpp"
 #include "common/worker_pool.hpp"
-#include "server/data_dir.hpp"
 #include "mqtt/broker/default_policy.hpp"
 #include "mqtt/transport/mqtt_server.hpp"
 #include "server/broker_metrics.hpp"
+#include "server/data_dir.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 namespace mothership::server {
@@ -110,7 +110,8 @@ int serve(const common::config& cfg) {
     spdlog::warn("portal not built (no web/dist); API only");
 
   api::services svc{cfg, db, audit, users, sessions, tokens, metrics};
-  int io_threads = cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int io_threads =
+      cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   common::io_pool io(io_threads);
   common::worker_pool pool(cfg.storage.workers, cfg.storage.queue_limit);
   add_pool_metrics(metrics, db, pool);
@@ -128,7 +129,8 @@ int serve(const common::config& cfg) {
     spdlog::info("MQTT listening on mqtt://{}:{}", mqtt_bound.address().to_string(), mqtt_bound.port());
   }
   if (cfg.mqtt.allow_anonymous)
-    spdlog::warn("mqtt.allow_anonymous is on: clients without credentials may use topics outside devices/ (development only)");
+    spdlog::warn(
+        "mqtt.allow_anonymous is on: clients without credentials may use topics outside devices/ (development only)");
   // Session expiry and delayed wills need a clock tick.
   boost::asio::steady_timer broker_tick(io.main());
   std::function<void()> tick = [&] {

@@ -5,7 +5,9 @@
 
 namespace mothership::api::handlers {
 
-http_response healthz(services&, request_context&) { return json_response(200, R"({"status":"ok"})"); }
+http_response healthz(services&, request_context&) {
+  return json_response(200, R"({"status":"ok"})");
+}
 
 http_response readyz(services& s, request_context&) {
   // Ready means the database answers; a process that is up but cannot reach it is not.

@@ -36,7 +36,9 @@ std::optional<std::string> read_new_password(field_reader& fields, const char* n
   return pw;
 }
 
-auth::requester requester_of(const request_context& ctx) { return {ctx.user->id, ctx.request.remote_address}; }
+auth::requester requester_of(const request_context& ctx) {
+  return {ctx.user->id, ctx.request.remote_address};
+}
 
 }  // namespace
 

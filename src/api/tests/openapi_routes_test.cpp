@@ -20,7 +20,9 @@ std::string trim(std::string s) {
   return s;
 }
 
-std::size_t indent_of(const std::string& line) { return line.find_first_not_of(' '); }
+std::size_t indent_of(const std::string& line) {
+  return line.find_first_not_of(' ');
+}
 
 // Reads the `paths:` section: path keys at indent 2, method keys at indent 4, and each
 // operation's `x-permission` at indent 6. Returns "METHOD /path" -> permission.
@@ -50,7 +52,8 @@ std::map<std::string, std::string> operations_in(const std::string& file) {
       out[operation] = "";
     } else if (indent == 6 && !operation.empty() && text.rfind("x-permission:", 0) == 0) {
       std::string value = trim(text.substr(std::string("x-permission:").size()));
-      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\''))
+        value = value.substr(1, value.size() - 2);
       out[operation] = value;
     }
   }

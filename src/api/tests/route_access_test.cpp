@@ -37,9 +37,12 @@ std::vector<std::string> split(const std::string& token) {
 }
 
 // Routes that are deliberately open; every other route must name a permission.
-const std::set<std::string> public_routes = {"GET /healthz",           "GET /readyz",
-                                             "GET /metrics",           "GET /.well-known/jwks.json",
-                                             "POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+const std::set<std::string> public_routes = {"GET /healthz",
+                                             "GET /readyz",
+                                             "GET /metrics",
+                                             "GET /.well-known/jwks.json",
+                                             "POST /api/v1/auth/login",
+                                             "POST /api/v1/auth/refresh",
                                              "POST /api/v1/auth/logout"};
 const std::set<std::string> any_user_routes = {"GET /api/v1/me", "POST /api/v1/me/password"};
 
@@ -156,8 +159,8 @@ TEST_F(route_access_test, open_routes_are_exactly_the_intended_ones) {
 TEST_F(route_access_test, every_route_answers_every_caller_as_the_rbac_table_says) {
   const std::vector<std::pair<std::string, std::optional<auth::role>>> callers = {
       {"admin", auth::role::admin}, {"technician", auth::role::technician}, {"viewer", auth::role::viewer}};
-  const std::vector<std::string> rejected = {"anonymous", "expired", "bad_signature", "alg_none", "foreign_key",
-                                             "disabled"};
+  const std::vector<std::string> rejected = {"anonymous", "expired",     "bad_signature",
+                                             "alg_none",  "foreign_key", "disabled"};
   int checked = 0;
   for (const auto& r : world_->routes.routes()) {
     std::string name = r.method + " " + r.pattern;

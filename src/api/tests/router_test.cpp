@@ -7,7 +7,9 @@
 using namespace mothership::api;
 
 namespace {
-http_response ok(services&, request_context&) { return no_content(); }
+http_response ok(services&, request_context&) {
+  return no_content();
+}
 }  // namespace
 
 TEST(router, matches_literal_and_parameter_segments) {

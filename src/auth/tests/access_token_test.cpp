@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
-#include <sys/stat.h>
 
 #include "common/encoding.hpp"
 
@@ -16,7 +16,9 @@ namespace {
 
 constexpr std::int64_t now = 1800000000;
 
-std::string part(const boost::json::object& o) { return common::base64url_encode(boost::json::serialize(o)); }
+std::string part(const boost::json::object& o) {
+  return common::base64url_encode(boost::json::serialize(o));
+}
 
 std::vector<std::string> split(const std::string& token) {
   std::vector<std::string> out;

@@ -10,13 +10,18 @@ namespace mothership::mqtt {
 
 namespace {
 
-qos min_qos(qos a, std::uint8_t b) { return static_cast<qos>(std::min<std::uint8_t>(static_cast<std::uint8_t>(a), b)); }
+qos min_qos(qos a, std::uint8_t b) {
+  return static_cast<qos>(std::min<std::uint8_t>(static_cast<std::uint8_t>(a), b));
+}
 
 reason_code granted(qos q) {
   switch (q) {
-    case qos::at_most_once: return reason_code::granted_qos_0;
-    case qos::at_least_once: return reason_code::granted_qos_1;
-    case qos::exactly_once: return reason_code::granted_qos_2;
+    case qos::at_most_once:
+      return reason_code::granted_qos_0;
+    case qos::at_least_once:
+      return reason_code::granted_qos_1;
+    case qos::exactly_once:
+      return reason_code::granted_qos_2;
   }
   return reason_code::granted_qos_0;
 }
@@ -30,15 +35,19 @@ bool is_fatal(reason_code r) {
     case reason_code::topic_alias_invalid:
     case reason_code::receive_maximum_exceeded:
     case reason_code::packet_too_large:
-    case reason_code::topic_name_invalid: return true;
-    default: return false;
+    case reason_code::topic_name_invalid:
+      return true;
+    default:
+      return false;
   }
 }
 
 broker::broker(broker_limits limits, const authorizer& policy)
     : limits_(limits), policy_(policy), retained_(limits.max_retained) {}
 
-std::string broker::assign_client_id() { return "ms-auto-" + std::to_string(++assigned_ids_) + "-" + std::to_string(next_id_); }
+std::string broker::assign_client_id() {
+  return "ms-auto-" + std::to_string(++assigned_ids_) + "-" + std::to_string(next_id_);
+}
 
 broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, std::shared_ptr<session_sink> sink,
                                         steady_time now) {
@@ -293,11 +302,21 @@ std::size_t broker::route(const message_ptr& m, steady_time now, std::vector<std
     bool retain = match.retain_as_published && m->retain;
     switch (target.deliver(m, q, retain, std::move(match.identifiers), now)) {
       case session::delivery::sent:
-      case session::delivery::queued: stats_.messages_out[static_cast<int>(q)]++; break;
-      case session::delivery::dropped_queue_full: ++stats_.dropped_queue_full; break;
-      case session::delivery::dropped_slow_reader: ++stats_.dropped_slow_reader; break;
-      case session::delivery::dropped_too_large: ++stats_.dropped_too_large; break;
-      case session::delivery::dropped_expired: ++stats_.dropped_expired; break;
+      case session::delivery::queued:
+        stats_.messages_out[static_cast<int>(q)]++;
+        break;
+      case session::delivery::dropped_queue_full:
+        ++stats_.dropped_queue_full;
+        break;
+      case session::delivery::dropped_slow_reader:
+        ++stats_.dropped_slow_reader;
+        break;
+      case session::delivery::dropped_too_large:
+        ++stats_.dropped_too_large;
+        break;
+      case session::delivery::dropped_expired:
+        ++stats_.dropped_expired;
+        break;
     }
     if (congested && target.congested()) congested->push_back(target.weak_from_this());
   }

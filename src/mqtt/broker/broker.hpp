@@ -23,9 +23,9 @@ namespace mothership::mqtt {
 struct broker_limits {
   session_limits session;
   std::size_t max_retained = 100000;
-  std::uint16_t receive_maximum = 1024;         // QoS 1/2 PUBLISHes a client may have unacknowledged
-  std::uint16_t topic_alias_maximum = 64;       // client -> server aliases per connection
-  std::uint32_t max_packet_size = 1 << 20;      // largest packet we accept
+  std::uint16_t receive_maximum = 1024;     // QoS 1/2 PUBLISHes a client may have unacknowledged
+  std::uint16_t topic_alias_maximum = 64;   // client -> server aliases per connection
+  std::uint32_t max_packet_size = 1 << 20;  // largest packet we accept
   std::uint32_t max_session_expiry_s = 7 * 24 * 3600;
   std::size_t max_topic_levels = 128;  // deeper filters are refused; bounds the index's depth
 };
@@ -38,7 +38,7 @@ struct broker_stats {
   std::atomic<std::uint64_t> dropped_slow_reader{0};  // QoS 0 to a connected client whose socket is full
   std::atomic<std::uint64_t> dropped_too_large{0};
   std::atomic<std::uint64_t> dropped_expired{0};
-  std::atomic<std::uint64_t> denied{0};  // PUBLISH or SUBSCRIBE refused by the authorizer
+  std::atomic<std::uint64_t> denied{0};            // PUBLISH or SUBSCRIBE refused by the authorizer
   std::atomic<std::uint64_t> slow_disconnects{0};  // subscribers closed for not draining their queue
 };
 

@@ -43,7 +43,9 @@ void session::resume(steady_time now) {
   pump(now);
 }
 
-void session::detach() { sink_.reset(); }
+void session::detach() {
+  sink_.reset();
+}
 
 session::delivery session::deliver(const message_ptr& m, qos granted, bool retain_flag,
                                    std::vector<std::uint32_t> identifiers, steady_time now) {
@@ -164,8 +166,12 @@ std::string session::take_outbox() {
   return out;
 }
 
-bool session::begin_incoming_qos2(std::uint16_t packet_id) { return incoming_qos2_.insert(packet_id).second; }
+bool session::begin_incoming_qos2(std::uint16_t packet_id) {
+  return incoming_qos2_.insert(packet_id).second;
+}
 
-bool session::end_incoming_qos2(std::uint16_t packet_id) { return incoming_qos2_.erase(packet_id) > 0; }
+bool session::end_incoming_qos2(std::uint16_t packet_id) {
+  return incoming_qos2_.erase(packet_id) > 0;
+}
 
 }  // namespace mothership::mqtt

@@ -27,7 +27,7 @@ namespace mothership::mqtt {
 class session_sink {
  public:
   virtual ~session_sink() = default;
-  virtual void wake() = 0;                      // the outbox has bytes: write them
+  virtual void wake() = 0;                     // the outbox has bytes: write them
   virtual void close(reason_code reason) = 0;  // end the connection (any DISCONNECT is already in the outbox)
 };
 
@@ -37,7 +37,7 @@ struct session_limits {
   // `overflow_factor` times the limit (publishers already in flight) are messages dropped.
   std::size_t max_queued = 1000;
   std::size_t overflow_factor = 8;
-  std::uint16_t inflight_v311 = 32;   // unacknowledged QoS 1/2 deliveries to a 3.1.1 client
+  std::uint16_t inflight_v311 = 32;  // unacknowledged QoS 1/2 deliveries to a 3.1.1 client
   // Bytes waiting for the socket. A client that does not read stops receiving here: QoS 0
   // messages are dropped (and counted), QoS 1/2 wait in the queue (bounded above).
   std::size_t max_outbox_bytes = 4 << 20;
@@ -78,7 +78,7 @@ class session : public std::enable_shared_from_this<session> {
   bool on_pubrec(std::uint16_t packet_id, steady_time now);
   bool on_pubcomp(std::uint16_t packet_id, steady_time now);
   bool abandon(std::uint16_t packet_id, steady_time now);  // PUBREC with an error: delivery over
-  void send(const packet& p);  // control packets: CONNACK, SUBACK, PUBACK ...
+  void send(const packet& p);                              // control packets: CONNACK, SUBACK, PUBACK ...
   std::string take_outbox();
   bool has_output() const { return !outbox_.empty(); }
 
@@ -94,8 +94,8 @@ class session : public std::enable_shared_from_this<session> {
   std::map<std::string, stored_subscription> subscriptions;  // key: the filter as subscribed
   std::uint32_t expiry_interval_s = 0;
   std::optional<will_message> will;
-  std::optional<steady_time> will_due;     // a delayed will waiting to be published
-  std::optional<steady_time> expires_at;   // set while disconnected with expiry > 0
+  std::optional<steady_time> will_due;                           // a delayed will waiting to be published
+  std::optional<steady_time> expires_at;                         // set while disconnected with expiry > 0
   std::unordered_map<std::uint16_t, std::string> topic_aliases;  // client -> server, per connection
 
   std::size_t queued() const { return queue_.size(); }

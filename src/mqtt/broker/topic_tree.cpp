@@ -140,9 +140,8 @@ std::vector<subscriber_match> topic_tree::match(std::string_view topic) {
   if (out.size() < 2) return out;
   // One delivery per subscriber: merge overlapping non-shared subscriptions (shared ones are
   // separate deliveries by definition).
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.shared != b.shared ? !a.shared : a.who < b.who;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.shared != b.shared ? !a.shared : a.who < b.who; });
   std::vector<subscriber_match> merged;
   merged.reserve(out.size());
   for (auto& m : out) {

@@ -9,8 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
-#include <set>
 #include <map>
+#include <set>
 
 #include "mqtt/codec/decode.hpp"
 #include "mqtt/codec/encode.hpp"
@@ -64,7 +64,9 @@ struct client::state {
   }
   void handle(packet&& p) {
     switch (type_of(p)) {
-      case packet_type::connack: ack = std::get<mqtt::connack>(p); break;
+      case packet_type::connack:
+        ack = std::get<mqtt::connack>(p);
+        break;
       case packet_type::suback: {
         auto& s = std::get<mqtt::suback>(p);
         subacks[s.packet_id] = s;
@@ -73,7 +75,9 @@ struct client::state {
       case packet_type::puback:
         if (in_flight.erase(std::get<mqtt::puback>(p).packet_id)) ++acked;
         break;
-      case packet_type::pubrec: send(mqtt::pubrel{std::get<mqtt::pubrec>(p).packet_id, reason_code::success, {}}); break;
+      case packet_type::pubrec:
+        send(mqtt::pubrel{std::get<mqtt::pubrec>(p).packet_id, reason_code::success, {}});
+        break;
       case packet_type::pubcomp:
         if (in_flight.erase(std::get<mqtt::pubcomp>(p).packet_id)) ++acked;
         break;
@@ -91,8 +95,11 @@ struct client::state {
         send(mqtt::pubcomp{id, reason_code::success, {}});
         break;
       }
-      case packet_type::disconnect: closed(); break;
-      default: break;
+      case packet_type::disconnect:
+        closed();
+        break;
+      default:
+        break;
     }
     notify();
   }
@@ -120,8 +127,8 @@ asio::awaitable<void> read_loop(std::shared_ptr<client::state> st) {
       st->begin = 0;
     }
     if (st->in.size() - st->end < want) st->in.resize(st->end + std::max<std::size_t>(want, 64 * 1024));
-    auto [ec, n] = co_await st->socket.async_read_some(
-        asio::buffer(st->in.data() + st->end, st->in.size() - st->end), nothrow);
+    auto [ec, n] =
+        co_await st->socket.async_read_some(asio::buffer(st->in.data() + st->end, st->in.size() - st->end), nothrow);
     if (ec) break;
     st->end += n;
   }
@@ -263,8 +270,14 @@ asio::awaitable<void> client::disconnect() {
   st->closed();
 }
 
-void client::on_message(std::function<void(const mqtt::publish&)> handler) { state_->handler = std::move(handler); }
-bool client::connected() const { return state_->open; }
-std::uint64_t client::acknowledged() const { return state_->acked; }
+void client::on_message(std::function<void(const mqtt::publish&)> handler) {
+  state_->handler = std::move(handler);
+}
+bool client::connected() const {
+  return state_->open;
+}
+std::uint64_t client::acknowledged() const {
+  return state_->acked;
+}
 
 }  // namespace mothership::mqtt

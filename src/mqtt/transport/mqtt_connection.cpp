@@ -1,13 +1,13 @@
 // The only translation unit with the MQTT connection coroutines (Asio templates compile slowly).
 #include "mqtt/transport/mqtt_connection.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <cstring>
@@ -26,7 +26,9 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-steady_time now() { return std::chrono::steady_clock::now(); }
+steady_time now() {
+  return std::chrono::steady_clock::now();
+}
 
 struct connection;
 
@@ -116,7 +118,8 @@ asio::awaitable<std::optional<frame>> read_frame(std::shared_ptr<connection> c) 
       co_return std::nullopt;
     }
     c->make_room(std::get<need_more>(framed).bytes);
-    auto [ec, n] = co_await c->socket.async_read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end), nothrow);
+    auto [ec, n] =
+        co_await c->socket.async_read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end), nothrow);
     if (ec) co_return std::nullopt;
     c->end += n;
     c->last_activity = now();
@@ -140,11 +143,21 @@ bool handle(connection& c, packet&& p) {
     }
     case packet_type::puback:
     case packet_type::pubrec:
-    case packet_type::pubcomp: b.acknowledged(s, p, now()); return true;
-    case packet_type::pubrel: b.pubrel(s, std::get<pubrel>(p)); return true;
-    case packet_type::subscribe: b.subscribe(s, std::get<subscribe>(p), now()); return true;
-    case packet_type::unsubscribe: b.unsubscribe(s, std::get<unsubscribe>(p)); return true;
-    case packet_type::pingreq: b.send(s, pingresp{}); return true;
+    case packet_type::pubcomp:
+      b.acknowledged(s, p, now());
+      return true;
+    case packet_type::pubrel:
+      b.pubrel(s, std::get<pubrel>(p));
+      return true;
+    case packet_type::subscribe:
+      b.subscribe(s, std::get<subscribe>(p), now());
+      return true;
+    case packet_type::unsubscribe:
+      b.unsubscribe(s, std::get<unsubscribe>(p));
+      return true;
+    case packet_type::pingreq:
+      b.send(s, pingresp{});
+      return true;
     case packet_type::disconnect: {
       auto& d = std::get<disconnect>(p);
       c.send_will = d.reason == reason_code::disconnect_with_will_message;
@@ -203,8 +216,7 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
 // will) forever. False when the write failed or timed out.
 asio::awaitable<bool> write_all(std::shared_ptr<connection> c, std::string bytes, std::chrono::seconds timeout) {
   asio::steady_timer deadline(c->socket.get_executor(), timeout);
-  auto result = co_await (asio::async_write(c->socket, asio::buffer(bytes), nothrow) ||
-                          deadline.async_wait(nothrow));
+  auto result = co_await (asio::async_write(c->socket, asio::buffer(bytes), nothrow) || deadline.async_wait(nothrow));
   if (result.index() != 0) co_return false;
   co_return !std::get<0>(std::get<0>(result));
 }
@@ -268,7 +280,8 @@ asio::awaitable<std::optional<connect>> read_connect(std::shared_ptr<connection>
     if (decoded.error().reason == reason_code::unsupported_protocol_version)
       encode(connack{false, reason_code::unsupported_protocol_version, {}}, protocol_version::v311, bytes);
     else if (version == protocol_version::v311 && decoded.error().reason == reason_code::client_identifier_not_valid)
-      encode(connack{false, reason_code::client_identifier_not_valid, {}}, protocol_version::v311, bytes);  // rc 2 [MQTT-3.1.3-8]
+      encode(connack{false, reason_code::client_identifier_not_valid, {}}, protocol_version::v311,
+             bytes);  // rc 2 [MQTT-3.1.3-8]
     else if (version == protocol_version::v5)
       encode(connack{false, decoded.error().reason, {}}, protocol_version::v5, bytes);
     if (!bytes.empty()) co_await send_bytes(c, std::move(bytes));

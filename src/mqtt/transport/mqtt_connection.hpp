@@ -1,9 +1,9 @@
 #pragma once
 // One MQTT network connection: CONNECT handshake, then a reader, a writer and a keep-alive
 // watchdog running together until one of them ends the connection.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <atomic>
 #include <memory>
 
 #include "mqtt/broker/broker.hpp"

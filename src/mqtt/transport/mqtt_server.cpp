@@ -22,10 +22,16 @@ mqtt_server::mqtt_server(common::io_pool& io, broker& b, const authenticator& au
 
 mqtt_server::~mqtt_server() = default;
 
-boost::asio::ip::tcp::endpoint mqtt_server::listen_tcp(const std::string& host_port) { return tcp_->listen(host_port); }
+boost::asio::ip::tcp::endpoint mqtt_server::listen_tcp(const std::string& host_port) {
+  return tcp_->listen(host_port);
+}
 
-void mqtt_server::stop_accepting() { tcp_->close(); }
+void mqtt_server::stop_accepting() {
+  tcp_->close();
+}
 
-std::size_t mqtt_server::open_connections() const { return state_->open.load(); }
+std::size_t mqtt_server::open_connections() const {
+  return state_->open.load();
+}
 
 }  // namespace mothership::mqtt

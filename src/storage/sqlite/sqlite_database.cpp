@@ -12,9 +12,9 @@ namespace {
 
 database_error error_from(sqlite3* db, int rc, std::string_view context) {
   int primary = rc & 0xff;
-  auto k = primary == SQLITE_CONSTRAINT ? database_error::kind::constraint
+  auto k = primary == SQLITE_CONSTRAINT                           ? database_error::kind::constraint
            : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? database_error::kind::busy
-                                                                    : database_error::kind::other;
+                                                                  : database_error::kind::other;
   return database_error(k, std::string(context) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
@@ -28,8 +28,8 @@ using statement = std::unique_ptr<sqlite3_stmt, statement_deleter>;
 class sqlite_connection final : public connection {
  public:
   explicit sqlite_connection(const std::string& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       auto err = error_from(db_, rc, "open " + path);
       sqlite3_close(db_);
@@ -81,8 +81,8 @@ class sqlite_connection final : public connection {
  private:
   statement prepare(std::string_view sql, const params& p) {
     sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
-                                nullptr);
+    int rc =
+        sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
     if (rc != SQLITE_OK) throw error_from(db_, rc, "prepare");
     statement stmt(raw);
     // "$1" is a named parameter to SQLite; bind each by looking up its name.
@@ -108,9 +108,12 @@ class sqlite_connection final : public connection {
 
   static value column(sqlite3_stmt* s, int i) {
     switch (sqlite3_column_type(s, i)) {
-      case SQLITE_NULL: return nullptr;
-      case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(s, i));
-      case SQLITE_FLOAT: return sqlite3_column_double(s, i);
+      case SQLITE_NULL:
+        return nullptr;
+      case SQLITE_INTEGER:
+        return static_cast<std::int64_t>(sqlite3_column_int64(s, i));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(s, i);
       default: {
         auto text = reinterpret_cast<const char*>(sqlite3_column_blob(s, i));
         return std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
@@ -124,16 +127,18 @@ class sqlite_connection final : public connection {
 sqlite_database::sqlite_database(const std::string& path, int pool_size) : path_(path), size_(pool_size) {
   for (int i = 0; i < pool_size; ++i) free_.push_back(std::make_unique<sqlite_connection>(path));
   auto& first = *free_.front();
-  first.script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
-               " applied_at BIGINT NOT NULL)");
+  first.script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at BIGINT NOT NULL)");
   for (const migration& m : sqlite_migrations()) {
     first.script("BEGIN IMMEDIATE");
     try {
       if (first.query("SELECT 1 FROM schema_migrations WHERE version = $1", {m.version}).empty()) {
         first.script(std::string(m.sql));
-        first.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2,"
-                      " CAST(strftime('%s','now') AS INTEGER) * 1000)",
-                      {m.version, std::string(m.name)});
+        first.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2,"
+            " CAST(strftime('%s','now') AS INTEGER) * 1000)",
+            {m.version, std::string(m.name)});
       }
       first.script("COMMIT");
     } catch (...) {
@@ -188,9 +193,13 @@ void sqlite_database::transact(const char* begin, const std::function<void(conne
 }
 
 // IMMEDIATE takes the write lock at BEGIN, so two writers never deadlock upgrading a read lock.
-void sqlite_database::write(const std::function<void(connection&)>& fn) { transact("BEGIN IMMEDIATE", fn); }
+void sqlite_database::write(const std::function<void(connection&)>& fn) {
+  transact("BEGIN IMMEDIATE", fn);
+}
 
-void sqlite_database::read(const std::function<void(connection&)>& fn) { transact("BEGIN", fn); }
+void sqlite_database::read(const std::function<void(connection&)>& fn) {
+  transact("BEGIN", fn);
+}
 
 pool_stats sqlite_database::stats() const {
   std::lock_guard lock(mutex_);

@@ -28,7 +28,8 @@ class sqlite_database_test : public ::testing::Test {
 TEST_F(sqlite_database_test, migrations_are_applied_once_and_recorded) {
   { sqlite_database db(path(), 2); }
   sqlite_database db(path(), 2);  // reopening must not re-run them
-  auto versions = db.read_result([](connection& c) { return c.query("SELECT version FROM schema_migrations ORDER BY version"); });
+  auto versions =
+      db.read_result([](connection& c) { return c.query("SELECT version FROM schema_migrations ORDER BY version"); });
   ASSERT_FALSE(versions.empty());
   EXPECT_EQ(versions.front().integer(0), 1);
   EXPECT_EQ(versions.size(), sqlite_migrations().size());
@@ -38,9 +39,11 @@ TEST_F(sqlite_database_test, numbered_parameters_and_types_round_trip) {
   sqlite_database db(path(), 1);
   db.write([](connection& c) {
     c.execute("CREATE TABLE t (a TEXT, b BIGINT, c TEXT)");
-    c.execute("INSERT INTO t (a, b, c) VALUES ($1, $2, $3)", {std::string("x'; DROP TABLE t; --"), std::int64_t{42}, nullptr});
+    c.execute("INSERT INTO t (a, b, c) VALUES ($1, $2, $3)",
+              {std::string("x'; DROP TABLE t; --"), std::int64_t{42}, nullptr});
   });
-  auto r = db.read_result([](connection& c) { return c.query_one("SELECT a, b, c FROM t WHERE b = $1", {std::int64_t{42}}); });
+  auto r = db.read_result(
+      [](connection& c) { return c.query_one("SELECT a, b, c FROM t WHERE b = $1", {std::int64_t{42}}); });
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->text(0), "x'; DROP TABLE t; --");
   EXPECT_EQ(r->integer(1), 42);
@@ -61,7 +64,10 @@ TEST_F(sqlite_database_test, a_throwing_write_leaves_nothing_behind) {
 
 TEST_F(sqlite_database_test, constraint_violations_are_classified) {
   sqlite_database db(path(), 1);
-  db.write([](connection& c) { c.execute("CREATE TABLE t (a TEXT UNIQUE)"); c.execute("INSERT INTO t VALUES ('x')"); });
+  db.write([](connection& c) {
+    c.execute("CREATE TABLE t (a TEXT UNIQUE)");
+    c.execute("INSERT INTO t VALUES ('x')");
+  });
   try {
     db.write([](connection& c) { c.execute("INSERT INTO t VALUES ('x')"); });
     FAIL();
@@ -72,7 +78,10 @@ TEST_F(sqlite_database_test, constraint_violations_are_classified) {
 
 TEST_F(sqlite_database_test, concurrent_writers_are_serialised_without_loss) {
   sqlite_database db(path(), 4);
-  db.write([](connection& c) { c.execute("CREATE TABLE counter (n BIGINT)"); c.execute("INSERT INTO counter VALUES (0)"); });
+  db.write([](connection& c) {
+    c.execute("CREATE TABLE counter (n BIGINT)");
+    c.execute("INSERT INTO counter VALUES (0)");
+  });
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
@@ -93,7 +102,10 @@ TEST_F(sqlite_database_test, audit_rows_cannot_be_changed_through_sql) {
 
 TEST_F(sqlite_database_test, online_backup_copies_the_data) {
   sqlite_database db(path(), 1);
-  db.write([](connection& c) { c.execute("CREATE TABLE t (a TEXT)"); c.execute("INSERT INTO t VALUES ('kept')"); });
+  db.write([](connection& c) {
+    c.execute("CREATE TABLE t (a TEXT)");
+    c.execute("INSERT INTO t VALUES ('kept')");
+  });
   std::string copy = (dir_ / "backup.db").string();
   db.backup_to(copy);
   sqlite_database restored(copy, 1);

@@ -217,7 +217,8 @@ TEST_F(broker_test, will_on_abrupt_close_not_on_clean_disconnect) {
   auto got = watcher.received_of<mqtt::publish>();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].payload, "gone");
-  auto b = connect("b", protocol_version::v311, true, std::nullopt, will_message{"wills/b", "x", qos::at_most_once, false, {}});
+  auto b = connect("b", protocol_version::v311, true, std::nullopt,
+                   will_message{"wills/b", "x", qos::at_most_once, false, {}});
   disconnect(b);
   EXPECT_TRUE(watcher.received_of<mqtt::publish>().empty());
 }
@@ -235,7 +236,8 @@ TEST_F(broker_test, will_delay_waits_and_a_reconnect_cancels_it) {
   b_.tick(now_ + 11s);
   EXPECT_EQ(watcher.received_of<mqtt::publish>().size(), 1u);
 
-  auto c = connect("c", protocol_version::v5, true, 60, will_message{"wills/c", "x", qos::at_most_once, false, will.properties});
+  auto c = connect("c", protocol_version::v5, true, 60,
+                   will_message{"wills/c", "x", qos::at_most_once, false, will.properties});
   drop(c);
   auto back = connect("c", protocol_version::v5, false, 60);
   b_.tick(now_ + 20s);

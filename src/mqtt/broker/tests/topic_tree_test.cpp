@@ -15,7 +15,9 @@ std::vector<subscriber_id> who_matches(topic_tree& tree, std::string_view topic)
   return ids;
 }
 
-subscription_options qos(std::uint8_t q) { return {q, false, false, std::nullopt}; }
+subscription_options qos(std::uint8_t q) {
+  return {q, false, false, std::nullopt};
+}
 
 }  // namespace
 
