@@ -27,14 +27,15 @@ std::shared_ptr<local_client> local_client::connect(broker& b, boost::asio::any_
   auto outcome = b.connect(hello, std::move(who), c, now());
   c->connack_reason_ = outcome.reason;
   c->session_ = outcome.attached;
-  if (c->session_) c->take_packets();  // the CONNACK
+  if (outcome.attached) c->take_packets();  // the CONNACK
   return c;
 }
 
 std::vector<packet> local_client::take_packets() {
   std::vector<packet> out;
-  if (!session_) return out;
-  std::string bytes = broker_.take_output(*session_, this);
+  auto s = session_.lock();
+  if (!s) return out;
+  std::string bytes = broker_.take_output(*s, this);
   std::span<const std::uint8_t> rest(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   while (!rest.empty()) {
     auto framed = parse_frame(rest, 1u << 28);
@@ -47,14 +48,15 @@ std::vector<packet> local_client::take_packets() {
 }
 
 reason_code local_client::publish(std::string topic, std::string payload, qos q, bool retain) {
-  if (!session_) return reason_code::unspecified_error;
+  auto s = session_.lock();
+  if (!s) return reason_code::unspecified_error;
   mqtt::publish p{false, q, retain, std::move(topic), std::nullopt, {}, std::move(payload)};
   std::uint16_t id = 0;
   if (q != qos::at_most_once) {
     id = next_id_ = static_cast<std::uint16_t>(next_id_ == 65535 ? 1 : next_id_ + 1);
     p.packet_id = id;
   }
-  reason_code r = broker_.publish(*session_, std::move(p), now());
+  reason_code r = broker_.publish(*s, std::move(p), now());
   if (r != reason_code::success || q == qos::at_most_once) return r;
   // The acknowledgement is already in the outbox: the broker answers synchronously.
   reason_code ack = reason_code::success;
@@ -63,7 +65,7 @@ reason_code local_client::publish(std::string topic, std::string payload, qos q,
       ack = a->reason;
     else if (auto* rec = std::get_if<pubrec>(&packet); rec && rec->packet_id == id) {
       ack = rec->reason;
-      broker_.pubrel(*session_, pubrel{id, reason_code::success, {}});
+      broker_.pubrel(*s, pubrel{id, reason_code::success, {}});
     } else {
       replies_.push_back(std::move(packet));
     }
@@ -73,11 +75,12 @@ reason_code local_client::publish(std::string topic, std::string payload, qos q,
 }
 
 std::vector<reason_code> local_client::subscribe(std::vector<std::string> filters, qos max_qos) {
-  if (!session_) return {};
+  auto s = session_.lock();
+  if (!s) return {};
   mqtt::subscribe sub;
   sub.packet_id = next_id_ = static_cast<std::uint16_t>(next_id_ == 65535 ? 1 : next_id_ + 1);
   for (auto& f : filters) sub.entries.push_back({std::move(f), max_qos});
-  broker_.subscribe(*session_, sub, now());
+  broker_.subscribe(*s, sub, now());
   std::vector<reason_code> reasons;
   for (auto& packet : take_packets()) {
     if (auto* ack = std::get_if<suback>(&packet); ack && ack->packet_id == sub.packet_id)
@@ -90,8 +93,7 @@ std::vector<reason_code> local_client::subscribe(std::vector<std::string> filter
 }
 
 void local_client::disconnect() {
-  if (!session_) return;
-  broker_.connection_closed(*session_, this, false, std::nullopt, now());
+  if (auto s = session_.lock()) broker_.connection_closed(*s, this, false, std::nullopt, now());
   session_.reset();
 }
 
@@ -102,8 +104,9 @@ void local_client::wake() {
 
 void local_client::close(reason_code reason) {
   boost::asio::post(executor_, [self = shared_from_this(), reason] {
-    if (!self->session_) return;
-    self->broker_.connection_closed(*self->session_, self.get(), true, std::nullopt, now());
+    auto s = self->session_.lock();
+    if (!s) return;
+    self->broker_.connection_closed(*s, self.get(), true, std::nullopt, now());
     self->session_.reset();
     if (self->on_close_) self->on_close_(reason);
   });
@@ -114,15 +117,16 @@ void local_client::drain() {
   packets.swap(replies_);
   for (auto& p : take_packets()) packets.push_back(std::move(p));
   for (auto& p : packets) {
-    if (!session_) return;
+    auto s = session_.lock();
+    if (!s) return;
     auto* m = std::get_if<mqtt::publish>(&p);
     if (!m) continue;
     if (on_message_) on_message_(*m);
     if (m->qos == qos::at_least_once)
-      broker_.acknowledged(*session_, puback{*m->packet_id, reason_code::success, {}}, now());
+      broker_.acknowledged(*s, puback{*m->packet_id, reason_code::success, {}}, now());
     if (m->qos == qos::exactly_once) {
-      broker_.acknowledged(*session_, pubrec{*m->packet_id, reason_code::success, {}}, now());
-      broker_.acknowledged(*session_, pubcomp{*m->packet_id, reason_code::success, {}}, now());
+      broker_.acknowledged(*s, pubrec{*m->packet_id, reason_code::success, {}}, now());
+      broker_.acknowledged(*s, pubcomp{*m->packet_id, reason_code::success, {}}, now());
     }
   }
 }

@@ -28,7 +28,7 @@ class local_client : public session_sink, public std::enable_shared_from_this<lo
   std::vector<reason_code> subscribe(std::vector<std::string> filters, qos max_qos);
   void disconnect();
 
-  bool connected() const { return session_ != nullptr; }
+  bool connected() const { return !session_.expired(); }
   reason_code connack_reason() const { return connack_reason_; }
 
   void wake() override;
@@ -45,7 +45,9 @@ class local_client : public session_sink, public std::enable_shared_from_this<lo
   boost::asio::any_io_executor executor_;
   message_handler on_message_;
   close_handler on_close_;
-  std::shared_ptr<session> session_;
+  // Weak: the broker owns the session, and the session owns this sink (a strong pointer
+  // here would keep both alive for ever).
+  std::weak_ptr<session> session_;
   reason_code connack_reason_ = reason_code::success;
   std::uint16_t next_id_ = 0;
   std::vector<packet> replies_;  // acknowledgements taken while waiting for our own
