@@ -55,7 +55,7 @@ class json_formatter final : public spdlog::formatter {
     std::time_t secs = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    char time_buf[40];
+    char time_buf[80];  // room for any int fields, so the formatter can never truncate
     std::snprintf(time_buf, sizeof time_buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
     std::string line = "{\"time\":\"";
