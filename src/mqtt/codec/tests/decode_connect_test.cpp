@@ -8,9 +8,6 @@ using namespace mothership::mqtt::test;
 
 namespace {
 
-constexpr auto v311 = protocol_version::v311;
-constexpr auto v5 = protocol_version::v5;
-
 // Variable header up to the payload, with an empty property list for 5.0.
 body connect_header(protocol_version v, std::uint8_t flags) {
   body b;

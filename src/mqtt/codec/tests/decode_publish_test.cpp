@@ -6,11 +6,6 @@
 using namespace mothership::mqtt;
 using namespace mothership::mqtt::test;
 
-namespace {
-constexpr auto v311 = protocol_version::v311;
-constexpr auto v5 = protocol_version::v5;
-}  // namespace
-
 TEST(decode_publish, v311_qos1) {
   const auto& p = get<publish>(decode_whole(hex("33 0a 00 03 61 2f 62 00 0a 68 69 21"), v311));
   EXPECT_FALSE(p.dup);

@@ -7,8 +7,6 @@ using namespace mothership::mqtt;
 using namespace mothership::mqtt::test;
 
 namespace {
-constexpr auto v311 = protocol_version::v311;
-constexpr auto v5 = protocol_version::v5;
 
 bytes subscribe_v5(std::string_view filter, std::uint8_t options) {
   return body().u16(1).no_props().str(filter).u8(options).packet(0x82);

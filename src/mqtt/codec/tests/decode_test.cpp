@@ -7,11 +7,6 @@
 using namespace mothership::mqtt;
 using namespace mothership::mqtt::test;
 
-namespace {
-constexpr auto v311 = protocol_version::v311;
-constexpr auto v5 = protocol_version::v5;
-}  // namespace
-
 TEST(decode_packet, reserved_packet_type_0_is_malformed) {
   EXPECT_EQ(failure(decode_whole(hex("00 00"), v5)), reason_code::malformed_packet);
 }

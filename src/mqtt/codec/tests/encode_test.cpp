@@ -8,11 +8,6 @@
 using namespace mothership::mqtt;
 using namespace mothership::mqtt::test;
 
-namespace {
-constexpr auto v311 = protocol_version::v311;
-constexpr auto v5 = protocol_version::v5;
-}  // namespace
-
 TEST(encode, v311_connect) {
   connect c;
   c.clean_start = true;

@@ -8,8 +8,6 @@ using namespace mothership::mqtt::test;
 
 namespace {
 
-constexpr auto v5 = protocol_version::v5;
-
 // A v5 CONNACK carrying the given raw property bytes.
 reason_code connack_with(std::string_view property_hex) {
   return failure(decode_whole(body().u8(0).u8(0).props(body().hex(property_hex)).packet(0x20), v5));

@@ -13,6 +13,9 @@
 
 namespace mothership::mqtt::test {
 
+constexpr auto v311 = protocol_version::v311;
+constexpr auto v5 = protocol_version::v5;
+
 using bytes = std::vector<std::uint8_t>;
 
 // "10 0c 00 04" -> {0x10, 0x0c, 0x00, 0x04}; spaces are ignored.
