@@ -5,6 +5,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +14,7 @@
 #include <map>
 #include <set>
 
+#include "mqtt/client/tls_contexts.hpp"
 #include "mqtt/codec/decode.hpp"
 #include "mqtt/codec/encode.hpp"
 #include "mqtt/codec/frame.hpp"
@@ -20,20 +23,29 @@ namespace mothership::mqtt {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+// The read buffer starts small (an idle connection holds little) and doubles up to this size
+// while reads fill it (a subscriber under load then takes many packets per read).
+constexpr std::size_t initial_read_buffer = 4 * 1024;
+constexpr std::size_t large_read_buffer = 64 * 1024;
 
 struct client::state {
   explicit state(asio::any_io_executor ex) : socket(ex), write_signal(ex), progress(ex), pinger(ex) {}
 
   tcp::socket socket;
-  asio::steady_timer write_signal;  // the writer sleeps on it
-  asio::steady_timer progress;      // waiters (CONNACK, SUBACK, window, drain) sleep on it
+  std::shared_ptr<ssl::context> tls_context;       // kept alive for `tls`
+  std::unique_ptr<ssl::stream<tcp::socket&>> tls;  // over `socket`; null for plain TCP
+  asio::steady_timer write_signal;                 // the writer sleeps on it
+  asio::steady_timer progress;                     // waiters (CONNACK, SUBACK, window, drain) sleep on it
   asio::steady_timer pinger;
   std::string outbox;
   protocol_version version = protocol_version::v5;
   std::uint16_t keep_alive_s = 0;
   std::uint16_t max_in_flight = 64;
   bool open = false;
+  bool writing = false;  // the writer has bytes in flight that are no longer in the outbox
   std::optional<mqtt::connack> ack;
   std::map<std::uint16_t, mqtt::suback> subacks;
   std::set<std::uint16_t> in_flight;
@@ -41,7 +53,7 @@ struct client::state {
   std::uint16_t last_id = 0;
   std::uint64_t acked = 0;
   std::function<void(const mqtt::publish&)> handler;
-  std::vector<std::uint8_t> in = std::vector<std::uint8_t>(64 * 1024);
+  std::vector<std::uint8_t> in = std::vector<std::uint8_t>(initial_read_buffer);
   std::size_t begin = 0, end = 0;
 
   void send(const packet& p) {
@@ -66,6 +78,7 @@ struct client::state {
     switch (type_of(p)) {
       case packet_type::connack:
         ack = std::get<mqtt::connack>(p);
+        if (ack->properties.server_keep_alive) keep_alive_s = *ack->properties.server_keep_alive;
         break;
       case packet_type::suback: {
         auto& s = std::get<mqtt::suback>(p);
@@ -126,10 +139,16 @@ asio::awaitable<void> read_loop(std::shared_ptr<client::state> st) {
       st->end -= st->begin;
       st->begin = 0;
     }
-    if (st->in.size() - st->end < want) st->in.resize(st->end + std::max<std::size_t>(want, 64 * 1024));
-    auto [ec, n] =
-        co_await st->socket.async_read_some(asio::buffer(st->in.data() + st->end, st->in.size() - st->end), nothrow);
+    if (st->in.size() - st->end < want) st->in.resize(st->end + std::max(want, initial_read_buffer));
+    auto space = asio::buffer(st->in.data() + st->end, st->in.size() - st->end);
+    std::tuple<boost::system::error_code, std::size_t> result;
+    if (st->tls)
+      result = co_await st->tls->async_read_some(space, nothrow);
+    else
+      result = co_await st->socket.async_read_some(space, nothrow);
+    auto [ec, n] = result;
     if (ec) break;
+    if (n == space.size() && st->in.size() < large_read_buffer) st->in.resize(st->in.size() * 2);
     st->end += n;
   }
   st->closed();
@@ -145,7 +164,14 @@ asio::awaitable<void> write_loop(std::shared_ptr<client::state> st) {
     }
     std::string out;
     out.swap(st->outbox);
-    auto [ec, n] = co_await asio::async_write(st->socket, asio::buffer(out), nothrow);
+    st->writing = true;
+    std::tuple<boost::system::error_code, std::size_t> result;
+    if (st->tls)
+      result = co_await asio::async_write(*st->tls, asio::buffer(out), nothrow);
+    else
+      result = co_await asio::async_write(st->socket, asio::buffer(out), nothrow);
+    st->writing = false;
+    auto [ec, n] = result;
     if (ec) {
       st->closed();
       break;
@@ -177,6 +203,31 @@ void throw_if_closed(const client::state& st) {
   if (!st.open) throw boost::system::system_error(asio::error::connection_reset, "mqtt client: connection closed");
 }
 
+asio::awaitable<void> connect_tcp(std::shared_ptr<client::state> st, std::string host, std::uint16_t port) {
+  boost::system::error_code not_an_address;
+  auto address = asio::ip::make_address(host, not_an_address);
+  if (!not_an_address) {  // no resolver round trip (a thread hop in Asio) for the usual literal address
+    co_await st->socket.async_connect(tcp::endpoint(address, port), asio::use_awaitable);
+  } else {
+    tcp::resolver resolver(st->socket.get_executor());
+    auto endpoints = co_await resolver.async_resolve(host, std::to_string(port), asio::use_awaitable);
+    co_await asio::async_connect(st->socket, endpoints, asio::use_awaitable);
+  }
+  st->socket.set_option(tcp::no_delay(true));
+}
+
+asio::awaitable<void> handshake_tls(std::shared_ptr<client::state> st, tls_options tls, std::string host) {
+  st->tls_context = client_tls_context(tls);
+  st->tls = std::make_unique<ssl::stream<tcp::socket&>>(st->socket, *st->tls_context);
+  std::string name = tls.server_name.empty() ? host : tls.server_name;
+  boost::system::error_code not_an_address;
+  asio::ip::make_address(name, not_an_address);
+  if (not_an_address && !SSL_set_tlsext_host_name(st->tls->native_handle(), name.c_str()))
+    throw boost::system::system_error(asio::error::invalid_argument, "mqtt client: TLS server name");
+  if (tls.verify) st->tls->set_verify_callback(ssl::host_name_verification(name));
+  co_await st->tls->async_handshake(ssl::stream_base::client, asio::use_awaitable);
+}
+
 }  // namespace
 
 client::client(asio::any_io_executor executor) : state_(std::make_shared<state>(std::move(executor))) {}
@@ -187,10 +238,8 @@ client::~client() {
 
 asio::awaitable<mqtt::connack> client::connect(client_options options) {
   auto st = state_;
-  tcp::resolver resolver(st->socket.get_executor());
-  auto endpoints = co_await resolver.async_resolve(options.host, std::to_string(options.port), asio::use_awaitable);
-  co_await asio::async_connect(st->socket, endpoints, asio::use_awaitable);
-  st->socket.set_option(tcp::no_delay(true));
+  co_await connect_tcp(st, options.host, options.port);
+  if (options.tls) co_await handshake_tls(st, *options.tls, options.host);
   st->version = options.version;
   st->keep_alive_s = options.keep_alive_s;
   st->max_in_flight = options.max_in_flight;
@@ -263,11 +312,15 @@ asio::awaitable<void> client::drain() {
 asio::awaitable<void> client::disconnect() {
   auto st = state_;
   if (!st->open) co_return;
+  // Through the writer: a second writer on the socket could interleave its bytes with a packet.
   st->send(mqtt::disconnect{});
-  std::string out;
-  out.swap(st->outbox);
-  co_await asio::async_write(st->socket, asio::buffer(out), nothrow);
+  std::function<bool()> flushed = [st] { return st->outbox.empty() && !st->writing; };
+  co_await wait_until(st, flushed);
   st->closed();
+}
+
+void client::close() {
+  if (state_->open) state_->closed();
 }
 
 void client::on_message(std::function<void(const mqtt::publish&)> handler) {
