@@ -74,6 +74,19 @@ const std::vector<setting>& table() {
       entry("http", "secure_cookies", &config::http, &http_config::secure_cookies,
             "Mark the refresh cookie Secure (behind HTTPS)"),
       entry("mqtt", "listen", &config::mqtt, &mqtt_config::listen, "Plain MQTT (TCP) listener HOST:PORT; empty = off"),
+      entry("mqtt", "tls_listen", &config::mqtt, &mqtt_config::tls_listen,
+            "MQTT over TLS listener HOST:PORT (client certificates optional); empty = off"),
+      entry("mqtt", "ws_listen", &config::mqtt, &mqtt_config::ws_listen,
+            "MQTT over WebSocket listener HOST:PORT; empty = off"),
+      entry("mqtt", "wss_listen", &config::mqtt, &mqtt_config::wss_listen,
+            "MQTT over secure WebSocket listener HOST:PORT; empty = off"),
+      entry("mqtt", "tls_cert", &config::mqtt, &mqtt_config::tls_cert,
+            "Server certificate chain (PEM) for TLS listeners; empty = self-issued"),
+      entry("mqtt", "tls_key", &config::mqtt, &mqtt_config::tls_key, "Private key (PEM) of tls_cert"),
+      entry("mqtt", "tls_client_ca", &config::mqtt, &mqtt_config::tls_client_ca,
+            "CA bundle (PEM) whose client certificates identify devices; empty = none accepted"),
+      entry("mqtt", "sys_interval_s", &config::mqtt, &mqtt_config::sys_interval_s,
+            "Seconds between $SYS/broker/... updates; 0 = off"),
       entry("mqtt", "allow_anonymous", &config::mqtt, &mqtt_config::allow_anonymous,
             "Development: clients without credentials may use topics outside devices/ and $provision/"),
       entry("mqtt", "max_packet_size", &config::mqtt, &mqtt_config::max_packet_size,
@@ -188,6 +201,9 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"auth.login_max_delay_s", c.auth.login_max_delay_s}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
+  if (c.mqtt.tls_cert.empty() != c.mqtt.tls_key.empty())
+    result.errors.push_back("mqtt.tls_cert and mqtt.tls_key go together");
+  if (c.mqtt.sys_interval_s < 0) result.errors.push_back("mqtt.sys_interval_s must be 0 (off) or more");
   if (c.mqtt.receive_maximum > 65535) result.errors.push_back("mqtt.receive_maximum must be at most 65535");
   if (c.http.max_header_bytes < 1024) result.errors.push_back("http.max_header_bytes must be at least 1024");
   return result;

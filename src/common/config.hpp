@@ -42,6 +42,13 @@ struct auth_config {
 
 struct mqtt_config {
   std::string listen;            // plain TCP listener HOST:PORT; empty = none
+  std::string tls_listen;        // TLS listener (client certificates optional); empty = none
+  std::string ws_listen;         // MQTT over WebSocket
+  std::string wss_listen;        // MQTT over secure WebSocket
+  std::string tls_cert;          // server certificate chain (PEM); empty = self-issued in the data dir
+  std::string tls_key;           // its private key (PEM)
+  std::string tls_client_ca;     // CA bundle that signs device certificates; empty = none accepted
+  int sys_interval_s = 10;       // $SYS/broker/... topics every N seconds; 0 = off
   bool allow_anonymous = false;  // development only: clients without credentials, outside devices/
   int max_packet_size = 1 << 20;
   int max_queued = 1000;  // messages queued per session before new ones are dropped

@@ -27,6 +27,13 @@ void add_broker_metrics(api::metrics& m, const mqtt::broker& b, const mqtt::mqtt
     for (int q = 0; q < 3; ++q)
       out += fmt::format("mothership_mqtt_messages_out_total{{qos=\"{}\"}} {}\n", q, s.messages_out[q].load());
     gauge(out, "mothership_mqtt_payload_bytes_in_total", "Payload bytes received.", s.bytes_in.load(), "counter");
+    gauge(out, "mothership_mqtt_payload_bytes_out_total", "Payload bytes delivered or queued to subscribers.",
+          s.bytes_out.load(), "counter");
+    gauge(out, "mothership_mqtt_auth_failures_total", "CONNECTs refused by authentication.", listeners.auth_failures(),
+          "counter");
+    gauge(out, "mothership_mqtt_handshake_failures_total",
+          "TLS or WebSocket handshakes that failed (e.g. a client certificate from another CA).",
+          listeners.handshake_failures(), "counter");
     out += "# HELP mothership_mqtt_dropped_total Deliveries dropped, by reason.\n";
     out += "# TYPE mothership_mqtt_dropped_total counter\n";
     out += fmt::format("mothership_mqtt_dropped_total{{reason=\"queue_full\"}} {}\n", s.dropped_queue_full.load());

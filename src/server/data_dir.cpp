@@ -7,6 +7,7 @@ void data_dir::prepare() const {
   fs::create_directories(root);
   fs::create_directories(root / "keys");
   fs::permissions(root / "keys", fs::perms::owner_all, fs::perm_options::replace);
+  fs::create_directories(root / "pki");
 }
 
 }  // namespace mothership::server

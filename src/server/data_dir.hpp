@@ -10,6 +10,9 @@ struct data_dir {
 
   std::string database() const { return (root / "mothership.db").string(); }
   std::string signing_key() const { return (root / "keys" / "jwt-signing.pem").string(); }
+  // The self-issued TLS server certificate, until one is configured or the CA issues it.
+  std::string tls_key() const { return (root / "keys" / "tls-server.key").string(); }
+  std::string tls_certificate() const { return (root / "pki" / "tls-server.crt").string(); }
 
   // Creates the directory (0700) if needed.
   void prepare() const;

@@ -31,6 +31,12 @@ int main(int argc, char** argv) {
       {"--log-level", "log.level", "trace, debug, info, warn, error"},
       {"--http-threads", "http.threads", "I/O threads (0 = one per core)"},
       {"--mqtt-listen", "mqtt.listen", "Plain MQTT (TCP) listener HOST:PORT"},
+      {"--mqtt-tls-listen", "mqtt.tls_listen", "MQTT over TLS listener HOST:PORT"},
+      {"--mqtt-ws-listen", "mqtt.ws_listen", "MQTT over WebSocket listener HOST:PORT"},
+      {"--mqtt-wss-listen", "mqtt.wss_listen", "MQTT over secure WebSocket listener HOST:PORT"},
+      {"--mqtt-tls-cert", "mqtt.tls_cert", "Server certificate chain (PEM); default: self-issued"},
+      {"--mqtt-tls-key", "mqtt.tls_key", "Private key (PEM) of --mqtt-tls-cert"},
+      {"--mqtt-tls-client-ca", "mqtt.tls_client_ca", "CA bundle (PEM) for device client certificates"},
   };
   std::map<std::string, std::string> raw_flags;
   serve_cmd->add_option("--config", config_path, "TOML configuration file");

@@ -17,10 +17,9 @@
 #include "common/encoding.hpp"
 #include "common/io_pool.hpp"
 #include "common/worker_pool.hpp"
-#include "mqtt/broker/default_policy.hpp"
-#include "mqtt/transport/mqtt_server.hpp"
-#include "server/broker_metrics.hpp"
+#include "events/event_bus.hpp"
 #include "server/data_dir.hpp"
+#include "server/mqtt_service.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 namespace mothership::server {
@@ -68,21 +67,6 @@ void add_pool_metrics(api::metrics& m, storage::database& db, common::worker_poo
   });
 }
 
-mqtt::broker_limits broker_limits_from(const common::mqtt_config& cfg) {
-  mqtt::broker_limits limits;
-  limits.session.max_queued = static_cast<std::size_t>(cfg.max_queued);
-  limits.max_retained = static_cast<std::size_t>(cfg.max_retained);
-  limits.max_packet_size = static_cast<std::uint32_t>(cfg.max_packet_size);
-  limits.receive_maximum = static_cast<std::uint16_t>(cfg.receive_maximum);
-  return limits;
-}
-
-mqtt::connection_limits connection_limits_from(const common::mqtt_config& cfg) {
-  mqtt::connection_limits limits;
-  limits.connect_timeout_s = cfg.connect_timeout_s;
-  return limits;
-}
-
 }  // namespace
 
 int serve(const common::config& cfg) {
@@ -120,27 +104,9 @@ int serve(const common::config& cfg) {
   auto bound = http.listen(cfg.http.listen);
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
-  mqtt::default_policy mqtt_policy(cfg.mqtt.allow_anonymous);
-  mqtt::broker broker(broker_limits_from(cfg.mqtt), mqtt_policy);
-  mqtt::mqtt_server mqtt_listeners(io, broker, mqtt_policy, connection_limits_from(cfg.mqtt));
-  add_broker_metrics(metrics, broker, mqtt_listeners);
-  if (!cfg.mqtt.listen.empty()) {
-    auto mqtt_bound = mqtt_listeners.listen_tcp(cfg.mqtt.listen);
-    spdlog::info("MQTT listening on mqtt://{}:{}", mqtt_bound.address().to_string(), mqtt_bound.port());
-  }
-  if (cfg.mqtt.allow_anonymous)
-    spdlog::warn(
-        "mqtt.allow_anonymous is on: clients without credentials may use topics outside devices/ (development only)");
-  // Session expiry and delayed wills need a clock tick.
-  boost::asio::steady_timer broker_tick(io.main());
-  std::function<void()> tick = [&] {
-    broker.tick(std::chrono::steady_clock::now());
-    broker_tick.expires_after(std::chrono::seconds(1));
-    broker_tick.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) tick();
-    });
-  };
-  tick();
+  events::event_bus bus;
+  mqtt_service mqtt(cfg.mqtt, dir, io, tokens, users, bus, metrics);
+  mqtt.start();
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
   boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
@@ -158,8 +124,7 @@ int serve(const common::config& cfg) {
     if (ec) return;
     spdlog::info("received signal {}; draining", signo);
     http.stop_accepting();
-    mqtt_listeners.stop_accepting();
-    broker_tick.cancel();
+    mqtt.stop();
     drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     check_drained();
   });

@@ -244,6 +244,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now) {
                          (entry.retain_handling == retain_handling::send_if_new_subscription && is_new);
     if (shared || !send_retained) continue;  // shared subscriptions get no retained messages
     for (auto& m : retained_.matching(filter, now)) {
+      if (!policy_.may_receive(s.who, m->topic)) continue;
       std::vector<std::uint32_t> ids;
       if (identifier) ids.push_back(*identifier);
       retained.push_back({m, min_qos(m->qos, options.max_qos), std::move(ids)});
@@ -304,6 +305,7 @@ std::size_t broker::route(const message_ptr& m, steady_time now, std::vector<std
       case session::delivery::sent:
       case session::delivery::queued:
         stats_.messages_out[static_cast<int>(q)]++;
+        stats_.bytes_out += m->payload->size();
         break;
       case session::delivery::dropped_queue_full:
         ++stats_.dropped_queue_full;

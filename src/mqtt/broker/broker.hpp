@@ -33,7 +33,8 @@ struct broker_limits {
 struct broker_stats {
   std::atomic<std::uint64_t> messages_in[3] = {0, 0, 0};  // by QoS
   std::atomic<std::uint64_t> messages_out[3] = {0, 0, 0};
-  std::atomic<std::uint64_t> bytes_in{0};
+  std::atomic<std::uint64_t> bytes_in{0};   // payload bytes received
+  std::atomic<std::uint64_t> bytes_out{0};  // payload bytes delivered or queued to subscribers
   std::atomic<std::uint64_t> dropped_queue_full{0};
   std::atomic<std::uint64_t> dropped_slow_reader{0};  // QoS 0 to a connected client whose socket is full
   std::atomic<std::uint64_t> dropped_too_large{0};

@@ -4,12 +4,14 @@
 #include <string>
 #include <string_view>
 
+#include "mqtt/codec/reason_code.hpp"
+
 namespace mothership::mqtt {
 
 struct identity {
   enum class kind {
     anonymous,     // no credentials (only when mqtt.allow_anonymous is on)
-    user,          // username + password
+    user,          // a portal user: username + access token as password
     device,        // client certificate issued by our CA: `name` is the device id
     provisioning,  // a device that is being onboarded: `name` is its serial
     internal,      // a server module through the in-process client
@@ -17,6 +19,22 @@ struct identity {
   kind what = kind::anonymous;
   std::string name;
 };
+
+constexpr std::string_view to_string(identity::kind k) {
+  switch (k) {
+    case identity::kind::anonymous:
+      return "anonymous";
+    case identity::kind::user:
+      return "user";
+    case identity::kind::device:
+      return "device";
+    case identity::kind::provisioning:
+      return "provisioning";
+    case identity::kind::internal:
+      return "internal";
+  }
+  return "unknown";
+}
 
 // Checks every PUBLISH and SUBSCRIBE. Implementations must be thread-safe and fast: they run
 // on the broker's hot path.
@@ -30,14 +48,27 @@ class authorizer {
   virtual bool may_receive(const identity&, std::string_view) const { return true; }
 };
 
-// Decides who a new connection is, from its CONNECT (and, on TLS, its client certificate's
-// identity). nullopt refuses the connection with "bad user name or password" (0x86).
+// What a new connection presents: its CONNECT's client id and credentials, and on TLS the
+// client certificate the handshake verified.
+struct credentials {
+  std::string client_id;
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  bool certificate_presented = false;
+  std::optional<std::string> certificate_identity;  // the device id the certificate names
+};
+
+// Who the connection is, or why it is refused (the CONNACK reason code).
+struct authentication {
+  std::optional<identity> who;
+  reason_code refusal = reason_code::bad_user_name_or_password;
+};
+
+// Decides who a new connection is. Runs on an I/O thread: must be fast and must not block.
 class authenticator {
  public:
   virtual ~authenticator() = default;
-  virtual std::optional<identity> authenticate(std::string_view client_id, const std::optional<std::string>& username,
-                                               const std::optional<std::string>& password,
-                                               const std::optional<std::string>& certificate_identity) const = 0;
+  virtual authentication authenticate(const credentials& presented) const = 0;
 };
 
 // Lets everything through: tests and the in-process client of trusted modules.

@@ -122,8 +122,7 @@ void local_client::drain() {
     auto* m = std::get_if<mqtt::publish>(&p);
     if (!m) continue;
     if (on_message_) on_message_(*m);
-    if (m->qos == qos::at_least_once)
-      broker_.acknowledged(*s, puback{*m->packet_id, reason_code::success, {}}, now());
+    if (m->qos == qos::at_least_once) broker_.acknowledged(*s, puback{*m->packet_id, reason_code::success, {}}, now());
     if (m->qos == qos::exactly_once) {
       broker_.acknowledged(*s, pubrec{*m->packet_id, reason_code::success, {}}, now());
       broker_.acknowledged(*s, pubcomp{*m->packet_id, reason_code::success, {}}, now());

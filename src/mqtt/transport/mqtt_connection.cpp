@@ -7,7 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/json/object.hpp>
 
 #include <atomic>
 #include <cstring>
@@ -16,6 +16,7 @@
 #include "mqtt/codec/decode.hpp"
 #include "mqtt/codec/encode.hpp"
 #include "mqtt/codec/frame.hpp"
+#include "mqtt/transport/byte_stream.hpp"
 
 namespace mothership::mqtt {
 
@@ -45,10 +46,10 @@ class connection_sink final : public session_sink {
 };
 
 struct connection : std::enable_shared_from_this<connection> {
-  connection(tcp::socket s, std::shared_ptr<connection_context> c)
-      : socket(std::move(s)), ctx(std::move(c)), signal(socket.get_executor()), watchdog(socket.get_executor()) {}
+  connection(std::unique_ptr<byte_stream> s, std::shared_ptr<connection_context> c)
+      : stream(std::move(s)), ctx(std::move(c)), signal(stream->get_executor()), watchdog(stream->get_executor()) {}
 
-  tcp::socket socket;
+  std::unique_ptr<byte_stream> stream;
   std::shared_ptr<connection_context> ctx;
   asio::steady_timer signal;    // the writer sleeps on it; wake() cancels it
   asio::steady_timer watchdog;  // keep-alive
@@ -86,12 +87,19 @@ struct connection : std::enable_shared_from_this<connection> {
   void fail(reason_code r) {
     if (!close_reason) close_reason = r;
   }
+  // Wakes every loop of this connection so that all of them end: cancellation through `||`
+  // alone is not enough, since not every transport supports per-operation cancellation.
+  void stop_all() {
+    signal.cancel();
+    watchdog.cancel();
+    stream->cancel();
+  }
 };
 
 void connection_sink::wake() {
   auto c = conn_.lock();
   if (!c || c->wake_pending.exchange(true)) return;
-  asio::post(c->socket.get_executor(), [c] { c->signal.cancel(); });
+  asio::post(c->stream->get_executor(), [c] { c->signal.cancel(); });
 }
 
 void connection_sink::close(reason_code reason) {
@@ -99,10 +107,9 @@ void connection_sink::close(reason_code reason) {
   if (!c) return;
   c->broker_reason = static_cast<std::uint8_t>(reason);
   c->close_requested = true;
-  asio::post(c->socket.get_executor(), [c] {
+  asio::post(c->stream->get_executor(), [c] {
     c->signal.cancel();
-    boost::system::error_code ec;
-    c->socket.cancel(ec);  // a write stuck on a client that does not read ends now
+    c->stream->cancel();  // a write stuck on a client that does not read ends now
   });
 }
 
@@ -118,8 +125,7 @@ asio::awaitable<std::optional<frame>> read_frame(std::shared_ptr<connection> c) 
       co_return std::nullopt;
     }
     c->make_room(std::get<need_more>(framed).bytes);
-    auto [ec, n] =
-        co_await c->socket.async_read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end), nothrow);
+    auto [ec, n] = co_await c->stream->read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end));
     if (ec) co_return std::nullopt;
     c->end += n;
     c->last_activity = now();
@@ -183,7 +189,7 @@ bool handle(connection& c, packet&& p) {
 // holds the others only briefly.
 asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c) {
   const auto deadline = now() + std::chrono::seconds(c->ctx->limits.slow_subscriber_timeout_s);
-  asio::steady_timer pause(c->socket.get_executor());
+  asio::steady_timer pause(c->stream->get_executor());
   while (c->ctx->b.still_congested(c->congested)) {
     if (now() >= deadline) {
       c->ctx->b.disconnect_slow(c->congested);
@@ -215,10 +221,18 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
 // Writes with a deadline: a client that stops reading cannot hold a connection (and its
 // will) forever. False when the write failed or timed out.
 asio::awaitable<bool> write_all(std::shared_ptr<connection> c, std::string bytes, std::chrono::seconds timeout) {
-  asio::steady_timer deadline(c->socket.get_executor(), timeout);
-  auto result = co_await (asio::async_write(c->socket, asio::buffer(bytes), nothrow) || deadline.async_wait(nothrow));
-  if (result.index() != 0) co_return false;
-  co_return !std::get<0>(std::get<0>(result));
+  asio::steady_timer deadline(c->stream->get_executor(), timeout);
+  auto done = std::make_shared<bool>(false);  // the timer's handler may run after we return
+  auto expired = std::make_shared<bool>(false);
+  deadline.async_wait([c, done, expired](const boost::system::error_code& ec) {
+    if (ec || *done) return;
+    *expired = true;
+    c->stream->cancel();
+  });
+  auto ec = co_await c->stream->write(asio::buffer(bytes));
+  *done = true;
+  deadline.cancel();
+  co_return !ec && !*expired;
 }
 
 asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
@@ -291,32 +305,75 @@ asio::awaitable<std::optional<connect>> read_connect(std::shared_ptr<connection>
   co_return std::move(*decoded);
 }
 
+// Runs one of the connection's loops; when it ends, so do the others.
+asio::awaitable<void> until_stopped(std::shared_ptr<connection> c, asio::awaitable<void> loop) {
+  co_await std::move(loop);
+  c->stop_all();
+}
+
+void tell(connection_context& ctx, const char* type, const connection& c, const identity& who,
+          std::optional<reason_code> reason = std::nullopt) {
+  if (!ctx.events) return;
+  boost::json::object data{{"client_id", c.s->client_id()},
+                           {"identity_kind", to_string(who.what)},
+                           {"identity", who.name},
+                           {"address", c.stream->peer().address},
+                           {"transport", c.stream->peer().transport}};
+  if (reason) data["reason"] = std::string(to_string(*reason));
+  ctx.events->publish({type, who.what == identity::kind::device ? who.name : c.s->client_id(), std::move(data), 0});
+}
+
+// The transport handshake and the CONNECT, both within the connect timeout: sockets that
+// never complete either do not hold the server.
+asio::awaitable<std::optional<connect>> open(std::shared_ptr<connection> c) {
+  asio::steady_timer deadline(c->stream->get_executor(), std::chrono::seconds(c->ctx->limits.connect_timeout_s));
+  auto done = std::make_shared<bool>(false);  // the timer's handler may run after we return
+  deadline.async_wait([c, done](const boost::system::error_code& ec) {
+    if (!ec && !*done) c->stream->cancel();
+  });
+  std::optional<connect> hello;
+  if (!co_await c->stream->handshake())
+    hello = co_await read_connect(c);
+  else
+    ++c->ctx->handshake_failures;
+  *done = true;
+  deadline.cancel();
+  co_return hello;
+}
+
 asio::awaitable<void> run(std::shared_ptr<connection> c) {
   auto& ctx = *c->ctx;
-  // CONNECT first, and within the connect timeout: idle sockets do not hold the server.
-  asio::steady_timer deadline(c->socket.get_executor(), std::chrono::seconds(ctx.limits.connect_timeout_s));
-  auto first = co_await (read_connect(c) || deadline.async_wait(asio::use_awaitable));
-  if (first.index() != 0 || !std::get<0>(first)) co_return;
-  connect hello = std::move(*std::get<0>(first));
+  auto first = co_await open(c);
+  if (!first) co_return;
+  connect hello = std::move(*first);
   c->version = hello.version;
   c->keep_alive_s = hello.keep_alive;
 
-  auto who = ctx.authn.authenticate(hello.client_id, hello.username, hello.password, std::nullopt);
-  if (!who) {
+  const auto& peer = c->stream->peer();
+  credentials presented{hello.client_id, hello.username, hello.password, peer.certificate_presented,
+                        peer.certificate_identity};
+  auto verdict = ctx.authn.authenticate(presented);
+  if (!verdict.who) {
+    ++ctx.auth_failures;
+    spdlog::info("mqtt connection from {} ({}) refused: {}", peer.address, peer.transport, to_string(verdict.refusal));
     std::string bytes;
-    encode(connack{false, reason_code::bad_user_name_or_password, {}}, c->version, bytes);
+    encode(connack{false, verdict.refusal, {}}, c->version, bytes);
     co_await send_bytes(c, std::move(bytes));
+    co_await c->stream->close();
     co_return;
   }
+  identity who = *verdict.who;
   c->sink = std::make_shared<connection_sink>(c);
-  auto outcome = ctx.b.connect(hello, std::move(*who), c->sink, now());
+  auto outcome = ctx.b.connect(hello, std::move(*verdict.who), c->sink, now());
   if (!outcome.attached) {
     co_await send_bytes(c, std::move(outcome.connack_bytes));
+    co_await c->stream->close();
     co_return;
   }
   c->s = outcome.attached;
+  tell(ctx, "mqtt.connected", *c, who);
 
-  co_await (read_loop(c) || write_loop(c) || keep_alive_loop(c));
+  co_await (until_stopped(c, read_loop(c)) || until_stopped(c, write_loop(c)) || until_stopped(c, keep_alive_loop(c)));
 
   // Whatever is still in the outbox (e.g. the last PUBACKs), then DISCONNECT for MQTT 5.
   // A client that went silent is presumed gone: its queued bytes are not worth the wait, and
@@ -330,18 +387,19 @@ asio::awaitable<void> run(std::shared_ptr<connection> c) {
     encode(bye, c->version, last);
   }
   if (!last.empty()) co_await write_all(c, std::move(last), silent ? std::chrono::seconds(0) : std::chrono::seconds(2));
-  boost::system::error_code ec;
-  c->socket.shutdown(tcp::socket::shutdown_both, ec);
+  co_await c->stream->close();
   if (c->close_reason && *c->close_reason != reason_code::session_taken_over)
     spdlog::debug("mqtt client {} closed: {}", c->s->client_id(), to_string(*c->close_reason));
+  tell(ctx, "mqtt.disconnected", *c, who, c->close_reason.value_or(reason_code::normal_disconnection));
   ctx.b.connection_closed(*c->s, c->sink.get(), c->send_will, c->expiry_override, now());
 }
 
 }  // namespace
 
-asio::awaitable<void> serve_mqtt_connection(tcp::socket socket, std::shared_ptr<connection_context> ctx) {
+asio::awaitable<void> serve_mqtt_connection(std::unique_ptr<byte_stream> stream,
+                                            std::shared_ptr<connection_context> ctx) {
   ctx->open++;
-  auto c = std::make_shared<connection>(std::move(socket), ctx);
+  auto c = std::make_shared<connection>(std::move(stream), ctx);
   try {
     co_await run(c);
   } catch (const std::exception& e) {

@@ -1,25 +1,30 @@
 #pragma once
-// One MQTT network connection: CONNECT handshake, then a reader, a writer and a keep-alive
-// watchdog running together until one of them ends the connection.
+// One MQTT network connection: transport handshake and CONNECT, then a reader, a writer and
+// a keep-alive watchdog running together until one of them ends the connection.
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
+#include "events/event_bus.hpp"
 #include "mqtt/broker/broker.hpp"
+#include "mqtt/transport/byte_stream.hpp"
 #include "mqtt/transport/mqtt_server.hpp"
 
 namespace mothership::mqtt {
 
 struct connection_context {
-  connection_context(broker& br, const authenticator& an, connection_limits li) : b(br), authn(an), limits(li) {}
+  connection_context(broker& br, const authenticator& an, connection_limits li, events::event_bus* ev)
+      : b(br), authn(an), limits(li), events(ev) {}
   broker& b;
   const authenticator& authn;
   connection_limits limits;
+  events::event_bus* events;  // connected / disconnected events; may be null
   std::atomic<std::size_t> open{0};
+  std::atomic<std::uint64_t> auth_failures{0};       // CONNECTs refused by the authenticator
+  std::atomic<std::uint64_t> handshake_failures{0};  // TLS / WebSocket handshakes that failed
 };
 
-boost::asio::awaitable<void> serve_mqtt_connection(boost::asio::ip::tcp::socket socket,
+boost::asio::awaitable<void> serve_mqtt_connection(std::unique_ptr<byte_stream> stream,
                                                    std::shared_ptr<connection_context> ctx);
 
 }  // namespace mothership::mqtt

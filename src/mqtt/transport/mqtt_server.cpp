@@ -11,27 +11,53 @@ struct mqtt_server::state : connection_context {
   using connection_context::connection_context;
 };
 
-mqtt_server::mqtt_server(common::io_pool& io, broker& b, const authenticator& authn, connection_limits limits)
-    : state_(std::make_shared<state>(b, authn, limits)) {
-  tcp_ = std::make_unique<common::tcp_listener>(io, [st = state_](boost::asio::ip::tcp::socket socket) {
-    auto executor = socket.get_executor();
-    std::shared_ptr<connection_context> ctx = st;
-    boost::asio::co_spawn(executor, serve_mqtt_connection(std::move(socket), std::move(ctx)), boost::asio::detached);
-  });
-}
+mqtt_server::mqtt_server(common::io_pool& io, broker& b, const authenticator& authn, connection_limits limits,
+                         events::event_bus* events)
+    : io_(io), state_(std::make_shared<state>(b, authn, limits, events)) {}
 
 mqtt_server::~mqtt_server() = default;
 
+boost::asio::ip::tcp::endpoint mqtt_server::listen(const std::string& host_port, stream_factory make) {
+  auto on_accept = [st = state_, make = std::move(make)](boost::asio::ip::tcp::socket socket) {
+    auto executor = socket.get_executor();
+    std::shared_ptr<connection_context> ctx = st;
+    boost::asio::co_spawn(executor, serve_mqtt_connection(make(std::move(socket)), std::move(ctx)),
+                          boost::asio::detached);
+  };
+  listeners_.push_back(std::make_unique<common::tcp_listener>(io_, std::move(on_accept)));
+  return listeners_.back()->listen(host_port);
+}
+
 boost::asio::ip::tcp::endpoint mqtt_server::listen_tcp(const std::string& host_port) {
-  return tcp_->listen(host_port);
+  return listen(host_port, [](boost::asio::ip::tcp::socket s) { return make_tcp_stream(std::move(s)); });
+}
+
+boost::asio::ip::tcp::endpoint mqtt_server::listen_tls(const std::string& host_port, tls_settings tls) {
+  return listen(host_port, [tls](boost::asio::ip::tcp::socket s) { return make_tls_stream(std::move(s), tls); });
+}
+
+boost::asio::ip::tcp::endpoint mqtt_server::listen_ws(const std::string& host_port) {
+  return listen(host_port, [](boost::asio::ip::tcp::socket s) { return make_ws_stream(std::move(s)); });
+}
+
+boost::asio::ip::tcp::endpoint mqtt_server::listen_wss(const std::string& host_port, tls_settings tls) {
+  return listen(host_port, [tls](boost::asio::ip::tcp::socket s) { return make_wss_stream(std::move(s), tls); });
 }
 
 void mqtt_server::stop_accepting() {
-  tcp_->close();
+  for (auto& l : listeners_) l->close();
 }
 
 std::size_t mqtt_server::open_connections() const {
   return state_->open.load();
+}
+
+std::uint64_t mqtt_server::auth_failures() const {
+  return state_->auth_failures.load();
+}
+
+std::uint64_t mqtt_server::handshake_failures() const {
+  return state_->handshake_failures.load();
 }
 
 }  // namespace mothership::mqtt

@@ -1,21 +1,25 @@
 #pragma once
-// MQTT listeners: accept connections and run each as coroutines on one I/O context of the
-// pool: a reader (bytes -> packets -> broker), a writer (session outbox -> socket) and a
-// keep-alive watchdog. Connection-level rules live here: CONNECT first and within a
-// timeout, the maximum packet size, keep-alive at 1.5x, DISCONNECT with a reason code on
-// protocol errors (MQTT 5).
+// MQTT listeners: accept connections on plain TCP, TLS (optionally mutual), WebSocket and
+// secure WebSocket, and run each as coroutines on one I/O context of the pool: a reader
+// (bytes -> packets -> broker), a writer (session outbox -> socket) and a keep-alive
+// watchdog. Connection-level rules live here: handshake and CONNECT within a timeout, the
+// maximum packet size, keep-alive at 1.5x, DISCONNECT with a reason code on protocol
+// errors (MQTT 5), connection events.
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/io_pool.hpp"
 #include "common/tcp_listener.hpp"
+#include "events/event_bus.hpp"
 #include "mqtt/broker/broker.hpp"
+#include "mqtt/transport/streams.hpp"
 
 namespace mothership::mqtt {
 
 struct connection_limits {
-  int connect_timeout_s = 10;          // a CONNECT must arrive within this
+  int connect_timeout_s = 10;          // the transport handshake and CONNECT must end within this
   std::uint16_t max_keep_alive_s = 0;  // 0 = accept the client's; else cap it (server keep alive)
   // A subscriber that keeps its publishers waiting this long is disconnected (MQTT 5: 0x97).
   int slow_subscriber_timeout_s = 5;
@@ -25,19 +29,31 @@ struct connection_limits {
 
 class mqtt_server {
  public:
-  mqtt_server(common::io_pool& io, broker& b, const authenticator& authn, connection_limits limits);
+  // `events` (may be null) receives mqtt.connected / mqtt.disconnected.
+  mqtt_server(common::io_pool& io, broker& b, const authenticator& authn, connection_limits limits,
+              events::event_bus* events = nullptr);
   ~mqtt_server();
 
-  // Plain TCP listener on "host:port" (port 0 = any free port). Returns the bound endpoint.
+  // Each binds "host:port" (port 0 = any free port) and returns the bound endpoint.
   boost::asio::ip::tcp::endpoint listen_tcp(const std::string& host_port);
+  boost::asio::ip::tcp::endpoint listen_tls(const std::string& host_port, tls_settings tls);
+  boost::asio::ip::tcp::endpoint listen_ws(const std::string& host_port);
+  boost::asio::ip::tcp::endpoint listen_wss(const std::string& host_port, tls_settings tls);
   void stop_accepting();
+
   std::size_t open_connections() const;
+  std::uint64_t auth_failures() const;
+  std::uint64_t handshake_failures() const;
 
   struct state;
 
  private:
+  using stream_factory = std::function<std::unique_ptr<byte_stream>(boost::asio::ip::tcp::socket)>;
+  boost::asio::ip::tcp::endpoint listen(const std::string& host_port, stream_factory make);
+
+  common::io_pool& io_;
   std::shared_ptr<state> state_;
-  std::unique_ptr<common::tcp_listener> tcp_;
+  std::vector<std::unique_ptr<common::tcp_listener>> listeners_;
 };
 
 }  // namespace mothership::mqtt

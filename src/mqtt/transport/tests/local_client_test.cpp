@@ -4,7 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "mqtt/broker/default_policy.hpp"
+#include "mqtt/broker/fleet_policy.hpp"
 
 using namespace mothership::mqtt;
 namespace mqtt = mothership::mqtt;
@@ -13,7 +13,7 @@ namespace {
 
 class local_client_test : public ::testing::Test {
  protected:
-  local_client_test() : policy_(true), broker_({}, policy_) {}
+  local_client_test() : policy_(fleet_policy_options{.allow_anonymous = true}), broker_({}, policy_) {}
 
   std::shared_ptr<local_client> client(std::string id, identity who, std::vector<std::string>* inbox = nullptr,
                                        std::optional<reason_code>* closed = nullptr) {
@@ -31,7 +31,7 @@ class local_client_test : public ::testing::Test {
     io_.run();
   }
 
-  default_policy policy_;
+  fleet_policy policy_;
   broker broker_;
   boost::asio::io_context io_;
   const identity internal{identity::kind::internal, "telemetry"};

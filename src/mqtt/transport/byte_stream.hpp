@@ -1,0 +1,49 @@
+#pragma once
+// The bytes under an MQTT connection: plain TCP, TLS, or WebSocket over either. The
+// connection's protocol logic (mqtt_connection.cpp) is written once against this interface,
+// and each transport's Asio/Beast templates stay in its own translation unit.
+//
+// One read and one write may be outstanding at the same time (the connection's reader and
+// writer run concurrently); all calls happen on the stream's executor.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace mothership::mqtt {
+
+// What the transport learned about the peer during the handshake.
+struct peer_info {
+  std::string address;            // "ip:port"
+  const char* transport = "tcp";  // tcp | tls | ws | wss
+  // A client certificate was presented (and, since the handshake succeeded, our CA verified it).
+  bool certificate_presented = false;
+  // The identity that certificate names (the device id); nullopt when it names none.
+  std::optional<std::string> certificate_identity;
+};
+
+class byte_stream {
+ public:
+  virtual ~byte_stream() = default;
+
+  // TLS handshake and/or WebSocket upgrade; nothing for plain TCP.
+  virtual boost::asio::awaitable<boost::system::error_code> handshake() = 0;
+  virtual boost::asio::awaitable<std::pair<boost::system::error_code, std::size_t>> read_some(
+      boost::asio::mutable_buffer into) = 0;
+  virtual boost::asio::awaitable<boost::system::error_code> write(boost::asio::const_buffer bytes) = 0;
+  // Ends the session politely (TLS close_notify, WebSocket close frame) and shuts the socket.
+  virtual boost::asio::awaitable<void> close() = 0;
+  // Makes every pending read and write complete with operation_aborted. Does not rely on
+  // per-operation cancellation, which not every layer supports.
+  virtual void cancel() = 0;
+
+  virtual boost::asio::any_io_executor get_executor() = 0;
+  virtual const peer_info& peer() const = 0;
+};
+
+}  // namespace mothership::mqtt

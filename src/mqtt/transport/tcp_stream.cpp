@@ -1,0 +1,69 @@
+// Plain TCP under MQTT.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "mqtt/transport/streams.hpp"
+
+namespace mothership::mqtt {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+std::string address_of(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  auto ip = remote.address().to_string();
+  if (remote.address().is_v6()) ip = "[" + ip + "]";
+  return ip + ":" + std::to_string(remote.port());
+}
+
+namespace {
+
+class tcp_byte_stream final : public byte_stream {
+ public:
+  explicit tcp_byte_stream(tcp::socket socket) : socket_(std::move(socket)) {
+    peer_.address = address_of(socket_);
+    peer_.transport = "tcp";
+  }
+
+  asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
+
+  asio::awaitable<std::pair<boost::system::error_code, std::size_t>> read_some(asio::mutable_buffer into) override {
+    auto [ec, n] = co_await socket_.async_read_some(into, nothrow);
+    co_return std::pair{ec, n};
+  }
+
+  asio::awaitable<boost::system::error_code> write(asio::const_buffer bytes) override {
+    auto [ec, n] = co_await asio::async_write(socket_, bytes, nothrow);
+    co_return ec;
+  }
+
+  asio::awaitable<void> close() override {
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    co_return;
+  }
+
+  void cancel() override {
+    boost::system::error_code ec;
+    socket_.cancel(ec);
+  }
+
+  asio::any_io_executor get_executor() override { return socket_.get_executor(); }
+  const peer_info& peer() const override { return peer_; }
+
+ private:
+  tcp::socket socket_;
+  peer_info peer_;
+};
+
+}  // namespace
+
+std::unique_ptr<byte_stream> make_tcp_stream(tcp::socket socket) {
+  return std::make_unique<tcp_byte_stream>(std::move(socket));
+}
+
+}  // namespace mothership::mqtt

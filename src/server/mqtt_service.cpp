@@ -1,0 +1,140 @@
+#include "server/mqtt_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "mqtt/transport/tls_context.hpp"
+#include "pki/certificate_identity.hpp"
+#include "pki/self_signed.hpp"
+#include "server/broker_metrics.hpp"
+
+namespace mothership::server {
+
+namespace {
+
+mqtt::broker_limits broker_limits_from(const common::mqtt_config& cfg) {
+  mqtt::broker_limits limits;
+  limits.session.max_queued = static_cast<std::size_t>(cfg.max_queued);
+  limits.max_retained = static_cast<std::size_t>(cfg.max_retained);
+  limits.max_packet_size = static_cast<std::uint32_t>(cfg.max_packet_size);
+  limits.receive_maximum = static_cast<std::uint16_t>(cfg.receive_maximum);
+  return limits;
+}
+
+mqtt::connection_limits connection_limits_from(const common::mqtt_config& cfg) {
+  mqtt::connection_limits limits;
+  limits.connect_timeout_s = cfg.connect_timeout_s;
+  return limits;
+}
+
+// MQTT users are portal users: the username, and a current access token as the password
+// (what a browser client of the WebSocket listener holds anyway). Disabled users are refused.
+mqtt::fleet_policy_options policy_options(const common::mqtt_config& cfg, const auth::access_token_codec& tokens,
+                                          const auth::user_service& users) {
+  mqtt::fleet_policy_options options;
+  options.allow_anonymous = cfg.allow_anonymous;
+  options.verify_user = [&tokens, &users](std::string_view username,
+                                          std::string_view password) -> std::optional<mqtt::identity> {
+    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto claims = tokens.verify(password, now_s.count());
+    if (!claims) return std::nullopt;
+    auto user = users.find(claims->sub);
+    if (!user || user->disabled || user->username != username) return std::nullopt;
+    return mqtt::identity{mqtt::identity::kind::user, user->username};
+  };
+  return options;
+}
+
+}  // namespace
+
+mqtt_service::mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, common::io_pool& io,
+                           const auth::access_token_codec& tokens, const auth::user_service& users,
+                           events::event_bus& bus, api::metrics& metrics)
+    : cfg_(cfg),
+      dir_(dir),
+      io_(io),
+      policy_(policy_options(cfg, tokens, users)),
+      broker_(broker_limits_from(cfg), policy_),
+      listeners_(io, broker_, policy_, connection_limits_from(cfg), &bus),
+      clock_(io.main()) {
+  add_broker_metrics(metrics, broker_, listeners_);
+}
+
+mqtt_service::~mqtt_service() = default;
+
+mqtt::tls_settings mqtt_service::tls_settings() {
+  if (tls_) return *tls_;
+  mqtt::tls_files files{cfg_.tls_cert, cfg_.tls_key, cfg_.tls_client_ca};
+  if (files.certificate_chain.empty()) {
+    files.certificate_chain = dir_.tls_certificate();
+    files.private_key = dir_.tls_key();
+    if (pki::write_self_signed_if_missing(files.private_key, files.certificate_chain, {"localhost", "127.0.0.1"}, 825))
+      spdlog::info("issued a self-signed TLS server certificate: {}", files.certificate_chain);
+  }
+  if (files.client_ca.empty())
+    spdlog::info("mqtt.tls_client_ca is not set: TLS clients cannot authenticate with certificates");
+  tls_ = mqtt::tls_settings{mqtt::make_server_tls_context(files), pki::device_id_of};
+  return *tls_;
+}
+
+void mqtt_service::start() {
+  auto announce = [](const char* scheme, const boost::asio::ip::tcp::endpoint& at) {
+    spdlog::info("MQTT listening on {}://{}:{}", scheme, at.address().to_string(), at.port());
+  };
+  if (!cfg_.listen.empty()) announce("mqtt", listeners_.listen_tcp(cfg_.listen));
+  if (!cfg_.tls_listen.empty()) announce("mqtts", listeners_.listen_tls(cfg_.tls_listen, tls_settings()));
+  if (!cfg_.ws_listen.empty()) announce("ws", listeners_.listen_ws(cfg_.ws_listen));
+  if (!cfg_.wss_listen.empty()) announce("wss", listeners_.listen_wss(cfg_.wss_listen, tls_settings()));
+  if (cfg_.allow_anonymous)
+    spdlog::warn(
+        "mqtt.allow_anonymous is on: clients without credentials may use topics outside devices/ (development only)");
+
+  if (cfg_.sys_interval_s > 0) {
+    mqtt::local_client::message_handler ignore = [](const mqtt::publish&) {};
+    sys_ = mqtt::local_client::connect(broker_, io_.main().get_executor(), "$SYS-publisher",
+                                       {mqtt::identity::kind::internal, "sys"}, ignore);
+  }
+  tick();
+}
+
+void mqtt_service::stop() {
+  listeners_.stop_accepting();
+  clock_.cancel();
+}
+
+// Session expiry and delayed wills need a clock; $SYS rides on it.
+void mqtt_service::tick() {
+  auto now = std::chrono::steady_clock::now();
+  broker_.tick(now);
+  if (sys_ && now >= next_sys_) {
+    publish_sys();
+    next_sys_ = now + std::chrono::seconds(cfg_.sys_interval_s);
+  }
+  clock_.expires_after(std::chrono::seconds(1));
+  clock_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+}
+
+// Mosquitto-style names, retained so that a new subscriber sees the current values at once.
+void mqtt_service::publish_sys() {
+  const auto& s = broker_.stats();
+  auto total = [](const std::atomic<std::uint64_t>(&by_qos)[3]) { return by_qos[0] + by_qos[1] + by_qos[2]; };
+  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
+  const std::pair<const char*, std::string> values[] = {
+      {"$SYS/broker/version", "mothership " MOTHERSHIP_VERSION},
+      {"$SYS/broker/uptime", std::to_string(uptime.count()) + " seconds"},
+      {"$SYS/broker/clients/connected", std::to_string(listeners_.open_connections())},
+      {"$SYS/broker/sessions", std::to_string(broker_.session_count())},
+      {"$SYS/broker/subscriptions/count", std::to_string(broker_.subscription_count())},
+      {"$SYS/broker/retained messages/count", std::to_string(broker_.retained_count())},
+      {"$SYS/broker/messages/received", std::to_string(total(s.messages_in))},
+      {"$SYS/broker/messages/sent", std::to_string(total(s.messages_out))},
+      {"$SYS/broker/messages/dropped",
+       std::to_string(s.dropped_queue_full + s.dropped_slow_reader + s.dropped_too_large + s.dropped_expired)},
+      {"$SYS/broker/bytes/received", std::to_string(s.bytes_in.load())},
+      {"$SYS/broker/bytes/sent", std::to_string(s.bytes_out.load())},
+  };
+  for (const auto& [topic, value] : values) sys_->publish(topic, value, mqtt::qos::at_most_once, true);
+}
+
+}  // namespace mothership::server

@@ -1,0 +1,53 @@
+#pragma once
+// The MQTT side of `serve`: the fleet policy (who may connect and what each identity may
+// touch), the broker, the listeners the configuration asks for with their TLS material,
+// $SYS/broker/... topics and the broker's clock.
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "api/metrics.hpp"
+#include "auth/access_token.hpp"
+#include "auth/user_service.hpp"
+#include "common/config.hpp"
+#include "common/io_pool.hpp"
+#include "events/event_bus.hpp"
+#include "mqtt/broker/broker.hpp"
+#include "mqtt/broker/fleet_policy.hpp"
+#include "mqtt/transport/local_client.hpp"
+#include "mqtt/transport/mqtt_server.hpp"
+#include "server/data_dir.hpp"
+
+namespace mothership::server {
+
+class mqtt_service {
+ public:
+  mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, common::io_pool& io,
+               const auth::access_token_codec& tokens, const auth::user_service& users, events::event_bus& bus,
+               api::metrics& metrics);
+  ~mqtt_service();
+
+  // Binds every configured listener (logging its URL) and starts the clock and $SYS.
+  void start();
+  void stop();  // stops accepting and the clock; connections end with the I/O contexts
+
+  mqtt::broker& broker() { return broker_; }
+
+ private:
+  mqtt::tls_settings tls_settings();
+  void tick();
+  void publish_sys();
+
+  const common::mqtt_config& cfg_;
+  const data_dir& dir_;
+  common::io_pool& io_;
+  mqtt::fleet_policy policy_;
+  mqtt::broker broker_;
+  mqtt::mqtt_server listeners_;
+  boost::asio::steady_timer clock_;
+  std::shared_ptr<mqtt::local_client> sys_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point next_sys_ = started_;
+  std::optional<mqtt::tls_settings> tls_;
+};
+
+}  // namespace mothership::server
