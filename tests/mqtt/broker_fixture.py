@@ -1,7 +1,8 @@
 """Shared harness for the black-box MQTT tests of Mothership's embedded broker.
 
-- BrokerServer: one `mothership serve` process with an MQTT listener, its log kept in a
-  temporary directory, stopped with SIGTERM (exit code 0 expected, and no sanitizer report).
+- BrokerServer: one `mothership serve` process with an MQTT listener (and the TLS / WebSocket
+  listeners its extra arguments ask for, their ports in `ports`), its log kept in a temporary
+  directory, stopped with SIGTERM (exit code 0 expected, and no sanitizer report).
 - BrokerTestCase: a unittest.TestCase whose class starts one server (environment from
   `server_env`), checks after every test that the server still serves a normal client, and
   prints the server's log tail when a test of the class failed.
@@ -77,19 +78,30 @@ def _die_with_parent():
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "AddressSanitizer:")
 
 
-class BrokerServer:
-    """One `mothership serve` with an MQTT listener on a free loopback port."""
+# Listener flags and the scheme of the log line that announces each listener's port.
+LISTENER_SCHEMES = {"--mqtt-tls-listen": "mqtts", "--mqtt-ws-listen": "ws", "--mqtt-wss-listen": "wss"}
 
-    def __init__(self, env=None, extra_args=(), start_timeout=30.0):
+
+class BrokerServer:
+    """One `mothership serve` with an MQTT listener on a free loopback port.
+
+    extra_args may add listeners (e.g. "--mqtt-tls-listen", "127.0.0.1:0"); `ports` then maps
+    each scheme ("mqtt", "mqtts", "ws", "wss") to its bound port. allow_anonymous=False leaves
+    out --mqtt-allow-anonymous."""
+
+    def __init__(self, env=None, extra_args=(), start_timeout=30.0, allow_anonymous=True):
         self.env_overrides = dict(env or {})
         self.extra_args = list(extra_args)
+        self.allow_anonymous = allow_anonymous
         self.start_timeout = start_timeout
         self.workdir = tempfile.mkdtemp(prefix="mothership-mqtt-")
+        self.data_dir = os.path.join(self.workdir, "data")
         self.stdout_path = os.path.join(self.workdir, "stdout.log")
         self.stderr_path = os.path.join(self.workdir, "stderr.log")
         self.proc = None
         self.port = None
         self.http_port = None
+        self.ports = {}
         self.exit_code = None
 
     def start(self):
@@ -97,14 +109,15 @@ class BrokerServer:
         env.update(self.env_overrides)
         # Port 0 and the port read back from the log: no race with other processes picking
         # the same "free" port between a probe and the server's bind.
-        args = [mothership_binary(), "serve", "--data-dir", os.path.join(self.workdir, "data"),
-                "--http-listen", HOST + ":0", "--mqtt-listen", HOST + ":0", "--mqtt-allow-anonymous",
-                "--log-level", "debug"] + self.extra_args
+        args = [mothership_binary(), "serve", "--data-dir", self.data_dir,
+                "--http-listen", HOST + ":0", "--mqtt-listen", HOST + ":0",
+                "--log-level", "debug"] + (["--mqtt-allow-anonymous"] if self.allow_anonymous else []) + self.extra_args
+        schemes = ["mqtt"] + [LISTENER_SCHEMES[a] for a in self.extra_args if a in LISTENER_SCHEMES]
         self._out = open(self.stdout_path, "wb")
         self._err = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(args, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self._out, stderr=self._err, preexec_fn=_die_with_parent)
-        pattern = re.compile(r"MQTT listening on mqtt://[^\s:]+:(\d+)")
+        pattern = re.compile(r"MQTT listening on ([a-z]+)://[^\s:]+:(\d+)")
         http_pattern = re.compile(r"HTTP listening on http://[^\s:]+:(\d+)")
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
@@ -113,10 +126,12 @@ class BrokerServer:
                                    % (self.proc.returncode, self.log_tail()))
             if self.port is None:
                 out = self.stdout_text()
-                m = pattern.search(out)
-                if m:
-                    self.port = int(m.group(1))
-                    self.http_port = int(http_pattern.search(out).group(1))
+                ports = {m.group(1): int(m.group(2)) for m in pattern.finditer(out)}
+                http = http_pattern.search(out)
+                if http and all(s in ports for s in schemes):
+                    self.ports = ports
+                    self.port = ports["mqtt"]
+                    self.http_port = int(http.group(1))
             if self.port is not None:
                 try:
                     socket.create_connection((HOST, self.port), timeout=1).close()
@@ -221,6 +236,8 @@ class BrokerTestCase(unittest.TestCase):
     """One server per test class (each test module has one class, or one per server setting)."""
 
     server_env = {}
+    server_args = ()  # extra `serve` arguments, e.g. more listeners
+    allow_anonymous = True
     server = None
     check_health_after_each_test = True
     _had_failure = False
@@ -233,7 +250,8 @@ class BrokerTestCase(unittest.TestCase):
 
     @classmethod
     def _start_server(cls):
-        cls.server = BrokerServer(env=cls.server_env).start()
+        cls.server = BrokerServer(env=cls.server_env, extra_args=cls.server_args,
+                                  allow_anonymous=cls.allow_anonymous).start()
         cls.port = cls.server.port
 
     def setUp(self):
@@ -285,8 +303,13 @@ class BrokerTestCase(unittest.TestCase):
     # --- helpers ---------------------------------------------------------------------------
 
     def assert_server_healthy(self):
-        """The process runs and a fresh MQTT 5 client gets CONNACK 0 and a PINGRESP."""
+        """The process runs and a fresh MQTT 5 client gets CONNACK 0 and a PINGRESP (without
+        anonymous access: CONNACK 0x87 Not authorized)."""
         self.assertTrue(self.server.alive(), "the server process died\n" + self.server.log_tail())
+        if not self.server.allow_anonymous:
+            with RawClient(self.port) as c:
+                self.assertEqual(c.connect(version=V5, client_id=unique("health")).reason, 0x87)
+            return
         with RawClient(self.port) as c:
             ack = c.connect(version=V5, client_id=unique("health"))
             self.assertEqual(ack.reason, 0)
@@ -618,14 +641,20 @@ class ConnectionClosed(Exception):
 class RawClient:
     """A socket speaking hand-made MQTT. Every read has a timeout."""
 
-    def __init__(self, port, version=V5, timeout=5.0, rcvbuf=None):
+    def __init__(self, port, version=V5, timeout=5.0, rcvbuf=None, sock=None):
+        """sock: an open connection to use instead of a new TCP socket to `port` (a TLS socket,
+        or any object with sendall / recv / settimeout / setsockopt / close)."""
         self.version = version
         self.default_timeout = timeout
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        if rcvbuf:
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        if sock is not None:
+            self.sock = sock
+        else:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if rcvbuf:
+                self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            self.sock.settimeout(timeout)
+            self.sock.connect((HOST, port))
         self.sock.settimeout(timeout)
-        self.sock.connect((HOST, port))
         self.buf = bytearray()
         self.eof = False
         self.next_id = 0
@@ -798,17 +827,24 @@ class PahoClient:
     """paho-mqtt 1.6.1 with its network loop in a thread and events for every outcome."""
 
     def __init__(self, port, client_id="", version=V5, clean=True, keepalive=30, session_expiry=None,
-                 will=None, username=None, password=None):
+                 will=None, username=None, password=None, transport="tcp", tls=None, ws_path="/mqtt", host=HOST):
+        """tls: keyword arguments of paho's tls_set (ca_certs, certfile, keyfile, ...), or None
+        for plain TCP; transport "websockets" speaks MQTT over WebSocket at `ws_path`."""
         self.port = port
+        self.host = host
         self.version = version
         self.clean = clean
         self.keepalive = keepalive
         self.session_expiry = session_expiry
         proto = mqtt.MQTTv5 if version == V5 else mqtt.MQTTv311
-        kwargs = dict(client_id=client_id, protocol=proto, reconnect_on_failure=False)
+        kwargs = dict(client_id=client_id, protocol=proto, reconnect_on_failure=False, transport=transport)
         if version != V5:
             kwargs["clean_session"] = clean
         self.client = mqtt.Client(**kwargs)
+        if transport == "websockets":
+            self.client.ws_set_options(path=ws_path)
+        if tls is not None:
+            self.client.tls_set(**tls)
         if username is not None:
             self.client.username_pw_set(username, password)
         if will:
@@ -886,7 +922,7 @@ class PahoClient:
                 props = props or Properties(PacketTypes.CONNECT)
                 props.SessionExpiryInterval = self.session_expiry
             kwargs = dict(clean_start=self.clean, properties=props)
-        self.client.connect("127.0.0.1", self.port, keepalive=self.keepalive, **kwargs)
+        self.client.connect(self.host, self.port, keepalive=self.keepalive, **kwargs)
         self.client.loop_start()
         self._started = True
         self._wait(lambda: self.connack is not None or self.disconnects, timeout, "CONNACK")
