@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Markdown tables from the figures bench/mqtt/run collected (one JSON object per line:
+scenario, broker, params, result), with mothership/mosquitto ratios and the issue's targets."""
+import json
+import sys
+
+
+def load(path):
+    runs = {}
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            key = (r["scenario"], json.dumps(r["params"], sort_keys=True))
+            runs.setdefault(key, {"params": r["params"]})[r["broker"]] = r["result"]
+    return runs
+
+
+def of(runs, scenario):
+    return [v for (s, _), v in runs.items() if s == scenario]
+
+
+def num(x):
+    return f"{x:,.0f}"
+
+
+def ratio(a, b):
+    return a / b if b else float("inf")
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def never_delivered(result, qos):
+    # QoS 1: acknowledged messages that never arrived; QoS 0: messages that never arrived.
+    return result["lost"] if qos else result["expected"] - result["received"]
+
+
+def fan_in(runs, targets):
+    held = {json.dumps(v["params"], sort_keys=True): v for v in of(runs, "fanin-held")}
+    fast = {json.dumps(v["params"], sort_keys=True): v for v in of(runs, "fanin-max")}
+    if not held:
+        return
+    print("\n### Fan-in: N publishers → 1 subscriber on `#`, 64-byte payloads\n")
+    print("| publishers, QoS | mothership held msg/s | mosquitto held msg/s | ratio "
+          "| mothership unpaced msg/s (never delivered) | mosquitto unpaced msg/s (never delivered) | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for key in sorted(held, key=lambda k: (held[k]["params"]["publishers"], held[k]["params"]["qos"])):
+        h, f = held[key], fast.get(key, {})
+        p, q = h["params"]["publishers"], h["params"]["qos"]
+        ms, mq = h["mothership"]["held_per_s"], h["mosquitto"]["held_per_s"]
+        r = ratio(ms, mq)
+        targets.append((f"fan-in {p} publishers QoS {q}: held rate ≥ 1.5× mosquitto", f"{r:.2f}×", r >= 1.5))
+        cells = [f"{p}, QoS {q}", num(ms), num(mq), f"{r:.2f}"]
+        if "mothership" in f and "mosquitto" in f:
+            fm, fq = f["mothership"], f["mosquitto"]
+            cells += [f"{num(fm['delivered_per_s'])} ({num(never_delivered(fm, q))})",
+                      f"{num(fq['delivered_per_s'])} ({num(never_delivered(fq, q))})",
+                      f"{ratio(fm['delivered_per_s'], fq['delivered_per_s']):.2f}"]
+        print("| " + " | ".join(cells) + " |")
+
+
+def fan_out(runs, targets):
+    held = {json.dumps(v["params"], sort_keys=True): v for v in of(runs, "fanout-held")}
+    fast = {json.dumps(v["params"], sort_keys=True): v for v in of(runs, "fanout-max")}
+    if not held:
+        return
+    print("\n### Fan-out: 1 publisher → 1,000 subscribers of one topic, 64-byte payloads\n")
+    print("| QoS | mothership held deliveries/s | mosquitto held deliveries/s | ratio "
+          "| mothership unpaced deliveries/s | mosquitto unpaced deliveries/s | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for key in sorted(held, key=lambda k: held[k]["params"]["qos"]):
+        h, f = held[key], fast.get(key, {})
+        q = h["params"]["qos"]
+        ms, mq = h["mothership"]["held_deliveries_per_s"], h["mosquitto"]["held_deliveries_per_s"]
+        r = ratio(ms, mq)
+        targets.append((f"fan-out QoS {q}: held deliveries/s ≥ 1.5× mosquitto", f"{r:.2f}×", r >= 1.5))
+        cells = [str(q), num(ms), num(mq), f"{r:.2f}"]
+        if "mothership" in f and "mosquitto" in f:
+            fm, fq = f["mothership"]["delivered_per_s"], f["mosquitto"]["delivered_per_s"]
+            cells += [num(fm), num(fq), f"{ratio(fm, fq):.2f}"]
+        print("| " + " | ".join(cells) + " |")
+
+
+def latency(runs, targets):
+    rows = sorted(of(runs, "latency"), key=lambda v: v["params"]["qos"])
+    if not rows:
+        return
+    print("\n### Latency: 10 publishers × 1,000 msg/s → 1 subscriber, publish to delivery (µs)\n")
+    print("| QoS | mothership p50 | p99 | max | mosquitto p50 | p99 | max | p99 ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for v in rows:
+        q, ms, mq = v["params"]["qos"], v["mothership"], v["mosquitto"]
+        r = ratio(ms["p99_us"], mq["p99_us"])
+        targets.append((f"latency QoS {q}: p99 no worse than mosquitto's", f"{ms['p99_us']} vs {mq['p99_us']} µs",
+                        ms["p99_us"] <= mq["p99_us"]))
+        print(f"| {q} | {num(ms['p50_us'])} | {num(ms['p99_us'])} | {num(ms['max_us'])} "
+              f"| {num(mq['p50_us'])} | {num(mq['p99_us'])} | {num(mq['max_us'])} | {r:.2f} |")
+
+
+def idle(runs, targets):
+    rows = sorted(of(runs, "idle"), key=lambda v: v["params"]["transport"])
+    if not rows:
+        return
+    print("\n### Idle connections: broker resident memory per connection at 10,000, then 19,000 held\n")
+    print("| transport | mothership bytes/conn | mosquitto bytes/conn | ratio "
+          "| mothership held | mosquitto held | mothership connects/s | mosquitto connects/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for v in rows:
+        t, mq = v["params"]["transport"], v["mosquitto"]
+        ms = v.get("mothership")
+        if not ms:
+            print(f"| {t} | – | {num(mq['bytes_per_connection'])} | – | – | {num(mq['held'])} | – "
+                  f"| {num(mq['connect_per_s'])} |")
+            targets.append((f"idle {t}: mothership measured", "no TLS listener in this build", False))
+            continue
+        r = ratio(ms["bytes_per_connection"], mq["bytes_per_connection"])
+        targets.append((f"idle {t}: bytes per connection ≤ 1.5× mosquitto", f"{r:.2f}×", r <= 1.5))
+        targets.append((f"idle {t}: 19,000 connections held", num(ms["held"]), ms["held"] >= 19000))
+        print(f"| {t} | {num(ms['bytes_per_connection'])} | {num(mq['bytes_per_connection'])} | {r:.2f} "
+              f"| {num(ms['held'])} | {num(mq['held'])} | {num(ms['connect_per_s'])} | {num(mq['connect_per_s'])} |")
+        for name, res in (("mothership", ms), ("mosquitto", mq)):
+            if res["first_error"]:
+                print(f"\n{name}, {t}: {res['failures']} failed connections, first: {res['first_error']}")
+
+
+def main():
+    runs = load(sys.argv[1])
+    targets = []
+    fan_in(runs, targets)
+    fan_out(runs, targets)
+    latency(runs, targets)
+    idle(runs, targets)
+    if targets:
+        print("\n### Targets\n")
+        print("| target | measured | |")
+        print("|---|---:|---|")
+        for name, measured, ok in targets:
+            print(f"| {name} | {measured} | {verdict(ok)} |")
+
+
+if __name__ == "__main__":
+    main()
