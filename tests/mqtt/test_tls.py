@@ -8,6 +8,7 @@ import shutil
 import socket
 import ssl
 import tempfile
+import time
 import unittest
 
 import certs
@@ -20,6 +21,7 @@ V311_REFUSED = {NOT_AUTHORIZED: 5, CLIENT_ID_NOT_VALID: 2}  # 3.1.1 CONNACK retu
 SUBACK_FAILURE_V311 = 0x80
 
 TLS_LISTENER = ("--mqtt-tls-listen", HOST + ":0")
+CONNECT_TIMEOUT_S = 2
 LONGEST_ID = "dev-" + "x" * 124  # device ids have at most 128 characters
 
 
@@ -37,6 +39,10 @@ def client_context(server_ca, cert=None, key=None, version=None):
 
 def handshake_failures(server):
     return server.mqtt_metrics()["mothership_mqtt_handshake_failures_total"]
+
+
+def auth_failures(server):
+    return server.mqtt_metrics()["mothership_mqtt_auth_failures_total"]
 
 
 class TlsTestCase(BrokerTestCase):
@@ -108,6 +114,7 @@ class TlsDevices(TlsTestCase):
     """Client certificates of the test CA name devices; no anonymous access."""
 
     allow_anonymous = False
+    server_env = {"MOTHERSHIP_MQTT_CONNECT_TIMEOUT_S": str(CONNECT_TIMEOUT_S)}
 
     @classmethod
     def make_certificates(cls):
@@ -123,6 +130,8 @@ class TlsDevices(TlsTestCase):
         cls.expired = ca.issue_device("expired", "dev-old", start="20200101000000Z", end="20210101000000Z")
         cls.future = ca.issue_device("future", "dev-future", start="20400101000000Z")
         cls.foreign_a = foreign.issue_device("dev-a", "dev-a")  # same name, other CA
+        cls.server_only = ca.issue("server-only", "dev-s", ["basicConstraints=critical,CA:FALSE",
+                                                             "extendedKeyUsage=serverAuth"])
         cls.server_args = TLS_LISTENER + ("--mqtt-tls-client-ca", ca.cert)
 
     def server_ca(self):
@@ -174,6 +183,7 @@ class TlsDevices(TlsTestCase):
 
     def test_client_id_other_than_device_id_refused(self):
         # v5 0x85 Client Identifier not valid, 3.1.1 return code 2; then the connection ends.
+        before = auth_failures(self.server)
         for version in (V5, V311):
             for client_id in ("dev-b", "DEV-A", "dev-a2", ""):
                 with self.subTest(version=version, client_id=client_id):
@@ -185,6 +195,7 @@ class TlsDevices(TlsTestCase):
         res = self.mosquitto_tls("mosquitto_pub", *self.dev_a, "-V", "mqttv5", "-i", "dev-b", "-t",
                                  "devices/dev-b/x", "-m", "x", "-d")
         self.assertIn("CONNACK (133)", res.stdout + res.stderr)
+        self.assertEqual(auth_failures(self.server) - before, 9)  # 8 raw clients and mosquitto_pub
 
     def test_certificate_without_valid_device_id_refused(self):
         # Verified, but naming no valid id: a CN with spaces, a URN id of 129 characters.
@@ -231,6 +242,29 @@ class TlsDevices(TlsTestCase):
         self.assertNotIn("received CONNACK", res.stdout + res.stderr)
         self.assertIn("certificate expired", res.stdout + res.stderr)
         self.assertEqual(handshake_failures(self.server) - before, 5)
+
+    def test_certificate_for_servers_only_fails_handshake(self):
+        # Signed by the client CA, but its extended key usage allows TLS servers only.
+        for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+            with self.subTest(version=version):
+                self.assert_refused_in_handshake(client_context(self.server_ca(), *self.server_only, version=version))
+
+    def test_silent_connections_closed_after_connect_timeout(self):
+        # Neither a socket that never starts TLS nor a TLS session that never sends CONNECT
+        # may hold the server longer than the connect timeout.
+        idle = socket.create_connection((HOST, self.server.ports["mqtts"]))
+        self.addCleanup(idle.close)
+        tls = self.tls_socket(client_context(self.server_ca(), *self.dev_a))
+        self.addCleanup(tls.close)
+        start = time.monotonic()
+        for name, sock in (("no ClientHello", idle), ("no CONNECT", tls)):
+            with self.subTest(name):
+                sock.settimeout(CONNECT_TIMEOUT_S + 5)
+                try:
+                    self.assertEqual(sock.recv(100), b"")
+                except (ssl.SSLError, ConnectionResetError):
+                    pass  # also closed
+                self.assertLess(time.monotonic() - start, CONNECT_TIMEOUT_S + 3)
 
     # --- a device outside its namespace -------------------------------------------------------
 

@@ -12,6 +12,7 @@ import socket
 import ssl
 import struct
 import tempfile
+import time
 import unittest
 
 import certs
@@ -22,6 +23,7 @@ WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 NOT_AUTHORIZED = 0x87
 CLIENT_ID_NOT_VALID = 0x85
+CONNECT_TIMEOUT_S = 2
 
 
 def frame(opcode, payload, fin=True, masked=True):
@@ -160,6 +162,8 @@ class WebSocketClient:
 
 class WebSocket(BrokerTestCase):
     """ws and wss listeners (anonymous allowed) and a client CA for device certificates."""
+
+    server_env = {"MOTHERSHIP_MQTT_CONNECT_TIMEOUT_S": str(CONNECT_TIMEOUT_S)}
 
     @classmethod
     def setUpClass(cls):
@@ -359,6 +363,19 @@ class WebSocket(BrokerTestCase):
         c.sock.send_frame(BINARY, pingreq(), masked=False)
         got = c.wait_closed(3)
         self.assertNotIn(PINGRESP, [p.type for p in got], "an unmasked frame was read as MQTT")
+
+    def test_stalled_upgrade_closed_after_connect_timeout(self):
+        # The upgrade and the CONNECT both run under the connect timeout.
+        silent = self.tcp("ws")
+        partial = self.tcp("ws")
+        partial.sendall(b"GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n")
+        upgraded = self.ws_raw("wss")
+        start = time.monotonic()
+        for name, sock in (("no request", silent), ("half a request", partial), ("no CONNECT", upgraded.sock.sock)):
+            with self.subTest(name):
+                sock.settimeout(CONNECT_TIMEOUT_S + 5)
+                drain(sock)
+                self.assertLess(time.monotonic() - start, CONNECT_TIMEOUT_S + 3)
 
     def test_anonymous_over_ws_stays_outside_devices(self):
         c = self.ws_raw("ws", version=V311)
