@@ -48,8 +48,6 @@ def auth_failures(server):
 class TlsTestCase(BrokerTestCase):
     """A server with a TLS listener; certificates made per class in a temporary directory."""
 
-    server_ca = None  # the certificate clients verify the server against
-
     @classmethod
     def setUpClass(cls):
         cls.pki_dir = tempfile.mkdtemp(prefix="mothership-tls-")
@@ -66,6 +64,10 @@ class TlsTestCase(BrokerTestCase):
             super().tearDownClass()
         finally:
             shutil.rmtree(cls.pki_dir, ignore_errors=True)
+
+    def server_ca(self):
+        """The certificate clients verify the server against."""
+        raise NotImplementedError
 
     def tls_socket(self, ctx, server_hostname=HOST):
         """A TLS connection to the mqtts listener, its handshake done."""
@@ -96,7 +98,8 @@ class TlsTestCase(BrokerTestCase):
 
         With TLS 1.3 the client's side of the handshake completes before the server has
         checked the client's certificate, so the refusal (an alert, or the socket closed) may
-        only show at the first read; a CONNECT is sent to make sure it does not get an answer."""
+        only show at the first read; a CONNECT is sent to make sure it does not get an answer.
+        Returns the client's error message."""
         try:
             sock = self.tls_socket(ctx)
         except (ssl.SSLError, ConnectionError) as e:
