@@ -50,6 +50,8 @@ bool is_valid_device_id(std::string_view id) {
 
 std::optional<std::string> device_id_of(const void* x509) {
   const auto* cert = static_cast<const X509*>(x509);
+  // A CA certificate is never a device, even one our CA signed.
+  if (X509_check_ca(const_cast<X509*>(cert)) != 0) return std::nullopt;
   auto id = from_san_uri(cert);
   if (!id) id = from_common_name(cert);
   if (!id || !is_valid_device_id(*id)) return std::nullopt;

@@ -10,7 +10,8 @@ namespace mothership::pki {
 
 bool is_valid_device_id(std::string_view id);
 
-// `x509` is an OpenSSL X509* (kept opaque so callers need no OpenSSL headers).
+// `x509` is an OpenSSL X509* (kept opaque so callers need no OpenSSL headers). CA
+// certificates name no device.
 std::optional<std::string> device_id_of(const void* x509);
 
 }  // namespace mothership::pki

@@ -73,6 +73,15 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
   bool present = false;
   if (auto it = sessions_.find(client_id); it != sessions_.end()) {
     auto existing = it->second;
+    // A client id belongs to the identity whose session holds it: anyone else presenting it
+    // could otherwise knock a device off the network, or resume its session and read its
+    // queued messages.
+    if (existing->who.what != who.what || existing->who.name != who.name) {
+      ++stats_.denied;
+      connect_outcome refused{nullptr, reason_code::not_authorized, {}};
+      encode(connack{false, refused.reason, {}}, c.version, refused.connack_bytes);
+      return refused;
+    }
     if (existing->connected()) {
       // Takeover [MQTT-3.1.4-3]: the old connection goes; its will follows the usual rules.
       existing->sink()->close(reason_code::session_taken_over);

@@ -63,14 +63,15 @@ session::delivery session::deliver(const message_ptr& m, qos granted, bool retai
     return delivery::sent;
   }
   std::size_t limit = connected() ? limits_.max_queued * limits_.overflow_factor : limits_.max_queued;
-  if (queue_.size() >= limit) {
+  if (queued() >= limit) {
     ++dropped_;
     return delivery::dropped_queue_full;
   }
-  queue_.push_back(std::move(p));
+  if (!queue_) queue_ = std::make_unique<std::deque<pending>>();
+  queue_->push_back(std::move(p));
   if (!connected()) return delivery::queued;
   refill(now);
-  return queue_.empty() ? delivery::sent : delivery::queued;
+  return queued() == 0 ? delivery::sent : delivery::queued;
 }
 
 void session::refill(steady_time now) {
@@ -81,9 +82,9 @@ void session::refill(steady_time now) {
 
 void session::pump(steady_time now) {
   if (!connected()) return;
-  while (!queue_.empty() && inflight_.size() < window() && outbox_.size() < limits_.max_outbox_bytes) {
-    pending p = std::move(queue_.front());
-    queue_.pop_front();
+  while (queued() > 0 && inflight_.size() < window() && outbox_.size() < limits_.max_outbox_bytes) {
+    pending p = std::move(queue_->front());
+    queue_->pop_front();
     if (p.msg->expired(now)) continue;
     std::uint16_t id = next_packet_id();
     if (!write_publish(p, id, false, now)) continue;  // too large for this client: dropped
@@ -163,6 +164,7 @@ void session::send(const packet& p) {
 std::string session::take_outbox() {
   std::string out;
   out.swap(outbox_);
+  if (queue_ && queue_->empty()) queue_.reset();  // once per write, not per message
   return out;
 }
 

@@ -98,10 +98,10 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<steady_time> expires_at;                         // set while disconnected with expiry > 0
   std::unordered_map<std::uint16_t, std::string> topic_aliases;  // client -> server, per connection
 
-  std::size_t queued() const { return queue_.size(); }
+  std::size_t queued() const { return queue_ ? queue_->size() : 0; }
   // Connected, with a full queue: its publishers should wait (see broker::publish).
   bool congested() const {
-    return connected() && (queue_.size() >= limits_.max_queued || outbox_.size() >= limits_.max_outbox_bytes);
+    return connected() && (queued() >= limits_.max_queued || outbox_.size() >= limits_.max_outbox_bytes);
   }
   std::size_t in_flight() const { return inflight_.size(); }
   std::uint64_t dropped() const { return dropped_; }
@@ -133,7 +133,9 @@ class session : public std::enable_shared_from_this<session> {
   protocol_version version_ = protocol_version::v5;
   std::uint16_t receive_maximum_ = 65535;
   std::uint32_t max_packet_size_ = 0;  // 0 = no limit
-  std::deque<pending> queue_;
+  // Made on first use and given back when drained: libstdc++'s deque allocates ~600 bytes
+  // even when empty, and most sessions of an idle fleet never queue anything.
+  std::unique_ptr<std::deque<pending>> queue_;
   std::map<std::uint16_t, flight> inflight_;
   std::uint64_t send_seq_ = 0;  // orders resends as first sent [MQTT-4.6.0-1]
   std::set<std::uint16_t> incoming_qos2_;

@@ -8,9 +8,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,6 +43,17 @@ class byte_stream {
   // Makes every pending read and write complete with operation_aborted. Does not rely on
   // per-operation cancellation, which not every layer supports.
   virtual void cancel() = 0;
+
+  // Idle connections without a read in flight (plain TCP only: a TLS or WebSocket layer may
+  // hold bytes the socket no longer shows). try_read_some never blocks (would_block when
+  // nothing is there); async_wait_readable calls back once the socket has bytes.
+  virtual bool can_wait_readable() const { return false; }
+  virtual std::pair<boost::system::error_code, std::size_t> try_read_some(boost::asio::mutable_buffer) {
+    return {boost::asio::error::would_block, 0};
+  }
+  virtual void async_wait_readable(std::function<void(boost::system::error_code)> ready) {
+    ready(boost::asio::error::operation_not_supported);
+  }
 
   virtual boost::asio::any_io_executor get_executor() = 0;
   virtual const peer_info& peer() const = 0;

@@ -1,9 +1,19 @@
 // The only translation unit with the MQTT connection coroutines (Asio templates compile slowly).
+//
+// Life of a connection: establish() runs the transport handshake, reads the CONNECT and
+// attaches a session, all within the connect timeout. After that no coroutine waits on an
+// idle connection: a reader runs while bytes arrive and, when the socket is drained, gives
+// its buffer back and leaves a readiness wait behind (transports that support it: plain
+// TCP); a writer runs while the session's outbox has bytes; the keep-alive watchdog is a
+// timer callback. So ten thousand silent devices cost a socket, a session and a few hundred
+// bytes each, not a stack of coroutine frames and buffers. finish() ends a connection once:
+// it stops the reader and writer, then close_connection() flushes, says DISCONNECT (MQTT 5)
+// and tells the broker and the event bus.
 #include "mqtt/transport/mqtt_connection.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,8 +31,6 @@
 namespace mothership::mqtt {
 
 namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 namespace {
@@ -30,6 +38,8 @@ namespace {
 steady_time now() {
   return std::chrono::steady_clock::now();
 }
+
+constexpr std::size_t read_chunk = 4096;
 
 struct connection;
 
@@ -45,30 +55,36 @@ class connection_sink final : public session_sink {
   std::weak_ptr<connection> conn_;
 };
 
+// Everything below runs on the connection's executor (one thread), except the sink's entry
+// points, which post to it.
 struct connection : std::enable_shared_from_this<connection> {
   connection(std::unique_ptr<byte_stream> s, std::shared_ptr<connection_context> c)
-      : stream(std::move(s)), ctx(std::move(c)), signal(stream->get_executor()), watchdog(stream->get_executor()) {}
+      : stream(std::move(s)), ctx(std::move(c)), watchdog(stream->get_executor()), stopped(stream->get_executor()) {}
 
   std::unique_ptr<byte_stream> stream;
   std::shared_ptr<connection_context> ctx;
-  asio::steady_timer signal;    // the writer sleeps on it; wake() cancels it
   asio::steady_timer watchdog;  // keep-alive
+  asio::steady_timer stopped;   // close_connection() waits on it for the reader and writer to end
   std::atomic<bool> wake_pending{false};
-  std::atomic<bool> close_requested{false};
-  std::atomic<std::uint8_t> broker_reason{0};
 
-  std::vector<std::uint8_t> in = std::vector<std::uint8_t>(4096);
+  std::vector<std::uint8_t> in;    // empty while idle
   std::size_t begin = 0, end = 0;  // unread bytes are in[begin, end)
 
   protocol_version version = protocol_version::v311;
+  identity who;
   std::shared_ptr<session> s;
   std::shared_ptr<connection_sink> sink;
   std::uint16_t keep_alive_s = 0;
   steady_time last_activity = now();
   std::optional<reason_code> close_reason;  // why we end it (sent in DISCONNECT to MQTT 5 clients)
   bool send_will = true;
+  bool client_disconnected = false;  // it sent DISCONNECT
   std::optional<std::uint32_t> expiry_override;
   std::vector<std::weak_ptr<session>> congested;  // subscribers our last PUBLISH found full
+
+  bool reading = false;  // a reader coroutine exists
+  bool writing = false;  // a writer coroutine exists
+  bool ending = false;   // finish() was called
 
   std::span<const std::uint8_t> unread() const { return {in.data() + begin, end - begin}; }
   void consume(std::size_t n) {
@@ -82,34 +98,40 @@ struct connection : std::enable_shared_from_this<connection> {
       end -= begin;
       begin = 0;
     }
-    if (in.size() - end < want) in.resize(end + std::max<std::size_t>(want, 4096));
+    if (in.size() - end < want) in.resize(end + std::max(want, read_chunk));
+  }
+  void release_buffer() {
+    if (begin != end) return;
+    std::vector<std::uint8_t>().swap(in);
+    begin = end = 0;
   }
   void fail(reason_code r) {
     if (!close_reason) close_reason = r;
   }
-  // Wakes every loop of this connection so that all of them end: cancellation through `||`
-  // alone is not enough, since not every transport supports per-operation cancellation.
-  void stop_all() {
-    signal.cancel();
-    watchdog.cancel();
-    stream->cancel();
+  // The reader or writer ended; close_connection() may be waiting for both.
+  void loop_ended() {
+    if (ending && !reading && !writing) stopped.cancel();
   }
 };
+
+void finish(const std::shared_ptr<connection>& c);
+void start_reading(const std::shared_ptr<connection>& c);
+void start_writing(const std::shared_ptr<connection>& c);
 
 void connection_sink::wake() {
   auto c = conn_.lock();
   if (!c || c->wake_pending.exchange(true)) return;
-  asio::post(c->stream->get_executor(), [c] { c->signal.cancel(); });
+  asio::post(c->stream->get_executor(), [c] {
+    if (!c->ending) start_writing(c);
+  });
 }
 
 void connection_sink::close(reason_code reason) {
   auto c = conn_.lock();
   if (!c) return;
-  c->broker_reason = static_cast<std::uint8_t>(reason);
-  c->close_requested = true;
-  asio::post(c->stream->get_executor(), [c] {
-    c->signal.cancel();
-    c->stream->cancel();  // a write stuck on a client that does not read ends now
+  asio::post(c->stream->get_executor(), [c, reason] {
+    c->fail(reason);
+    finish(c);  // also ends a write stuck on a client that does not read
   });
 }
 
@@ -167,6 +189,7 @@ bool handle(connection& c, packet&& p) {
     case packet_type::disconnect: {
       auto& d = std::get<disconnect>(p);
       c.send_will = d.reason == reason_code::disconnect_with_will_message;
+      c.client_disconnected = true;
       if (auto expiry = d.properties.session_expiry_interval) {
         if (s.expiry_interval_s == 0 && *expiry != 0) {  // may not be raised from zero [MQTT-3.14.2-2]
           c.fail(reason_code::protocol_error);
@@ -190,7 +213,7 @@ bool handle(connection& c, packet&& p) {
 asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c) {
   const auto deadline = now() + std::chrono::seconds(c->ctx->limits.slow_subscriber_timeout_s);
   asio::steady_timer pause(c->stream->get_executor());
-  while (c->ctx->b.still_congested(c->congested)) {
+  while (!c->ending && c->ctx->b.still_congested(c->congested)) {
     if (now() >= deadline) {
       c->ctx->b.disconnect_slow(c->congested);
       break;
@@ -203,19 +226,45 @@ asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c) {
   c->congested.clear();
 }
 
+// True when the socket had nothing more to read and a readiness wait now stands in for this
+// reader (which may then end). Only for transports that can wait without a read in flight.
+bool park_if_idle(const std::shared_ptr<connection>& c) {
+  if (c->begin != c->end || !c->stream->can_wait_readable()) return false;
+  c->make_room(read_chunk);
+  auto [ec, n] = c->stream->try_read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end));
+  if (!ec) {
+    c->end += n;
+    c->last_activity = now();
+    return false;
+  }
+  if (ec != asio::error::would_block) return false;  // the next read reports it
+  c->release_buffer();
+  c->stream->async_wait_readable([c](boost::system::error_code wait_ec) {
+    if (c->ending) return;
+    if (wait_ec && wait_ec != asio::error::operation_aborted) {
+      finish(c);
+      return;
+    }
+    start_reading(c);
+  });
+  return true;
+}
+
 asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
-  for (;;) {
+  while (!c->ending) {
+    if (park_if_idle(c)) co_return;
     auto f = co_await read_frame(c);
-    if (!f) co_return;
+    if (!f || c->ending) break;
     auto decoded = decode_packet(f->first_byte, f->body(c->unread()), c->version);
     c->consume(f->total_length);
     if (!decoded) {
       c->fail(decoded.error().reason);
-      co_return;
+      break;
     }
-    if (!handle(*c, std::move(*decoded))) co_return;
+    if (!handle(*c, std::move(*decoded))) break;
     if (!c->congested.empty()) co_await wait_while_congested(c);
   }
+  finish(c);
 }
 
 // Writes with a deadline: a client that stops reading cannot hold a connection (and its
@@ -235,49 +284,116 @@ asio::awaitable<bool> write_all(std::shared_ptr<connection> c, std::string bytes
   co_return !ec && !*expired;
 }
 
+// Runs while the outbox has bytes.
 asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
-  for (;;) {
-    // Cancelled by the `||` in run(): leave the outbox for run()'s final flush.
-    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
-    if (c->close_requested) {
-      c->fail(static_cast<reason_code>(c->broker_reason.load()));
-      co_return;
-    }
+  while (!c->ending) {
     c->wake_pending = false;
     std::string out = c->ctx->b.take_output(*c->s, c->sink.get());
-    if (!out.empty()) {
-      bool written = co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s));
-      if (!written) co_return;
-      continue;
+    if (out.empty()) co_return;
+    if (!co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s))) {
+      finish(c);
+      co_return;
     }
-    c->signal.expires_at(steady_time::max());
-    co_await c->signal.async_wait(nothrow);
   }
 }
 
+// Spawns `loop` on the connection's executor; `running` is true while it exists.
+void spawn_loop(const std::shared_ptr<connection>& c, bool connection::*running,
+                asio::awaitable<void> (*loop)(std::shared_ptr<connection>)) {
+  (*c).*running = true;
+  asio::co_spawn(c->stream->get_executor(), loop(c), [c, running](std::exception_ptr e) {
+    (*c).*running = false;
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::warn("mqtt connection failed: {}", ex.what());
+      }
+      finish(c);
+    }
+    c->loop_ended();
+  });
+}
+
+void start_reading(const std::shared_ptr<connection>& c) {
+  if (!c->reading && !c->ending) spawn_loop(c, &connection::reading, read_loop);
+}
+
+void start_writing(const std::shared_ptr<connection>& c) {
+  if (!c->writing && !c->ending) spawn_loop(c, &connection::writing, write_loop);
+}
+
 // Closes a connection that has been silent for 1.5 times its keep-alive [MQTT-3.1.2-22].
-asio::awaitable<void> keep_alive_loop(std::shared_ptr<connection> c) {
-  if (c->keep_alive_s == 0) {
-    c->watchdog.expires_at(steady_time::max());
-    co_await c->watchdog.async_wait(nothrow);
-    co_return;
-  }
+void arm_keep_alive(const std::shared_ptr<connection>& c) {
+  if (c->keep_alive_s == 0 || c->ending) return;
   const auto limit = std::chrono::milliseconds(c->keep_alive_s * 1500);
-  for (;;) {
-    c->watchdog.expires_at(c->last_activity + limit);
-    auto [ec] = co_await c->watchdog.async_wait(nothrow);
-    if (ec) co_return;  // cancelled: the connection is ending anyway
+  c->watchdog.expires_at(c->last_activity + limit);
+  c->watchdog.async_wait([c, limit](const boost::system::error_code& ec) {
+    if (ec || c->ending) return;
     if (now() - c->last_activity >= limit) {
       c->fail(reason_code::keep_alive_timeout);
-      co_return;
+      finish(c);
+      return;
     }
-  }
+    arm_keep_alive(c);
+  });
 }
 
 // Last words on a connection that is ending (CONNACK refusals, final acks, DISCONNECT): a
 // short deadline, so a client that does not read delays its will by seconds at most.
 asio::awaitable<void> send_bytes(std::shared_ptr<connection> c, std::string bytes) {
   co_await write_all(c, std::move(bytes), std::chrono::seconds(2));
+}
+
+void tell(connection_context& ctx, const char* type, const connection& c, std::string_view reason = {}) {
+  if (!ctx.events) return;
+  boost::json::object data{{"client_id", c.s->client_id()},
+                           {"identity_kind", to_string(c.who.what)},
+                           {"identity", c.who.name},
+                           {"address", c.stream->peer().address},
+                           {"transport", c.stream->peer().transport}};
+  if (!reason.empty()) data["reason"] = reason;
+  ctx.events->publish({type, c.who.what == identity::kind::device ? c.who.name : c.s->client_id(), std::move(data), 0});
+}
+
+asio::awaitable<void> close_connection(std::shared_ptr<connection> c) {
+  auto& ctx = *c->ctx;
+  if (c->reading || c->writing) {
+    c->stopped.expires_at(steady_time::max());
+    co_await c->stopped.async_wait(nothrow);
+  }
+  // Whatever is still in the outbox (e.g. the last PUBACKs), then DISCONNECT for MQTT 5.
+  // A client that went silent is presumed gone: its queued bytes are not worth the wait, and
+  // its DISCONNECT gets a moment only.
+  const bool silent = c->close_reason == reason_code::keep_alive_timeout;
+  std::string last;
+  if (!silent) last = ctx.b.take_output(*c->s, c->sink.get());
+  if (c->version == protocol_version::v5 && c->close_reason) {
+    disconnect bye{*c->close_reason, {}};
+    bye.properties.reason_string = std::string(to_string(*c->close_reason));
+    encode(bye, c->version, last);
+  }
+  if (!last.empty()) co_await write_all(c, std::move(last), silent ? std::chrono::seconds(0) : std::chrono::seconds(2));
+  co_await c->stream->close();
+  if (c->close_reason && *c->close_reason != reason_code::session_taken_over)
+    spdlog::debug("mqtt client {} closed: {}", c->s->client_id(), to_string(*c->close_reason));
+  std::string_view why = c->close_reason          ? to_string(*c->close_reason)
+                         : c->client_disconnected ? std::string_view("client disconnected")
+                                                  : std::string_view("connection lost");
+  tell(ctx, "mqtt.disconnected", *c, why);
+}
+
+// Ends the connection, once, whoever notices first (reader, writer, watchdog, broker).
+void finish(const std::shared_ptr<connection>& c) {
+  if (c->ending) return;
+  c->ending = true;
+  c->watchdog.cancel();
+  c->stream->cancel();  // pending reads, writes and readiness waits end now
+  asio::co_spawn(c->stream->get_executor(), close_connection(c), [c](std::exception_ptr e) {
+    if (e) spdlog::warn("mqtt connection did not close cleanly");
+    c->ctx->b.connection_closed(*c->s, c->sink.get(), c->send_will, c->expiry_override, now());
+    c->ctx->open--;
+  });
 }
 
 // The CONNECT, or nullopt (with the refusal already sent when one is due).
@@ -305,24 +421,6 @@ asio::awaitable<std::optional<connect>> read_connect(std::shared_ptr<connection>
   co_return std::move(*decoded);
 }
 
-// Runs one of the connection's loops; when it ends, so do the others.
-asio::awaitable<void> until_stopped(std::shared_ptr<connection> c, asio::awaitable<void> loop) {
-  co_await std::move(loop);
-  c->stop_all();
-}
-
-void tell(connection_context& ctx, const char* type, const connection& c, const identity& who,
-          std::optional<reason_code> reason = std::nullopt) {
-  if (!ctx.events) return;
-  boost::json::object data{{"client_id", c.s->client_id()},
-                           {"identity_kind", to_string(who.what)},
-                           {"identity", who.name},
-                           {"address", c.stream->peer().address},
-                           {"transport", c.stream->peer().transport}};
-  if (reason) data["reason"] = std::string(to_string(*reason));
-  ctx.events->publish({type, who.what == identity::kind::device ? who.name : c.s->client_id(), std::move(data), 0});
-}
-
 // The transport handshake and the CONNECT, both within the connect timeout: sockets that
 // never complete either do not hold the server.
 asio::awaitable<std::optional<connect>> open(std::shared_ptr<connection> c) {
@@ -341,18 +439,18 @@ asio::awaitable<std::optional<connect>> open(std::shared_ptr<connection> c) {
   co_return hello;
 }
 
-asio::awaitable<void> run(std::shared_ptr<connection> c) {
+// Handshake, CONNECT, authentication and session. True when the connection is established
+// (its CONNACK waits in the session's outbox).
+asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
   auto& ctx = *c->ctx;
-  auto first = co_await open(c);
-  if (!first) co_return;
-  connect hello = std::move(*first);
-  c->version = hello.version;
-  c->keep_alive_s = hello.keep_alive;
+  auto hello = co_await open(c);
+  if (!hello) co_return false;
+  c->version = hello->version;
+  c->keep_alive_s = hello->keep_alive;
 
   const auto& peer = c->stream->peer();
-  credentials presented{hello.client_id, hello.username, hello.password, peer.certificate_presented,
-                        peer.certificate_identity};
-  auto verdict = ctx.authn.authenticate(presented);
+  auto verdict = ctx.authn.authenticate(
+      {hello->client_id, hello->username, hello->password, peer.certificate_presented, peer.certificate_identity});
   if (!verdict.who) {
     ++ctx.auth_failures;
     spdlog::info("mqtt connection from {} ({}) refused: {}", peer.address, peer.transport, to_string(verdict.refusal));
@@ -360,38 +458,19 @@ asio::awaitable<void> run(std::shared_ptr<connection> c) {
     encode(connack{false, verdict.refusal, {}}, c->version, bytes);
     co_await send_bytes(c, std::move(bytes));
     co_await c->stream->close();
-    co_return;
+    co_return false;
   }
-  identity who = *verdict.who;
+  c->who = *verdict.who;
   c->sink = std::make_shared<connection_sink>(c);
-  auto outcome = ctx.b.connect(hello, std::move(*verdict.who), c->sink, now());
+  auto outcome = ctx.b.connect(*hello, std::move(*verdict.who), c->sink, now());
   if (!outcome.attached) {
     co_await send_bytes(c, std::move(outcome.connack_bytes));
     co_await c->stream->close();
-    co_return;
+    co_return false;
   }
   c->s = outcome.attached;
-  tell(ctx, "mqtt.connected", *c, who);
-
-  co_await (until_stopped(c, read_loop(c)) || until_stopped(c, write_loop(c)) || until_stopped(c, keep_alive_loop(c)));
-
-  // Whatever is still in the outbox (e.g. the last PUBACKs), then DISCONNECT for MQTT 5.
-  // A client that went silent is presumed gone: its queued bytes are not worth the wait, and
-  // its DISCONNECT gets a moment only.
-  const bool silent = c->close_reason == reason_code::keep_alive_timeout;
-  std::string last;
-  if (!silent) last = ctx.b.take_output(*c->s, c->sink.get());
-  if (c->version == protocol_version::v5 && c->close_reason) {
-    disconnect bye{*c->close_reason, {}};
-    bye.properties.reason_string = std::string(to_string(*c->close_reason));
-    encode(bye, c->version, last);
-  }
-  if (!last.empty()) co_await write_all(c, std::move(last), silent ? std::chrono::seconds(0) : std::chrono::seconds(2));
-  co_await c->stream->close();
-  if (c->close_reason && *c->close_reason != reason_code::session_taken_over)
-    spdlog::debug("mqtt client {} closed: {}", c->s->client_id(), to_string(*c->close_reason));
-  tell(ctx, "mqtt.disconnected", *c, who, c->close_reason.value_or(reason_code::normal_disconnection));
-  ctx.b.connection_closed(*c->s, c->sink.get(), c->send_will, c->expiry_override, now());
+  c->release_buffer();
+  co_return true;
 }
 
 }  // namespace
@@ -400,13 +479,21 @@ asio::awaitable<void> serve_mqtt_connection(std::unique_ptr<byte_stream> stream,
                                             std::shared_ptr<connection_context> ctx) {
   ctx->open++;
   auto c = std::make_shared<connection>(std::move(stream), ctx);
+  bool established = false;
   try {
-    co_await run(c);
+    established = co_await establish(c);
   } catch (const std::exception& e) {
     spdlog::warn("mqtt connection failed: {}", e.what());
-    if (c->s) ctx->b.connection_closed(*c->s, c->sink.get(), true, std::nullopt, now());
   }
-  ctx->open--;
+  if (!established) {
+    ctx->open--;
+    co_return;
+  }
+  // From here on the connection lives in callbacks and short-lived coroutines (see the top).
+  tell(*ctx, "mqtt.connected", *c);
+  start_writing(c);  // the CONNACK
+  start_reading(c);
+  arm_keep_alive(c);
 }
 
 }  // namespace mothership::mqtt

@@ -27,6 +27,8 @@ class tcp_byte_stream final : public byte_stream {
   explicit tcp_byte_stream(tcp::socket socket) : socket_(std::move(socket)) {
     peer_.address = address_of(socket_);
     peer_.transport = "tcp";
+    boost::system::error_code ec;
+    socket_.non_blocking(true, ec);  // for try_read_some; Asio's own operations are unaffected
   }
 
   asio::awaitable<boost::system::error_code> handshake() override { co_return boost::system::error_code{}; }
@@ -50,6 +52,18 @@ class tcp_byte_stream final : public byte_stream {
   void cancel() override {
     boost::system::error_code ec;
     socket_.cancel(ec);
+  }
+
+  bool can_wait_readable() const override { return true; }
+
+  std::pair<boost::system::error_code, std::size_t> try_read_some(asio::mutable_buffer into) override {
+    boost::system::error_code ec;
+    std::size_t n = socket_.read_some(into, ec);
+    return {ec, n};
+  }
+
+  void async_wait_readable(std::function<void(boost::system::error_code)> ready) override {
+    socket_.async_wait(tcp::socket::wait_read, std::move(ready));
   }
 
   asio::any_io_executor get_executor() override { return socket_.get_executor(); }

@@ -310,6 +310,27 @@ TEST_F(broker_test, a_second_connection_with_the_same_client_id_takes_over_MQTT_
   EXPECT_EQ(b_.connected_count(), 1u);
 }
 
+TEST_F(broker_test, a_client_id_cannot_be_taken_over_or_resumed_by_another_identity) {
+  auto device = connect("dev-1", protocol_version::v5, false, 3600);
+  for (bool clean : {true, false}) {
+    mqtt::connect c;
+    c.version = protocol_version::v5;
+    c.clean_start = clean;
+    c.client_id = "dev-1";
+    auto outcome = b_.connect(c, identity{identity::kind::anonymous, ""}, std::make_shared<fake_sink>(), now_);
+    EXPECT_FALSE(outcome.attached);
+    EXPECT_EQ(outcome.reason, reason_code::not_authorized);
+  }
+  EXPECT_FALSE(device.sink->closed);
+  EXPECT_TRUE(device.s->connected());
+  disconnect(device);  // kept for its expiry: still not anyone else's
+  mqtt::connect c;
+  c.version = protocol_version::v311;
+  c.clean_start = false;
+  c.client_id = "dev-1";
+  EXPECT_FALSE(b_.connect(c, identity{identity::kind::user, "mallory"}, std::make_shared<fake_sink>(), now_).attached);
+}
+
 TEST_F(broker_test, shared_subscription_delivers_each_message_to_one_member) {
   auto a = connect("a");
   auto b = connect("b");

@@ -1,0 +1,136 @@
+#include "mqtt/broker/fleet_policy.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mothership::mqtt {
+namespace {
+
+const identity device{identity::kind::device, "dev-1"};
+const identity onboarding{identity::kind::provisioning, "SN-1"};
+const identity user{identity::kind::user, "alice"};
+const identity anonymous{identity::kind::anonymous, ""};
+const identity internal{identity::kind::internal, "jobs"};
+
+fleet_policy policy(bool allow_anonymous = false) {
+  fleet_policy_options options;
+  options.allow_anonymous = allow_anonymous;
+  options.verify_user = [](std::string_view name, std::string_view password) -> std::optional<identity> {
+    if (name == "alice" && password == "token-of-alice") return identity{identity::kind::user, "alice"};
+    return std::nullopt;
+  };
+  return fleet_policy(options);
+}
+
+credentials with_certificate(std::string client_id, std::optional<std::string> named) {
+  credentials c;
+  c.client_id = std::move(client_id);
+  c.certificate_presented = true;
+  c.certificate_identity = std::move(named);
+  return c;
+}
+
+TEST(fleet_policy, a_certificate_makes_the_connection_its_device_when_the_client_id_matches) {
+  auto p = policy();
+  auto ok = p.authenticate(with_certificate("dev-1", "dev-1"));
+  ASSERT_TRUE(ok.who);
+  EXPECT_EQ(ok.who->what, identity::kind::device);
+  EXPECT_EQ(ok.who->name, "dev-1");
+  EXPECT_EQ(p.authenticate(with_certificate("dev-2", "dev-1")).refusal, reason_code::client_identifier_not_valid);
+  EXPECT_EQ(p.authenticate(with_certificate("", "dev-1")).refusal, reason_code::client_identifier_not_valid);
+  EXPECT_EQ(p.authenticate(with_certificate("dev-1", std::nullopt)).refusal, reason_code::not_authorized);
+}
+
+TEST(fleet_policy, a_certificate_wins_over_a_username) {
+  auto c = with_certificate("dev-1", "dev-1");
+  c.username = "alice";
+  c.password = "token-of-alice";
+  EXPECT_EQ(policy().authenticate(c).who->what, identity::kind::device);
+}
+
+TEST(fleet_policy, users_sign_in_with_an_access_token) {
+  auto p = policy();
+  credentials c{"web-1", "alice", "token-of-alice"};
+  ASSERT_TRUE(p.authenticate(c).who);
+  EXPECT_EQ(p.authenticate(c).who->what, identity::kind::user);
+  for (credentials bad : {credentials{"w", "alice", "wrong"}, credentials{"w", "bob", "token-of-alice"},
+                          credentials{"w", "alice", std::nullopt}, credentials{"w", std::nullopt, "token-of-alice"}}) {
+    auto verdict = p.authenticate(bad);
+    EXPECT_FALSE(verdict.who);
+    EXPECT_EQ(verdict.refusal, reason_code::bad_user_name_or_password);
+  }
+}
+
+TEST(fleet_policy, anonymous_only_when_allowed) {
+  credentials bare{"c1"};
+  EXPECT_EQ(policy(false).authenticate(bare).refusal, reason_code::not_authorized);
+  EXPECT_EQ(policy(true).authenticate(bare).who->what, identity::kind::anonymous);
+}
+
+TEST(fleet_policy, a_device_stays_inside_its_own_subtree) {
+  auto p = policy();
+  EXPECT_TRUE(p.may_publish(device, "devices/dev-1/telemetry"));
+  EXPECT_TRUE(p.may_publish(device, "devices/dev-1/jobs/j1/update"));
+  for (auto topic : {"devices/dev-1", "devices/dev-2/telemetry", "devices/dev-10/telemetry", "devices/dev-1x/a",
+                     "demo/x", "$provision/dev-1/hello", "$SYS/broker/uptime"})
+    EXPECT_FALSE(p.may_publish(device, topic)) << topic;
+  EXPECT_TRUE(p.may_subscribe(device, "devices/dev-1/#"));
+  EXPECT_TRUE(p.may_subscribe(device, "devices/dev-1/jobs/+/accepted"));
+  for (auto filter : {"#", "devices/#", "devices/+/telemetry", "devices/dev-1", "devices/dev-1#", "+/dev-1/#"})
+    EXPECT_FALSE(p.may_subscribe(device, filter)) << filter;
+}
+
+TEST(fleet_policy, an_onboarding_device_touches_only_its_provisioning_topics) {
+  auto p = policy();
+  EXPECT_TRUE(p.may_publish(onboarding, "$provision/SN-1/hello"));
+  EXPECT_TRUE(p.may_subscribe(onboarding, "$provision/SN-1/#"));
+  EXPECT_FALSE(p.may_publish(onboarding, "$provision/SN-2/hello"));
+  EXPECT_FALSE(p.may_publish(onboarding, "devices/SN-1/telemetry"));
+  EXPECT_FALSE(p.may_subscribe(onboarding, "$provision/+/certificate"));
+}
+
+TEST(fleet_policy, identities_with_topic_syntax_in_their_name_get_nothing) {
+  auto p = policy();
+  for (std::string name : {"+", "#", "a/b", ""}) {
+    identity odd{identity::kind::device, name};
+    EXPECT_FALSE(p.may_publish(odd, "devices/" + name + "/x")) << name;
+    EXPECT_FALSE(p.may_subscribe(odd, "devices/" + name + "/#")) << name;
+  }
+}
+
+TEST(fleet_policy, users_watch_device_readouts_but_never_write_to_devices) {
+  auto p = policy();
+  EXPECT_TRUE(p.may_subscribe(user, "devices/#"));
+  EXPECT_TRUE(p.may_receive(user, "devices/dev-1/telemetry"));
+  EXPECT_TRUE(p.may_receive(user, "devices/dev-1/state"));
+  EXPECT_TRUE(p.may_receive(user, "devices/dev-1/telemetry/battery"));
+  EXPECT_FALSE(p.may_receive(user, "devices/dev-1/jobs/notify-next"));
+  EXPECT_FALSE(p.may_receive(user, "devices/dev-1/telemetryx"));
+  EXPECT_FALSE(p.may_receive(user, "$provision/SN-1/certificate"));
+  EXPECT_FALSE(p.may_subscribe(user, "$provision/#"));
+  EXPECT_FALSE(p.may_publish(user, "devices/dev-1/jobs/j1/update"));
+  EXPECT_FALSE(p.may_publish(user, "$SYS/broker/uptime"));
+  EXPECT_TRUE(p.may_publish(user, "chat/room-1"));
+  EXPECT_TRUE(p.may_receive(user, "$SYS/broker/uptime"));
+}
+
+TEST(fleet_policy, anonymous_clients_stay_out_of_the_device_namespaces) {
+  auto p = policy(true);
+  EXPECT_TRUE(p.may_publish(anonymous, "demo/hello"));
+  EXPECT_TRUE(p.may_subscribe(anonymous, "#"));
+  EXPECT_FALSE(p.may_subscribe(anonymous, "devices/#"));
+  EXPECT_FALSE(p.may_subscribe(anonymous, "$provision/#"));
+  EXPECT_FALSE(p.may_receive(anonymous, "devices/dev-1/telemetry"));
+  EXPECT_FALSE(p.may_publish(anonymous, "devices/dev-1/telemetry"));
+  EXPECT_FALSE(p.may_publish(anonymous, "$SYS/broker/uptime"));
+  EXPECT_TRUE(p.may_receive(anonymous, "demo/hello"));
+}
+
+TEST(fleet_policy, server_modules_may_do_anything) {
+  auto p = policy();
+  EXPECT_TRUE(p.may_publish(internal, "devices/dev-1/jobs/notify-next"));
+  EXPECT_TRUE(p.may_subscribe(internal, "$provision/+/hello"));
+  EXPECT_TRUE(p.may_receive(internal, "devices/dev-1/telemetry"));
+}
+
+}  // namespace
+}  // namespace mothership::mqtt
