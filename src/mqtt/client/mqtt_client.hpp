@@ -30,7 +30,8 @@ namespace mothership::mqtt {
 // same files (a fleet simulator opens thousands of connections); a file rewritten since it was
 // read (a renewed certificate) is read again on the next connect.
 struct tls_options {
-  std::string ca_file;      // PEM certificates trusted to sign the broker's; empty: the system's store
+  std::string
+      ca_file;  // PEM certificates trusted to sign the broker's; empty: the system's store (unused without verify)
   std::string cert_file;    // PEM client certificate (chain), for brokers that authenticate by certificate
   std::string key_file;     // its PEM private key; required with cert_file
   std::string server_name;  // sent as SNI (unless an IP address) and matched against the certificate;

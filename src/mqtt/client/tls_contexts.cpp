@@ -26,10 +26,10 @@ std::shared_ptr<ssl::context> build(const tls_options& options) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  if (options.ca_file.empty())
-    ctx->set_default_verify_paths();
-  else
-    ctx->load_verify_file(options.ca_file);
+  // Without verification no CA is loaded: OpenSSL 3 still builds the chain, and with the system
+  // store that reads the certificate directory on every handshake.
+  if (options.verify && options.ca_file.empty()) ctx->set_default_verify_paths();
+  if (options.verify && !options.ca_file.empty()) ctx->load_verify_file(options.ca_file);
   ctx->set_verify_mode(options.verify ? ssl::verify_peer : ssl::verify_none);
   if (!options.cert_file.empty()) {
     ctx->use_certificate_chain_file(options.cert_file);
