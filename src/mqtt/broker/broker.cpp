@@ -106,7 +106,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
     by_id_.emplace(s->id(), s.get());
   }
   s->who = std::move(who);
-  s->will = c.will;
+  s->will = c.will ? std::make_unique<will_message>(*c.will) : nullptr;
   s->expiry_interval_s = granted_expiry;
   s->attach(std::move(sink), c.version, c.properties.receive_maximum.value_or(65535),
             c.properties.maximum_packet_size.value_or(0));

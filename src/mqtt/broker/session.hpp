@@ -93,7 +93,7 @@ class session : public std::enable_shared_from_this<session> {
   identity who;
   std::map<std::string, stored_subscription> subscriptions;  // key: the filter as subscribed
   std::uint32_t expiry_interval_s = 0;
-  std::optional<will_message> will;
+  std::unique_ptr<will_message> will;                            // boxed: most sessions have none, and it is ~560 bytes
   std::optional<steady_time> will_due;                           // a delayed will waiting to be published
   std::optional<steady_time> expires_at;                         // set while disconnected with expiry > 0
   std::unordered_map<std::uint16_t, std::string> topic_aliases;  // client -> server, per connection

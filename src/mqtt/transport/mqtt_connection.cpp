@@ -59,12 +59,13 @@ class connection_sink final : public session_sink {
 // points, which post to it.
 struct connection : std::enable_shared_from_this<connection> {
   connection(std::unique_ptr<byte_stream> s, std::shared_ptr<connection_context> c)
-      : stream(std::move(s)), ctx(std::move(c)), watchdog(stream->get_executor()), stopped(stream->get_executor()) {}
+      : stream(std::move(s)), ctx(std::move(c)), watchdog(stream->get_executor()) {}
 
   std::unique_ptr<byte_stream> stream;
   std::shared_ptr<connection_context> ctx;
-  asio::steady_timer watchdog;  // keep-alive
-  asio::steady_timer stopped;   // close_connection() waits on it for the reader and writer to end
+  // Keep-alive; once the connection is ending, close_connection() waits on it for the reader
+  // and writer to end (one timer less per connection).
+  asio::steady_timer watchdog;
   std::atomic<bool> wake_pending{false};
 
   std::vector<std::uint8_t> in;    // empty while idle
@@ -82,9 +83,10 @@ struct connection : std::enable_shared_from_this<connection> {
   std::optional<std::uint32_t> expiry_override;
   std::vector<std::weak_ptr<session>> congested;  // subscribers our last PUBLISH found full
 
-  bool reading = false;  // a reader coroutine exists
-  bool writing = false;  // a writer coroutine exists
-  bool ending = false;   // finish() was called
+  bool reading = false;   // a reader coroutine exists
+  bool writing = false;   // a writer coroutine exists
+  bool ending = false;    // finish() was called
+  bool detached = false;  // the broker knows the connection is gone
 
   std::span<const std::uint8_t> unread() const { return {in.data() + begin, end - begin}; }
   void consume(std::size_t n) {
@@ -110,7 +112,7 @@ struct connection : std::enable_shared_from_this<connection> {
   }
   // The reader or writer ended; close_connection() may be waiting for both.
   void loop_ended() {
-    if (ending && !reading && !writing) stopped.cancel();
+    if (ending && !reading && !writing) watchdog.cancel();
   }
 };
 
@@ -356,11 +358,17 @@ void tell(connection_context& ctx, const char* type, const connection& c, std::s
   ctx.events->publish({type, c.who.what == identity::kind::device ? c.who.name : c.s->client_id(), std::move(data), 0});
 }
 
+void detach(const std::shared_ptr<connection>& c) {
+  if (c->detached) return;
+  c->detached = true;
+  c->ctx->b.connection_closed(*c->s, c->sink.get(), c->send_will, c->expiry_override, now());
+}
+
 asio::awaitable<void> close_connection(std::shared_ptr<connection> c) {
   auto& ctx = *c->ctx;
   if (c->reading || c->writing) {
-    c->stopped.expires_at(steady_time::max());
-    co_await c->stopped.async_wait(nothrow);
+    c->watchdog.expires_at(steady_time::max());
+    co_await c->watchdog.async_wait(nothrow);
   }
   // Whatever is still in the outbox (e.g. the last PUBACKs), then DISCONNECT for MQTT 5.
   // A client that went silent is presumed gone: its queued bytes are not worth the wait, and
@@ -373,6 +381,9 @@ asio::awaitable<void> close_connection(std::shared_ptr<connection> c) {
     bye.properties.reason_string = std::string(to_string(*c->close_reason));
     encode(bye, c->version, last);
   }
+  // The session goes offline before the client can see the connection end: a message
+  // published after that point is queued for its return, not sent down a closing socket.
+  detach(c);
   if (!last.empty()) co_await write_all(c, std::move(last), silent ? std::chrono::seconds(0) : std::chrono::seconds(2));
   co_await c->stream->close();
   if (c->close_reason && *c->close_reason != reason_code::session_taken_over)
@@ -391,7 +402,7 @@ void finish(const std::shared_ptr<connection>& c) {
   c->stream->cancel();  // pending reads, writes and readiness waits end now
   asio::co_spawn(c->stream->get_executor(), close_connection(c), [c](std::exception_ptr e) {
     if (e) spdlog::warn("mqtt connection did not close cleanly");
-    c->ctx->b.connection_closed(*c->s, c->sink.get(), c->send_will, c->expiry_override, now());
+    detach(c);
     c->ctx->open--;
   });
 }
