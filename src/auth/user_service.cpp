@@ -26,7 +26,8 @@ bool is_enabled_admin(const user& u) {
 
 }  // namespace
 
-user_service::user_service(storage::database& db, audit::audit_log& audit) : db_(db), audit_(audit) {
+user_service::user_service(storage::database& db, audit::audit_log& audit, events::event_bus* events)
+    : db_(db), audit_(audit), events_(events) {
   db_.read([&](storage::connection& c) {
     std::string after;
     for (;;) {
@@ -86,6 +87,7 @@ result<user> user_service::update(const requester& by, const std::string& id, co
   if (patch.password) hash = hash_password(*patch.password);
   std::optional<errc> failure;
   user updated;
+  bool revoked = false;
   db_.write([&](storage::connection& c) {
     auto current = user_store::find_by_id(c, id);
     if (!current) return failure.emplace(errc::user_not_found), void();
@@ -117,15 +119,18 @@ result<user> user_service::update(const requester& by, const std::string& id, co
       audit_.append(c, user_event(by, "user.password_reset", updated));
     }
     // A disabled user or a reset password ends every session the user had.
-    if ((updated.disabled && !current->disabled) || hash) refresh_store::revoke_user(c, id, updated.updated_at);
+    revoked = (updated.disabled && !current->disabled) || hash;
+    if (revoked) refresh_store::revoke_user(c, id, updated.updated_at);
   });
   if (failure) return *failure;
   remember(updated);
+  if (revoked) announce_revoked(updated);
   return updated;
 }
 
 result<void> user_service::remove(const requester& by, const std::string& id) {
   std::optional<errc> failure;
+  user removed;
   db_.write([&](storage::connection& c) {
     auto current = user_store::find_by_id(c, id);
     if (!current) return failure.emplace(errc::user_not_found), void();
@@ -133,9 +138,11 @@ result<void> user_service::remove(const requester& by, const std::string& id) {
       return failure.emplace(errc::last_admin), void();
     user_store::remove(c, id);
     audit_.append(c, user_event(by, "user.delete", *current));
+    removed = *current;
   });
   if (failure) return *failure;
   forget(id);
+  announce_revoked(removed);
   return {};
 }
 
@@ -159,6 +166,10 @@ std::optional<user> user_service::find(const std::string& id) const {
 void user_service::remember(const user& u) {
   std::unique_lock lock(directory_mutex_);
   directory_[u.id] = u;
+}
+
+void user_service::announce_revoked(const user& u) {
+  if (events_) events_->publish({"user.access_revoked", u.id, {{"username", u.username}}, 0});
 }
 
 void user_service::forget(const std::string& id) {

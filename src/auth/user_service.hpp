@@ -12,6 +12,7 @@
 #include "audit/audit_log.hpp"
 #include "auth/errors.hpp"
 #include "auth/user.hpp"
+#include "events/event_bus.hpp"
 #include "storage/database.hpp"
 
 namespace mothership::auth {
@@ -43,7 +44,9 @@ struct user_page {
 
 class user_service {
  public:
-  user_service(storage::database& db, audit::audit_log& audit);
+  // `events` (may be null) hears "user.access_revoked" when a user is disabled, deleted or
+  // has the password reset, so that live connections (MQTT) end too.
+  user_service(storage::database& db, audit::audit_log& audit, events::event_bus* events = nullptr);
 
   // Creates the first admin when there are no users. Returns true if it did.
   bool ensure_first_admin(const std::string& password, const requester& by);
@@ -59,9 +62,11 @@ class user_service {
  private:
   void remember(const user& u);
   void forget(const std::string& id);
+  void announce_revoked(const user& u);
 
   storage::database& db_;
   audit::audit_log& audit_;
+  events::event_bus* events_;
   mutable std::shared_mutex directory_mutex_;
   std::unordered_map<std::string, user> directory_;
 };

@@ -57,6 +57,14 @@ mqtt_service::mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, 
       listeners_(io, broker_, policy_, connection_limits_from(cfg), &bus),
       clock_(io.main()) {
   add_broker_metrics(metrics, broker_, listeners_);
+  // A user who is disabled, deleted or given a new password loses live MQTT connections too.
+  revocations_ = bus.subscribe("user.access_revoked", [this](const events::event& e) {
+    auto username = e.data.if_contains("username");
+    if (!username || !username->is_string()) return;
+    auto closed = broker_.disconnect_identity({mqtt::identity::kind::user, std::string(username->as_string())},
+                                              mqtt::reason_code::administrative_action);
+    if (closed) spdlog::info("closed {} MQTT connection(s) of user {}", closed, username->as_string().c_str());
+  });
 }
 
 mqtt_service::~mqtt_service() = default;

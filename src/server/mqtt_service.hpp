@@ -48,6 +48,7 @@ class mqtt_service {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point next_sys_ = started_;
   std::optional<mqtt::tls_settings> tls_;
+  events::event_bus::subscription revocations_;
 };
 
 }  // namespace mothership::server

@@ -76,7 +76,8 @@ int serve(const common::config& cfg) {
 
   storage::sqlite_database db(dir.database(), cfg.storage.workers + 1);
   audit::audit_log audit(db);
-  auth::user_service users(db, audit);
+  events::event_bus bus;
+  auth::user_service users(db, audit, &bus);
   create_first_admin(users);
   auth::access_token_codec tokens(auth::signing_key::load_or_create(dir.signing_key()), cfg.auth.issuer,
                                   cfg.auth.audience, cfg.auth.access_ttl_s);
@@ -104,7 +105,6 @@ int serve(const common::config& cfg) {
   auto bound = http.listen(cfg.http.listen);
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
-  events::event_bus bus;
   mqtt_service mqtt(cfg.mqtt, dir, io, tokens, users, bus, metrics);
   mqtt.start();
 

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 
 import certs
-from broker_fixture import (HOST, PINGRESP, PUBACK, PUBLISH, V311, V5, BrokerTestCase, ConnectionClosed, PahoClient,
+from broker_fixture import (DISCONNECT, HOST, PINGRESP, PUBACK, PUBLISH, V311, V5, BrokerTestCase, ConnectionClosed, PahoClient,
                             RawClient, disconnect_packet, mosquitto, pingreq, unique, wait_until)
 
 ADMIN_PASSWORD = "admin-password-for-mqtt-tests"
@@ -199,6 +199,26 @@ class Users(IdentityTestCase):
         # The token has not expired, but its user may no longer connect.
         ack = self.raw().connect(client_id=unique(), username=username, password=token.encode())
         self.assertEqual(ack.reason, BAD_CREDENTIALS[V5])
+
+    def test_disabled_user_loses_live_connections(self):
+        # Disabling ends what the user already has open, not only what comes next: an MQTT 5
+        # client hears why (0x98 administrative action), a 3.1.1 client is simply closed.
+        username = unique("ousted")
+        user_id = self.portal.create_user(self.admin_token, username, "ousted-password")
+        token = self.portal.login(username, "ousted-password")
+        v5 = self.raw(version=V5)
+        v311 = self.raw(version=V311)
+        self.assertEqual(v5.connect(client_id=unique(), username=username, password=token.encode()).reason, 0)
+        self.assertEqual(v311.connect(client_id=unique(), username=username, password=token.encode()).reason, 0)
+        bystander = self.raw(version=V5)
+        self.assertEqual(bystander.connect(client_id=unique(), username="admin",
+                                           password=self.admin_token.encode()).reason, 0)
+        status, _ = self.portal.call("PATCH", "/api/v1/users/" + user_id, {"disabled": True}, self.admin_token)
+        self.assertEqual(status, 200)
+        got = v5.wait_closed(5)
+        self.assertEqual([(p.type, p.reason) for p in got if p.type == DISCONNECT], [(DISCONNECT, 0x98)])
+        v311.wait_closed(5)
+        self.assertEqual(bystander.ping(), [])  # other users stay connected (ping raises if closed)
 
     def test_auth_failures_counted(self):
         before = auth_failures(self.server)
