@@ -98,6 +98,8 @@ const std::vector<setting>& table() {
             "Unacknowledged QoS 2 messages a client may send"),
       entry("mqtt", "connect_timeout_s", &config::mqtt, &mqtt_config::connect_timeout_s,
             "Seconds a new connection has to send CONNECT"),
+      entry("mqtt", "max_keep_alive_s", &config::mqtt, &mqtt_config::max_keep_alive_s,
+            "Longest keep-alive a client may use (MQTT 5: Server Keep Alive); 0 = the client's"),
       entry("storage", "data_dir", &config::storage, &storage_config::data_dir,
             "Data directory: database, keys, blobs"),
       entry("storage", "workers", &config::storage, &storage_config::workers,
@@ -203,6 +205,8 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
   if (c.mqtt.tls_cert.empty() != c.mqtt.tls_key.empty())
     result.errors.push_back("mqtt.tls_cert and mqtt.tls_key go together");
+  if (c.mqtt.max_keep_alive_s < 0 || c.mqtt.max_keep_alive_s > 65535)
+    result.errors.push_back("mqtt.max_keep_alive_s must be between 0 and 65535");
   if (c.mqtt.sys_interval_s < 0) result.errors.push_back("mqtt.sys_interval_s must be 0 (off) or more");
   if (c.mqtt.receive_maximum > 65535) result.errors.push_back("mqtt.receive_maximum must be at most 65535");
   if (c.http.max_header_bytes < 1024) result.errors.push_back("http.max_header_bytes must be at least 1024");

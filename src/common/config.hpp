@@ -55,6 +55,7 @@ struct mqtt_config {
   int max_retained = 100000;
   int receive_maximum = 1024;
   int connect_timeout_s = 10;
+  int max_keep_alive_s = 0;  // 0 = the client's keep-alive stands
 };
 
 struct config {

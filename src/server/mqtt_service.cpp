@@ -17,6 +17,7 @@ mqtt::broker_limits broker_limits_from(const common::mqtt_config& cfg) {
   limits.max_retained = static_cast<std::size_t>(cfg.max_retained);
   limits.max_packet_size = static_cast<std::uint32_t>(cfg.max_packet_size);
   limits.receive_maximum = static_cast<std::uint16_t>(cfg.receive_maximum);
+  limits.max_keep_alive_s = static_cast<std::uint16_t>(cfg.max_keep_alive_s);
   return limits;
 }
 

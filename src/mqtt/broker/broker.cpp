@@ -65,6 +65,17 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
     assigned = true;
   }
 
+  std::uint16_t keep_alive = c.keep_alive;
+  const std::uint16_t cap = limits_.max_keep_alive_s;
+  if (cap != 0 && (keep_alive == 0 || keep_alive > cap)) {
+    if (!v5) {  // 3.1.1 has no Server Keep Alive to say so
+      connect_outcome refused{nullptr, reason_code::client_identifier_not_valid, {}};
+      encode(connack{false, refused.reason, {}}, c.version, refused.connack_bytes);
+      return refused;
+    }
+    keep_alive = cap;
+  }
+
   std::uint32_t expiry = v5 ? c.properties.session_expiry_interval.value_or(0)
                             : (c.clean_start ? 0 : std::numeric_limits<std::uint32_t>::max());
   std::uint32_t granted_expiry = std::min(expiry, limits_.max_session_expiry_s);
@@ -123,10 +134,11 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
     p.wildcard_subscription_available = true;
     p.subscription_identifier_available = true;
     p.shared_subscription_available = true;
+    if (keep_alive != c.keep_alive) p.server_keep_alive = keep_alive;
   }
   s->send(ack);
   s->resume(now);
-  return {s, reason_code::success, {}};
+  return {s, reason_code::success, {}, keep_alive};
 }
 
 void broker::connection_closed(session& s, const session_sink* sink, bool send_will,

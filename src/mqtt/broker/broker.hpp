@@ -27,6 +27,9 @@ struct broker_limits {
   std::uint16_t topic_alias_maximum = 64;   // client -> server aliases per connection
   std::uint32_t max_packet_size = 1 << 20;  // largest packet we accept
   std::uint32_t max_session_expiry_s = 7 * 24 * 3600;
+  // 0 = the client's keep-alive stands; else at most this (MQTT 5: Server Keep Alive; a 3.1.1
+  // client asking for more, or for none, is refused: 3.1.1 cannot be told).
+  std::uint16_t max_keep_alive_s = 0;
   std::size_t max_topic_levels = 128;  // deeper filters are refused; bounds the index's depth
 };
 
@@ -50,7 +53,8 @@ class broker {
   struct connect_outcome {
     std::shared_ptr<session> attached;  // null when the CONNECT was refused (CONNACK says why)
     reason_code reason = reason_code::success;
-    std::string connack_bytes;  // when refused: the CONNACK to send before closing
+    std::string connack_bytes;       // when refused: the CONNACK to send before closing
+    std::uint16_t keep_alive_s = 0;  // what the connection must enforce (the server's may win)
   };
   // Attaches a connection to a new or resumed session and writes CONNACK into its outbox.
   connect_outcome connect(const mqtt::connect& c, identity who, std::shared_ptr<session_sink> sink, steady_time now);

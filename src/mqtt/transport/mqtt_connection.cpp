@@ -480,6 +480,7 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
     co_return false;
   }
   c->s = outcome.attached;
+  c->keep_alive_s = outcome.keep_alive_s;
   c->release_buffer();
   co_return true;
 }

@@ -19,8 +19,7 @@
 namespace mothership::mqtt {
 
 struct connection_limits {
-  int connect_timeout_s = 10;          // the transport handshake and CONNECT must end within this
-  std::uint16_t max_keep_alive_s = 0;  // 0 = accept the client's; else cap it (server keep alive)
+  int connect_timeout_s = 10;  // the transport handshake and CONNECT must end within this
   // A subscriber that keeps its publishers waiting this long is disconnected (MQTT 5: 0x97).
   int slow_subscriber_timeout_s = 5;
   // A write that cannot complete in this time (the client stopped reading) ends the connection.

@@ -331,6 +331,34 @@ TEST_F(broker_test, a_client_id_cannot_be_taken_over_or_resumed_by_another_ident
   EXPECT_FALSE(b_.connect(c, identity{identity::kind::user, "mallory"}, std::make_shared<fake_sink>(), now_).attached);
 }
 
+TEST(broker_keep_alive, the_server_caps_keep_alive_and_says_so_MQTT_3_2_2_21) {
+  allow_all policy;
+  broker_limits limits;
+  limits.max_keep_alive_s = 60;
+  broker b(limits, policy);
+  auto now = std::chrono::steady_clock::now();
+  auto attempt = [&](protocol_version v, std::uint16_t asked, std::string id) {
+    mqtt::connect c;
+    c.version = v;
+    c.client_id = std::move(id);
+    c.keep_alive = asked;
+    return b.connect(c, identity{identity::kind::user, c.client_id}, std::make_shared<fake_sink>(), now);
+  };
+  EXPECT_EQ(attempt(protocol_version::v5, 30, "a").keep_alive_s, 30);
+  auto capped = attempt(protocol_version::v5, 600, "b");
+  ASSERT_TRUE(capped.attached);
+  EXPECT_EQ(capped.keep_alive_s, 60);
+  EXPECT_EQ(attempt(protocol_version::v5, 0, "c").keep_alive_s, 60);  // "none" is longer than any
+  client seen{&b, nullptr, capped.attached, protocol_version::v5};
+  auto acks = seen.received_of<connack>();
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].properties.server_keep_alive, 60);
+  auto old = attempt(protocol_version::v311, 600, "d");
+  EXPECT_FALSE(old.attached);
+  EXPECT_EQ(old.reason, reason_code::client_identifier_not_valid);
+  EXPECT_TRUE(attempt(protocol_version::v311, 60, "e").attached);
+}
+
 TEST_F(broker_test, shared_subscription_delivers_each_message_to_one_member) {
   auto a = connect("a");
   auto b = connect("b");
