@@ -9,8 +9,10 @@ serial, config) is kept beside each CA's key.
 
 import hashlib
 import os
+import shutil
 import ssl
 import subprocess
+import tempfile
 
 # Validity of the certificates meant to be valid: from 2020 to 2049 (UTCTime holds years
 # up to 2049), so that neither end is near the test's clock.
@@ -101,3 +103,32 @@ class CertificateAuthority:
         return self.issue(name, "mothership test server",
                           ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature",
                            "extendedKeyUsage=serverAuth", "subjectAltName=DNS:localhost,IP:127.0.0.1"], start, end)
+
+
+class CertificateDirectory:
+    """Mixin for a BrokerTestCase class: a temporary directory (cls.pki_dir) filled by
+    `make_certificates` before the class's server starts, removed after it stops. List it
+    before BrokerTestCase among the bases."""
+
+    pki_prefix = "mothership-certs-"
+
+    @classmethod
+    def make_certificates(cls):
+        pass
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pki_dir = tempfile.mkdtemp(prefix=cls.pki_prefix)
+        try:
+            cls.make_certificates()
+            super().setUpClass()
+        except BaseException:
+            shutil.rmtree(cls.pki_dir, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            shutil.rmtree(cls.pki_dir, ignore_errors=True)

@@ -5,10 +5,8 @@ anyone connected may read it; refused CONNECTs are counted in /metrics."""
 
 import json
 import os
-import shutil
 import socket
 import ssl
-import tempfile
 import time
 import unittest
 import urllib.error
@@ -84,30 +82,19 @@ def instead_of_pingresp(c, timeout=3):
         return got + ["closed"]
 
 
-class IdentityTestCase(BrokerTestCase):
+class IdentityTestCase(certs.CertificateDirectory, BrokerTestCase):
     """A server with an admin password, a TLS listener whose client CA issues device dev-i,
     and $SYS every second; portal tokens per server (a restarted server has new keys)."""
 
     server_env = {"MOTHERSHIP_ADMIN_PASSWORD": ADMIN_PASSWORD, "MOTHERSHIP_MQTT_SYS_INTERVAL_S": str(SYS_INTERVAL_S)}
 
-    @classmethod
-    def setUpClass(cls):
-        cls.pki_dir = tempfile.mkdtemp(prefix="mothership-identity-")
-        try:
-            ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
-            cls.device = ca.issue_device("dev-i", "dev-i")
-            cls.server_args = ("--mqtt-tls-listen", HOST + ":0", "--mqtt-tls-client-ca", ca.cert)
-            super().setUpClass()
-        except BaseException:
-            shutil.rmtree(cls.pki_dir, ignore_errors=True)
-            raise
+    pki_prefix = "mothership-identity-"
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            shutil.rmtree(cls.pki_dir, ignore_errors=True)
+    def make_certificates(cls):
+        ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
+        cls.device = ca.issue_device("dev-i", "dev-i")
+        cls.server_args = ("--mqtt-tls-listen", HOST + ":0", "--mqtt-tls-client-ca", ca.cert)
 
     def setUp(self):
         super().setUp()

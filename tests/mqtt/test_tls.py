@@ -4,10 +4,8 @@ server's certificate is self-issued (or the configured one); TLS below 1.2 is re
 
 import hashlib
 import os
-import shutil
 import socket
 import ssl
-import tempfile
 import time
 import unittest
 
@@ -45,25 +43,10 @@ def auth_failures(server):
     return server.mqtt_metrics()["mothership_mqtt_auth_failures_total"]
 
 
-class TlsTestCase(BrokerTestCase):
+class TlsTestCase(certs.CertificateDirectory, BrokerTestCase):
     """A server with a TLS listener; certificates made per class in a temporary directory."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.pki_dir = tempfile.mkdtemp(prefix="mothership-tls-")
-        try:
-            cls.make_certificates()
-            super().setUpClass()
-        except BaseException:
-            shutil.rmtree(cls.pki_dir, ignore_errors=True)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            shutil.rmtree(cls.pki_dir, ignore_errors=True)
+    pki_prefix = "mothership-tls-"
 
     def server_ca(self):
         """The certificate clients verify the server against."""

@@ -7,11 +7,9 @@ Raw tests write RFC 6455 frames by hand (client frames are masked)."""
 import base64
 import hashlib
 import os
-import shutil
 import socket
 import ssl
 import struct
-import tempfile
 import time
 import unittest
 
@@ -160,30 +158,19 @@ class WebSocketClient:
         self.sock.close()
 
 
-class WebSocket(BrokerTestCase):
+class WebSocket(certs.CertificateDirectory, BrokerTestCase):
     """ws and wss listeners (anonymous allowed) and a client CA for device certificates."""
 
     server_env = {"MOTHERSHIP_MQTT_CONNECT_TIMEOUT_S": str(CONNECT_TIMEOUT_S)}
 
-    @classmethod
-    def setUpClass(cls):
-        cls.pki_dir = tempfile.mkdtemp(prefix="mothership-ws-")
-        try:
-            ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
-            cls.device = ca.issue_device("dev-ws", "dev-ws")
-            cls.server_args = ("--mqtt-ws-listen", HOST + ":0", "--mqtt-wss-listen", HOST + ":0",
-                               "--mqtt-tls-client-ca", ca.cert)
-            super().setUpClass()
-        except BaseException:
-            shutil.rmtree(cls.pki_dir, ignore_errors=True)
-            raise
+    pki_prefix = "mothership-ws-"
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            shutil.rmtree(cls.pki_dir, ignore_errors=True)
+    def make_certificates(cls):
+        ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
+        cls.device = ca.issue_device("dev-ws", "dev-ws")
+        cls.server_args = ("--mqtt-ws-listen", HOST + ":0", "--mqtt-wss-listen", HOST + ":0",
+                           "--mqtt-tls-client-ca", ca.cert)
 
     def server_cert(self):
         return os.path.join(self.server.data_dir, "pki", "tls-server.crt")
