@@ -170,6 +170,13 @@ void v311_sessions(corpus& out) {
   flood << hello("flood") << subscription(1, {{"load/#", qos::at_least_once}});
   for (std::uint16_t i = 1; i <= 12; ++i) flood << message("load/x", qos::at_least_once, i, std::string(100, 'p'));
   out.add("v311_congested_self", {{plain, flood.bytes()}});
+  // The client acknowledges its own delivery (id 1) in the read that carries its next PUBLISH.
+  out.add(
+      "v311_early_acknowledgement",
+      {{plain, (client(v311) << hello("early") << subscription(1, {{"load/#", qos::at_least_once}})
+                             << message("load/b", qos::at_least_once, 2) << puback{1}
+                             << message("load/b", qos::at_least_once, 3) << message("load/b", qos::at_least_once, 4))
+                   .bytes()}});
 }
 
 void v5_sessions(corpus& out) {

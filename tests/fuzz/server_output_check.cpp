@@ -56,6 +56,8 @@ class conversation {
     qos q;
     bool released = false;
   };
+  enum class ack { puback, pubrec, pubrec_error, pubcomp };
+  void acknowledge(std::uint16_t id, ack a);
 
   const peer_info& peer_;
   const server_settings& server_;
@@ -69,6 +71,10 @@ class conversation {
   std::array<std::size_t, 16> client_count_{}, server_count_{};  // packets by type
   std::size_t qos1_in_ = 0, qos2_in_ = 0;
   std::map<std::uint16_t, flight> in_flight_;
+  // Acknowledgements of ids not in flight yet. A transcript orders whole reads and writes, so
+  // a client that answers fast (its PUBACK in the same read as its next PUBLISH) acknowledges
+  // a delivery the server made, and processed the answer to, before the write that shows it.
+  std::map<std::uint16_t, std::vector<ack>> early_;
   const char* ended_by_ = nullptr;  // the packet after which the server may send nothing
 };
 
@@ -118,17 +124,27 @@ void conversation::client_packet(const frame& f, std::span<const std::uint8_t> b
     qos1_in_ += p->qos == qos::at_least_once;
     qos2_in_ += p->qos == qos::exactly_once;
   } else if (auto* a = std::get_if<puback>(&*decoded)) {
-    if (auto it = in_flight_.find(a->packet_id); it != in_flight_.end() && it->second.q == qos::at_least_once)
-      in_flight_.erase(it);
+    acknowledge(a->packet_id, ack::puback);
   } else if (auto* r = std::get_if<pubrec>(&*decoded)) {
-    auto it = in_flight_.find(r->packet_id);
-    if (it != in_flight_.end() && static_cast<std::uint8_t>(r->reason) >= 0x80)
-      in_flight_.erase(it);
-    else if (it != in_flight_.end() && it->second.q == qos::exactly_once)
-      it->second.released = true;
+    acknowledge(r->packet_id, static_cast<std::uint8_t>(r->reason) >= 0x80 ? ack::pubrec_error : ack::pubrec);
   } else if (auto* c = std::get_if<pubcomp>(&*decoded)) {
-    if (auto it = in_flight_.find(c->packet_id); it != in_flight_.end() && it->second.released) in_flight_.erase(it);
+    acknowledge(c->packet_id, ack::pubcomp);
   }
+}
+
+// As the session does: PUBACK ends a QoS 1 delivery, PUBREC releases a QoS 2 one (or ends it,
+// with an error), PUBCOMP ends a released one.
+void conversation::acknowledge(std::uint16_t id, ack a) {
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) {
+    early_[id].push_back(a);
+    return;
+  }
+  flight& f = it->second;
+  if ((a == ack::puback && f.q == qos::at_least_once) || a == ack::pubrec_error || (a == ack::pubcomp && f.released))
+    in_flight_.erase(it);
+  else if (a == ack::pubrec && f.q == qos::exactly_once)
+    f.released = true;
 }
 
 void conversation::server_sent(std::string_view bytes) {
@@ -221,7 +237,14 @@ void conversation::delivery(const publish& p) {
   if (!p.dup && in_flight_.count(id))
     fail("packet id reused", "the server reused packet id " + std::to_string(id) + " while in flight");
   in_flight_[id] = flight{p.qos};
+  if (auto early = early_.find(id); early != early_.end()) {
+    auto answers = std::move(early->second);
+    early_.erase(early);
+    for (ack a : answers) acknowledge(id, a);
+    early_.erase(id);  // what did not apply now is stale
+  }
   // Resent messages (DUP) are due whatever the window [MQTT-4.4.0-1]; new ones must fit in it.
+  // (Early answers above can only make the count lower than the server's: no false alarm.)
   std::size_t window = server_.v311_window;
   if (version_ == protocol_version::v5 && hello_) window = hello_->properties.receive_maximum.value_or(65535);
   if (!p.dup && in_flight_.size() > window)
