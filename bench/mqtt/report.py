@@ -36,6 +36,20 @@ def never_delivered(result, qos):
     return result["lost"] if qos else result["expected"] - result["received"]
 
 
+def delivered_cell(result, qos, notes):
+    """Deliveries/s and what never arrived, with a note when a client failed during the run."""
+    cell = f"{num(result['delivered_per_s'])} ({num(never_delivered(result, qos))})"
+    if result.get("error"):
+        notes.append(result["error"])
+        cell += f" [{len(notes)}]"
+    return cell
+
+
+def print_notes(notes):
+    for i, note in enumerate(notes, 1):
+        print(f"\n[{i}] {note}")
+
+
 def fan_in(runs, targets):
     held = {json.dumps(v["params"], sort_keys=True): v for v in of(runs, "fanin-held")}
     fast = {json.dumps(v["params"], sort_keys=True): v for v in of(runs, "fanin-max")}
@@ -45,6 +59,7 @@ def fan_in(runs, targets):
     print("| publishers, QoS | mothership held msg/s | mosquitto held msg/s | ratio "
           "| mothership unpaced msg/s (never delivered) | mosquitto unpaced msg/s (never delivered) | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
+    notes = []
     for key in sorted(held, key=lambda k: (held[k]["params"]["publishers"], held[k]["params"]["qos"])):
         h, f = held[key], fast.get(key, {})
         p, q = h["params"]["publishers"], h["params"]["qos"]
@@ -54,10 +69,10 @@ def fan_in(runs, targets):
         cells = [f"{p}, QoS {q}", num(ms), num(mq), f"{r:.2f}"]
         if "mothership" in f and "mosquitto" in f:
             fm, fq = f["mothership"], f["mosquitto"]
-            cells += [f"{num(fm['delivered_per_s'])} ({num(never_delivered(fm, q))})",
-                      f"{num(fq['delivered_per_s'])} ({num(never_delivered(fq, q))})",
+            cells += [delivered_cell(fm, q, notes), delivered_cell(fq, q, notes),
                       f"{ratio(fm['delivered_per_s'], fq['delivered_per_s']):.2f}"]
         print("| " + " | ".join(cells) + " |")
+    print_notes(notes)
 
 
 def fan_out(runs, targets):
@@ -67,8 +82,9 @@ def fan_out(runs, targets):
         return
     print("\n### Fan-out: 1 publisher → 1,000 subscribers of one topic, 64-byte payloads\n")
     print("| QoS | mothership held deliveries/s | mosquitto held deliveries/s | ratio "
-          "| mothership unpaced deliveries/s | mosquitto unpaced deliveries/s | ratio |")
+          "| mothership unpaced deliveries/s (never delivered) | mosquitto unpaced deliveries/s (never delivered) | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
+    notes = []
     for key in sorted(held, key=lambda k: held[k]["params"]["qos"]):
         h, f = held[key], fast.get(key, {})
         q = h["params"]["qos"]
@@ -77,9 +93,11 @@ def fan_out(runs, targets):
         targets.append((f"fan-out QoS {q}: held deliveries/s ≥ 1.5× mosquitto", f"{r:.2f}×", r >= 1.5))
         cells = [str(q), num(ms), num(mq), f"{r:.2f}"]
         if "mothership" in f and "mosquitto" in f:
-            fm, fq = f["mothership"]["delivered_per_s"], f["mosquitto"]["delivered_per_s"]
-            cells += [num(fm), num(fq), f"{ratio(fm, fq):.2f}"]
+            fm, fq = f["mothership"], f["mosquitto"]
+            cells += [delivered_cell(fm, q, notes), delivered_cell(fq, q, notes),
+                      f"{ratio(fm['delivered_per_s'], fq['delivered_per_s']):.2f}"]
         print("| " + " | ".join(cells) + " |")
+    print_notes(notes)
 
 
 def median_round(rounds, broker):
