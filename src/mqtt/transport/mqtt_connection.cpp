@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -299,22 +300,26 @@ asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
   }
 }
 
+// Runs a loop and clears its `running` flag the moment it ends, in the same step: a wake()
+// handler queued meanwhile then finds the flag clear and starts a new writer, instead of
+// seeing a finished one as running (which would leave the outbox unsent).
+asio::awaitable<void> run_loop(std::shared_ptr<connection> c, bool connection::*running,
+                               asio::awaitable<void> (*loop)(std::shared_ptr<connection>)) {
+  try {
+    co_await loop(c);
+  } catch (const std::exception& e) {
+    spdlog::warn("mqtt connection failed: {}", e.what());
+    finish(c);
+  }
+  (*c).*running = false;
+  c->loop_ended();
+}
+
 // Spawns `loop` on the connection's executor; `running` is true while it exists.
 void spawn_loop(const std::shared_ptr<connection>& c, bool connection::*running,
                 asio::awaitable<void> (*loop)(std::shared_ptr<connection>)) {
   (*c).*running = true;
-  asio::co_spawn(c->stream->get_executor(), loop(c), [c, running](std::exception_ptr e) {
-    (*c).*running = false;
-    if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        spdlog::warn("mqtt connection failed: {}", ex.what());
-      }
-      finish(c);
-    }
-    c->loop_ended();
-  });
+  asio::co_spawn(c->stream->get_executor(), run_loop(c, running, loop), asio::detached);
 }
 
 void start_reading(const std::shared_ptr<connection>& c) {
