@@ -91,19 +91,10 @@ struct known_finding {
   std::string_view rule;
   std::string_view detail;
 };
-constexpr std::array known_findings = {
-    // mqtt_connection.cpp close_connection(): the closing DISCONNECT always carries a Reason
-    // String, even past the client's Maximum Packet Size [MQTT-3.14.2-3].
-    known_finding{"maximum-packet-size DISCONNECT", ""},
-    // mqtt_connection.cpp close_connection(): the closing DISCONNECT takes reason codes it may
-    // not carry: 0x8C from handle() for AUTH, and a failed decode's reason from read_loop(),
-    // e.g. 0x84 for a second CONNECT with an unknown protocol level (Protocol Errors, 0x82).
-    known_finding{"malformed DISCONNECT", "not allowed in this packet"},
-    // A connection taken over (same client id, clean start) may still handle a packet it had
-    // already read: broker::subscribe() then indexes the ended session's id, which nothing
-    // removes (it does not check that the session is still registered).
-    known_finding{"subscription outlives session", ""},
-};
+// Violations tolerated while their fix is pending (rule, and a part of the detail); the
+// three found so far (oversized and wrongly coded closing DISCONNECTs, a subscription that
+// outlived a taken-over session) are fixed, and their finding_* seeds check it.
+constexpr std::array<known_finding, 0> known_findings{};
 
 bool is_known(const violation& v) {
   static const bool strict = std::getenv("CONNECTION_FUZZ_STRICT") != nullptr;

@@ -162,8 +162,9 @@ void broker::connection_closed(session& s, const session_sink* sink, bool send_w
 }
 
 reason_code broker::publish(session& s, mqtt::publish p, steady_time now,
-                            std::vector<std::weak_ptr<session>>* congested) {
+                            std::vector<std::weak_ptr<session>>* congested, const session_sink* via) {
   std::lock_guard lock(mutex_);
+  if (moved_on(s, via)) return reason_code::session_taken_over;
   stats_.messages_in[static_cast<int>(p.qos)]++;
   stats_.bytes_in += p.payload.size();
   if (auto alias = p.properties.topic_alias) {
@@ -205,15 +206,17 @@ reason_code broker::publish(session& s, mqtt::publish p, steady_time now,
   return reason_code::success;
 }
 
-reason_code broker::pubrel(session& s, const mqtt::pubrel& p) {
+reason_code broker::pubrel(session& s, const mqtt::pubrel& p, const session_sink* via) {
   std::lock_guard lock(mutex_);
+  if (moved_on(s, via)) return reason_code::session_taken_over;
   bool known = s.end_incoming_qos2(p.packet_id);
   s.send(pubcomp{p.packet_id, known ? reason_code::success : reason_code::packet_identifier_not_found, {}});
   return reason_code::success;
 }
 
-reason_code broker::acknowledged(session& s, const packet& ack, steady_time now) {
+reason_code broker::acknowledged(session& s, const packet& ack, steady_time now, const session_sink* via) {
   std::lock_guard lock(mutex_);
+  if (moved_on(s, via)) return reason_code::session_taken_over;
   // An acknowledgement for an id we do not have in flight is ignored: after a reconnect the
   // client may acknowledge a message twice.
   if (auto* a = std::get_if<puback>(&ack)) {
@@ -229,8 +232,9 @@ reason_code broker::acknowledged(session& s, const packet& ack, steady_time now)
   return reason_code::success;
 }
 
-void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now) {
+void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, const session_sink* via) {
   std::lock_guard lock(mutex_);
+  if (moved_on(s, via)) return;
   suback ack{p.packet_id, {}, {}};
   struct retained_delivery {
     message_ptr m;
@@ -279,8 +283,9 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now) {
   }
 }
 
-void broker::unsubscribe(session& s, const mqtt::unsubscribe& p) {
+void broker::unsubscribe(session& s, const mqtt::unsubscribe& p, const session_sink* via) {
   std::lock_guard lock(mutex_);
+  if (moved_on(s, via)) return;
   unsuback ack{p.packet_id, {}, {}};
   for (const auto& f : p.filters) {
     auto it = s.subscriptions.find(f);
@@ -294,8 +299,9 @@ void broker::unsubscribe(session& s, const mqtt::unsubscribe& p) {
   s.send(ack);
 }
 
-void broker::send(session& s, const packet& p) {
+void broker::send(session& s, const packet& p, const session_sink* via) {
   std::lock_guard lock(mutex_);
+  if (moved_on(s, via)) return;
   s.send(p);
 }
 

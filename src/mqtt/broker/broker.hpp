@@ -68,17 +68,22 @@ class broker {
   // reason the connection must be closed with (a protocol error such as a bad topic alias).
   // Connected subscribers whose queue is full are added to `congested`: the caller should
   // stop reading from this publisher until they drain (wait_while_congested).
+  //
+  // `via`, on this and the calls below, is the calling connection's sink: a call from a
+  // connection the session no longer belongs to (taken over, packets it read before it
+  // heard) is ignored under the broker's lock. Null skips the check (the in-process client).
   reason_code publish(session& s, mqtt::publish p, steady_time now,
-                      std::vector<std::weak_ptr<session>>* congested = nullptr);
+                      std::vector<std::weak_ptr<session>>* congested = nullptr, const session_sink* via = nullptr);
   // True while any of these sessions is still congested.
   bool still_congested(const std::vector<std::weak_ptr<session>>& sessions) const;
   // Ends the connection of a subscriber that stayed congested too long (MQTT 5: 0x97).
   void disconnect_slow(const std::vector<std::weak_ptr<session>>& sessions);
-  reason_code pubrel(session& s, const mqtt::pubrel& p);
-  reason_code acknowledged(session& s, const packet& ack, steady_time now);  // PUBACK, PUBREC, PUBCOMP
-  void subscribe(session& s, const mqtt::subscribe& p, steady_time now);
-  void unsubscribe(session& s, const mqtt::unsubscribe& p);
-  void send(session& s, const packet& p);  // e.g. PINGRESP
+  reason_code pubrel(session& s, const mqtt::pubrel& p, const session_sink* via = nullptr);
+  // PUBACK, PUBREC, PUBCOMP
+  reason_code acknowledged(session& s, const packet& ack, steady_time now, const session_sink* via = nullptr);
+  void subscribe(session& s, const mqtt::subscribe& p, steady_time now, const session_sink* via = nullptr);
+  void unsubscribe(session& s, const mqtt::unsubscribe& p, const session_sink* via = nullptr);
+  void send(session& s, const packet& p, const session_sink* via = nullptr);  // e.g. PINGRESP
   // The bytes waiting for the connection of `sink`; nothing if the session has moved on to
   // another connection (a takeover that resumed it), whose bytes they are.
   std::string take_output(session& s, const session_sink* sink);
@@ -102,6 +107,8 @@ class broker {
   // Returns the number of matching subscribers; adds congested ones to `congested`.
   std::size_t route(const message_ptr& m, steady_time now, std::vector<std::weak_ptr<session>>* congested = nullptr);
   void publish_will(session& s, steady_time now);
+  // The session belongs to another connection than `via` now (or to none). Under mutex_.
+  static bool moved_on(const session& s, const session_sink* via) { return via && s.sink() != via; }
   void end_session(const std::string& client_id, steady_time now);
   void remove_subscriptions(session& s);
   std::string assign_client_id();

@@ -77,6 +77,7 @@ struct connection : std::enable_shared_from_this<connection> {
   std::shared_ptr<session> s;
   std::shared_ptr<connection_sink> sink;
   std::uint16_t keep_alive_s = 0;
+  std::uint32_t client_max_packet = 0;  // MQTT 5 Maximum Packet Size the client accepts; 0 = any
   steady_time last_activity = now();
   std::optional<reason_code> close_reason;  // why we end it (sent in DISCONNECT to MQTT 5 clients)
   bool send_will = true;
@@ -168,26 +169,26 @@ bool handle(connection& c, packet&& p) {
         c.fail(reason_code::protocol_error);
         return false;
       }
-      reason_code r = b.publish(s, std::move(pub), now(), &c.congested);
+      reason_code r = b.publish(s, std::move(pub), now(), &c.congested, c.sink.get());
       if (is_fatal(r)) c.fail(r);
       return !is_fatal(r);
     }
     case packet_type::puback:
     case packet_type::pubrec:
     case packet_type::pubcomp:
-      b.acknowledged(s, p, now());
+      b.acknowledged(s, p, now(), c.sink.get());
       return true;
     case packet_type::pubrel:
-      b.pubrel(s, std::get<pubrel>(p));
+      b.pubrel(s, std::get<pubrel>(p), c.sink.get());
       return true;
     case packet_type::subscribe:
-      b.subscribe(s, std::get<subscribe>(p), now());
+      b.subscribe(s, std::get<subscribe>(p), now(), c.sink.get());
       return true;
     case packet_type::unsubscribe:
-      b.unsubscribe(s, std::get<unsubscribe>(p));
+      b.unsubscribe(s, std::get<unsubscribe>(p), c.sink.get());
       return true;
     case packet_type::pingreq:
-      b.send(s, pingresp{});
+      b.send(s, pingresp{}, c.sink.get());
       return true;
     case packet_type::disconnect: {
       auto& d = std::get<disconnect>(p);
@@ -203,8 +204,8 @@ bool handle(connection& c, packet&& p) {
       }
       return false;
     }
-    default:  // a second CONNECT, or packets only a server sends, or AUTH (not supported)
-      c.fail(p.index() == 14 ? reason_code::bad_authentication_method : reason_code::protocol_error);
+    default:                                // a second CONNECT, or packets only a server sends, or AUTH (not supported)
+      c.fail(reason_code::protocol_error);  // AUTH included: no enhanced authentication was agreed
       return false;
   }
 }
@@ -382,8 +383,15 @@ asio::awaitable<void> close_connection(std::shared_ptr<connection> c) {
   std::string last;
   if (!silent) last = ctx.b.take_output(*c->s, c->sink.get());
   if (c->version == protocol_version::v5 && c->close_reason) {
-    disconnect bye{*c->close_reason, {}};
-    bye.properties.reason_string = std::string(to_string(*c->close_reason));
+    // Some reasons exist only for CONNACK (e.g. 0x84 from a second CONNECT's decoding).
+    reason_code why =
+        reason_allowed(packet_type::disconnect, *c->close_reason) ? *c->close_reason : reason_code::protocol_error;
+    disconnect bye{why, {}};
+    bye.properties.reason_string = std::string(to_string(why));
+    // The reason string is optional: left out where it would break the client's maximum
+    // packet size [MQTT-3.14.2-3].
+    if (c->client_max_packet != 0 && encoded_size(bye, c->version) > c->client_max_packet)
+      bye.properties.reason_string.reset();
     encode(bye, c->version, last);
   }
   // The session goes offline before the client can see the connection end: a message
@@ -463,6 +471,7 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
   if (!hello) co_return false;
   c->version = hello->version;
   c->keep_alive_s = hello->keep_alive;
+  c->client_max_packet = hello->properties.maximum_packet_size.value_or(0);
 
   const auto& peer = c->stream->peer();
   auto verdict = ctx.authn.authenticate(
