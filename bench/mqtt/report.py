@@ -36,13 +36,20 @@ def never_delivered(result, qos):
     return result["lost"] if qos else result["expected"] - result["received"]
 
 
-def delivered_cell(result, qos, notes):
-    """Deliveries/s and what never arrived, with a note when a client failed during the run."""
-    cell = f"{num(result['delivered_per_s'])} ({num(never_delivered(result, qos))})"
+def with_note(cell, result, notes):
+    """The cell, marked with a note when a client failed during the run."""
     if result.get("error"):
         notes.append(result["error"])
         cell += f" [{len(notes)}]"
     return cell
+
+
+def delivered_cell(result, qos, notes):
+    return with_note(f"{num(result['delivered_per_s'])} ({num(never_delivered(result, qos))})", result, notes)
+
+
+def rate_cell(result, notes):
+    return with_note(num(result["delivered_per_s"]), result, notes)
 
 
 def print_notes(notes):
@@ -82,7 +89,7 @@ def fan_out(runs, targets):
         return
     print("\n### Fan-out: 1 publisher → 1,000 subscribers of one topic, 64-byte payloads\n")
     print("| QoS | mothership held deliveries/s | mosquitto held deliveries/s | ratio "
-          "| mothership unpaced deliveries/s (never delivered) | mosquitto unpaced deliveries/s (never delivered) | ratio |")
+          "| mothership unpaced deliveries/s | mosquitto unpaced deliveries/s | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     notes = []
     for key in sorted(held, key=lambda k: held[k]["params"]["qos"]):
@@ -94,7 +101,9 @@ def fan_out(runs, targets):
         cells = [str(q), num(ms), num(mq), f"{r:.2f}"]
         if "mothership" in f and "mosquitto" in f:
             fm, fq = f["mothership"], f["mosquitto"]
-            cells += [delivered_cell(fm, q, notes), delivered_cell(fq, q, notes),
+            # No "never delivered" here: an unpaced publisher buffers more than either broker
+            # delivers to 1,000 subscribers in the seconds the generator waits afterwards.
+            cells += [rate_cell(fm, notes), rate_cell(fq, notes),
                       f"{ratio(fm['delivered_per_s'], fq['delivered_per_s']):.2f}"]
         print("| " + " | ".join(cells) + " |")
     print_notes(notes)
