@@ -1,14 +1,13 @@
 #include "pki/self_signed.hpp"
 
+#include "pki/key_files.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <filesystem>
@@ -96,25 +95,12 @@ key_and_certificate issue_self_signed(const std::vector<std::string>& names, int
   return {pem_of(key_bio.get()), pem_of(cert_bio.get())};
 }
 
-namespace {
-
-void write_file(const std::string& path, const std::string& text, mode_t mode) {
-  std::filesystem::remove(path);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot create " + path);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot write " + path);
-}
-
-}  // namespace
-
 bool write_self_signed_if_missing(const std::string& key_file, const std::string& certificate_file,
                                   const std::vector<std::string>& names, int valid_days) {
   if (std::filesystem::exists(certificate_file) && std::filesystem::exists(key_file)) return false;
   auto issued = issue_self_signed(names, valid_days);
-  write_file(key_file, issued.key_pem, 0600);  // the key first: a certificate without it is useless
-  write_file(certificate_file, issued.certificate_pem, 0644);
+  write_file_with_mode(key_file, issued.key_pem, 0600);  // the key first: a certificate without it is useless
+  write_file_with_mode(certificate_file, issued.certificate_pem, 0644);
   return true;
 }
 
