@@ -8,6 +8,8 @@
 namespace mothership::common {
 
 std::string to_hex(std::string_view bytes);
+// Upper or lower case; nullopt for an odd length or a non-hex digit.
+std::optional<std::string> from_hex(std::string_view text);
 std::string base64url_encode(std::string_view bytes);  // no padding (RFC 7515 §2)
 std::optional<std::string> base64url_decode(std::string_view text);
 

@@ -1,0 +1,137 @@
+#include "registry/device_store.hpp"
+
+namespace mothership::registry {
+
+std::string_view to_string(lifecycle l) {
+  switch (l) {
+    case lifecycle::awaiting_certificate:
+      return "awaiting_certificate";
+    case lifecycle::active:
+      return "active";
+    case lifecycle::decommissioned:
+      return "decommissioned";
+  }
+  return "decommissioned";
+}
+
+std::optional<lifecycle> parse_lifecycle(std::string_view text) {
+  for (auto l : {lifecycle::awaiting_certificate, lifecycle::active, lifecycle::decommissioned})
+    if (to_string(l) == text) return l;
+  return std::nullopt;
+}
+
+}  // namespace mothership::registry
+
+namespace mothership::registry::device_store {
+
+namespace {
+
+constexpr const char* columns =
+    "id, serial, model, hw_revision, labels, lifecycle, firmware_version, reported_state, onboarded_by, online,"
+    " created_at, updated_at, first_connected_at, last_seen_at";
+
+device from_row(const storage::row& r) {
+  device d;
+  d.id = r.text(0);
+  d.serial = r.text(1);
+  d.model = r.text(2);
+  d.hw_revision = r.text(3);
+  d.labels_json = r.text(4);
+  d.stage = parse_lifecycle(r.text(5)).value_or(lifecycle::decommissioned);
+  d.firmware_version = r.opt_text(6);
+  d.reported_state_json = r.opt_text(7);
+  d.onboarded_by = r.opt_text(8);
+  d.online = r.integer(9) != 0;
+  d.created_at = r.integer(10);
+  d.updated_at = r.integer(11);
+  d.first_connected_at = r.opt_integer(12);
+  d.last_seen_at = r.opt_integer(13);
+  return d;
+}
+
+storage::value optional_text(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return *s;
+}
+
+}  // namespace
+
+void insert(storage::connection& c, const device& d) {
+  c.execute("INSERT INTO devices (" + std::string(columns) +
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            {d.id, d.serial, d.model, d.hw_revision, d.labels_json, std::string(to_string(d.stage)),
+             optional_text(d.firmware_version), optional_text(d.reported_state_json), optional_text(d.onboarded_by),
+             std::int64_t{d.online}, d.created_at, d.updated_at,
+             d.first_connected_at ? storage::value(*d.first_connected_at) : storage::value(nullptr),
+             d.last_seen_at ? storage::value(*d.last_seen_at) : storage::value(nullptr)});
+}
+
+std::optional<device> find(storage::connection& c, const std::string& id) {
+  auto r = c.query_one("SELECT " + std::string(columns) + " FROM devices WHERE id = $1", {id});
+  if (!r) return std::nullopt;
+  return from_row(*r);
+}
+
+std::vector<device> list(storage::connection& c, const list_filter& f) {
+  std::string sql = "SELECT " + std::string(columns) + " FROM devices WHERE id > $1";
+  storage::params p{f.after_id};
+  auto next = [&](storage::value v) {
+    p.push_back(std::move(v));
+    return "$" + std::to_string(p.size());
+  };
+  if (!f.search.empty()) {
+    auto n = next("%" + f.search + "%");
+    sql += " AND (id LIKE " + n + " OR serial LIKE " + n + " OR model LIKE " + n + ")";
+  }
+  if (f.online) sql += " AND online = " + next(std::int64_t{*f.online});
+  if (f.stage) sql += " AND lifecycle = " + next(std::string(to_string(*f.stage)));
+  if (f.model) sql += " AND model = " + next(*f.model);
+  if (f.label_key) {
+    auto path = next("$.\"" + *f.label_key + "\"");
+    sql += f.label_value ? " AND json_extract(labels, " + path + ") = " + next(*f.label_value)
+                         : " AND json_extract(labels, " + path + ") IS NOT NULL";
+  }
+  sql += " ORDER BY id LIMIT " + next(std::int64_t{f.limit});
+  std::vector<device> out;
+  for (const auto& r : c.query(sql, p)) out.push_back(from_row(r));
+  return out;
+}
+
+std::int64_t count(storage::connection& c, std::optional<bool> online) {
+  auto r = online ? c.query_one("SELECT COUNT(*) FROM devices WHERE online = $1", {std::int64_t{*online}})
+                  : c.query_one("SELECT COUNT(*) FROM devices");
+  return r ? r->integer(0) : 0;
+}
+
+void set_lifecycle(storage::connection& c, const std::string& id, lifecycle l, common::millis now) {
+  c.execute("UPDATE devices SET lifecycle = $2, updated_at = $3 WHERE id = $1", {id, std::string(to_string(l)), now});
+}
+
+void set_online(storage::connection& c, const std::string& id, bool online, common::millis now) {
+  if (online)
+    c.execute(
+        "UPDATE devices SET online = 1, last_seen_at = $2, first_connected_at = COALESCE(first_connected_at, $2),"
+        " lifecycle = CASE WHEN lifecycle = 'awaiting_certificate' THEN 'active' ELSE lifecycle END,"
+        " updated_at = $2 WHERE id = $1",
+        {id, now});
+  else
+    c.execute("UPDATE devices SET online = 0, last_seen_at = $2, updated_at = $2 WHERE id = $1", {id, now});
+}
+
+void record_state(storage::connection& c, const std::string& id, const std::string& state_json,
+                  const std::optional<std::string>& firmware_version, common::millis now) {
+  c.execute(
+      "UPDATE devices SET reported_state = $2, firmware_version = COALESCE($3, firmware_version), last_seen_at = $4,"
+      " updated_at = $4 WHERE id = $1",
+      {id, state_json, optional_text(firmware_version), now});
+}
+
+void touch(storage::connection& c, const std::string& id, common::millis now) {
+  c.execute("UPDATE devices SET last_seen_at = $2 WHERE id = $1", {id, now});
+}
+
+void mark_all_offline(storage::connection& c) {
+  c.execute("UPDATE devices SET online = 0 WHERE online = 1");
+}
+
+}  // namespace mothership::registry::device_store

@@ -1,0 +1,30 @@
+#pragma once
+// What the factory made: one record per serial number (ARCHITECTURE.md §6).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.hpp"
+
+namespace mothership::registry {
+
+enum class record_status { manufactured, registered, decommissioned };
+std::string_view to_string(record_status s);
+std::optional<record_status> parse_record_status(std::string_view text);
+
+struct manufacturing_record {
+  std::string serial;
+  std::string model;
+  std::string hw_revision;
+  std::optional<std::string> claim_code_hash;      // HMAC-SHA256 (claim_codes), hex
+  std::optional<std::string> factory_cert_sha256;  // lower-case hex
+  std::string batch;
+  record_status status = record_status::manufactured;
+  std::optional<std::string> device_id;  // once registered
+  int claim_failures = 0;                // wrong claim codes since the last success or unlock
+  std::optional<common::millis> locked_at;
+  common::millis imported_at = 0;
+  common::millis updated_at = 0;
+};
+
+}  // namespace mothership::registry

@@ -1,0 +1,105 @@
+#include "registry/registry_service.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "storage/sqlite/sqlite_database.hpp"
+
+namespace mothership::registry {
+namespace {
+
+class registry_service_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("ms_registry_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = std::make_unique<storage::sqlite_database>((dir_ / "db").string(), 2);
+    audit_ = std::make_unique<audit::audit_log>(*db_);
+    codes_ = std::make_unique<claim_codes>(claim_codes::load_or_create((dir_ / "claim.key").string()));
+    service_ = std::make_unique<registry_service>(*db_, *audit_, *codes_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  change_author admin() const { return {{"user", "usr_admin"}, "127.0.0.1"}; }
+  std::int64_t record_count() {
+    return db_->read_result(
+        [](storage::connection& c) { return c.query_one("SELECT COUNT(*) FROM manufacturing_records")->integer(0); });
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::sqlite_database> db_;
+  std::unique_ptr<audit::audit_log> audit_;
+  std::unique_ptr<claim_codes> codes_;
+  std::unique_ptr<registry_service> service_;
+};
+
+TEST_F(registry_service_test, imports_records_with_hashed_claim_codes_and_audits_the_batch) {
+  auto result = service_->import_csv("SN-1,Thermo,r1,SECRET-CODE-1\nSN-2,Thermo,r1,SECRET-CODE-2\n", "b1", admin());
+  ASSERT_TRUE(result.errors.empty());
+  EXPECT_EQ(result.imported, 2);
+  auto r = service_->find("SN-1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, record_status::manufactured);
+  EXPECT_EQ(r->batch, "b1");
+  ASSERT_TRUE(r->claim_code_hash);
+  EXPECT_EQ(r->claim_code_hash->find("SECRET"), std::string::npos);
+  EXPECT_TRUE(codes_->matches("SN-1", "SECRET-CODE-1", *r->claim_code_hash));
+  EXPECT_FALSE(codes_->matches("SN-1", "SECRET-CODE-2", *r->claim_code_hash));
+  EXPECT_FALSE(codes_->matches("SN-2", "SECRET-CODE-1", *r->claim_code_hash));  // bound to its serial
+  auto entries = audit_->find({.action = std::string("registry.import")}).items;
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].what.details.at("imported").as_int64(), 2);
+}
+
+TEST_F(registry_service_test, an_import_with_bad_lines_changes_nothing_and_names_each_line) {
+  ASSERT_TRUE(service_->import_csv("SN-1,Thermo,r1,SECRET-CODE-1\n", "", admin()).errors.empty());
+  auto result =
+      service_->import_csv("SN-2,Thermo,r1,SECRET-CODE-2\nSN-1,Thermo,r1,OTHER-CODE\nSN-3,Thermo\n", "", admin());
+  EXPECT_EQ(result.imported, 0);
+  ASSERT_EQ(result.errors.size(), 2u);
+  EXPECT_EQ(result.errors[0].line, 2u);
+  EXPECT_EQ(result.errors[0].reason, "duplicate serial SN-1: already in the registry");
+  EXPECT_EQ(result.errors[1].line, 3u);
+  EXPECT_EQ(record_count(), 1);
+  EXPECT_FALSE(service_->find("SN-2"));
+}
+
+TEST_F(registry_service_test, the_claim_key_file_is_private_and_stable) {
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ / "claim.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  auto again = claim_codes::load_or_create((dir_ / "claim.key").string());
+  EXPECT_EQ(again.hash("SN", "CODE-123"), codes_->hash("SN", "CODE-123"));
+}
+
+TEST_F(registry_service_test, lockout_counts_and_an_admin_lifts_it) {
+  ASSERT_TRUE(service_->import_csv("SN-1,Thermo,r1,SECRET-CODE-1\n", "", admin()).errors.empty());
+  manufacturing_record r;
+  for (int i = 0; i < 3; ++i)
+    r = db_->write_result(
+        [](storage::connection& c) { return record_store::record_claim_failure(c, "SN-1", 3, 1000); });
+  EXPECT_EQ(r.claim_failures, 3);
+  EXPECT_TRUE(r.locked_at);
+  EXPECT_EQ(service_->unlock("SN-1", admin()), record_change::done);
+  EXPECT_FALSE(service_->find("SN-1")->locked_at);
+  EXPECT_EQ(service_->unlock("nope", admin()), record_change::not_found);
+}
+
+TEST_F(registry_service_test, only_a_decommissioned_record_can_be_re_enabled) {
+  ASSERT_TRUE(service_->import_csv("SN-1,Thermo,r1,SECRET-CODE-1\n", "", admin()).errors.empty());
+  EXPECT_EQ(service_->re_enable("SN-1", admin()), record_change::wrong_state);
+  db_->write([](storage::connection& c) {
+    record_store::set_status(c, "SN-1", record_status::decommissioned, std::string("dev_x"), 1);
+  });
+  EXPECT_EQ(service_->re_enable("SN-1", admin()), record_change::done);
+  auto r = service_->find("SN-1");
+  EXPECT_EQ(r->status, record_status::manufactured);
+  EXPECT_FALSE(r->device_id);
+}
+
+}  // namespace
+}  // namespace mothership::registry
