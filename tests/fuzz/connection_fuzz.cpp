@@ -127,7 +127,7 @@ class fuzz_run {
   explicit fuzz_run(std::span<const std::uint8_t> input)
       : policy_(mqtt::fleet_policy_options{.allow_anonymous = true, .verify_user = verify_user}),
         broker_(small_limits(), policy_),
-        ctx_(std::make_shared<mqtt::connection_context>(broker_, policy_, no_waiting(), &bus_)),
+        ctx_(std::make_shared<mqtt::connection_context>(broker_, policy_, no_waiting(), &bus_, nullptr)),
         scripts_(split_peers(input)) {
     events_ = bus_.subscribe("mqtt.", [this](const events::event& e) {
       if (e.type == "mqtt.connected") ++connected_events_;

@@ -41,18 +41,43 @@ bool is_device_namespace(std::string_view topic) {
   return is_namespace(topic, "devices") || is_namespace(topic, "$provision");
 }
 
+namespace {
+
+bool is_factory_certificate(const credentials& presented) {
+  return presented.certificate_presented && !presented.certificate_identity && !presented.certificate_sha256.empty();
+}
+
+// A provisioning identity is bound to its serial: the client id must be the serial too.
+authentication bound_to_client_id(authentication verdict, const credentials& presented) {
+  if (verdict.who && verdict.who->what == identity::kind::provisioning && verdict.who->name != presented.client_id)
+    return {std::nullopt, reason_code::client_identifier_not_valid};
+  return verdict;
+}
+
+}  // namespace
+
+bool fleet_policy::blocks(const credentials& presented) const {
+  if (presented.certificate_presented) return is_factory_certificate(presented) && options_.verify_factory_certificate;
+  return presented.username && presented.password && options_.verify_claim;
+}
+
 authentication fleet_policy::authenticate(const credentials& presented) const {
   if (presented.certificate_presented) {
+    if (is_factory_certificate(presented) && options_.verify_factory_certificate)
+      return bound_to_client_id(options_.verify_factory_certificate(presented), presented);
     if (!presented.certificate_identity) return {std::nullopt, reason_code::not_authorized};
+    if (options_.is_revoked && options_.is_revoked(presented.certificate_serial))
+      return {std::nullopt, reason_code::not_authorized};
     if (presented.client_id != *presented.certificate_identity)
       return {std::nullopt, reason_code::client_identifier_not_valid};
     return {identity{identity::kind::device, *presented.certificate_identity}};
   }
   if (presented.username) {
-    if (!presented.password || !options_.verify_user) return {};
-    auto who = options_.verify_user(*presented.username, *presented.password);
-    if (!who) return {};
-    return {std::move(who)};
+    if (!presented.password) return {};
+    if (options_.verify_user)
+      if (auto who = options_.verify_user(*presented.username, *presented.password)) return {std::move(who)};
+    if (options_.verify_claim) return bound_to_client_id(options_.verify_claim(presented), presented);
+    return {};
   }
   if (presented.password) return {};  // a password without a username [MQTT-3.1.2-22 in 3.1.1]
   if (!options_.allow_anonymous) return {std::nullopt, reason_code::not_authorized};
@@ -66,7 +91,8 @@ bool fleet_policy::may_publish(const identity& who, std::string_view topic) cons
     case identity::kind::device:
       return is_inside(topic, "devices", who.name);
     case identity::kind::provisioning:
-      return is_inside(topic, "$provision", who.name);
+      // Only the hello: the server alone answers on the serial's other topics.
+      return is_inside(topic, "$provision", who.name) && topic == "$provision/" + who.name + "/hello";
     case identity::kind::user:
     case identity::kind::anonymous:
       return !is_device_namespace(topic) && !is_sys(topic);

@@ -56,6 +56,9 @@ struct credentials {
   std::optional<std::string> password;
   bool certificate_presented = false;
   std::optional<std::string> certificate_identity;  // the device id the certificate names
+  std::string certificate_serial;                   // hex, of a verified certificate
+  std::string certificate_sha256;                   // hex fingerprint, of a verified certificate
+  std::string address;                              // "ip:port", for rate limits and the audit log
 };
 
 // Who the connection is, or why it is refused (the CONNACK reason code).
@@ -64,11 +67,13 @@ struct authentication {
   reason_code refusal = reason_code::bad_user_name_or_password;
 };
 
-// Decides who a new connection is. Runs on an I/O thread: must be fast and must not block.
+// Decides who a new connection is. Runs on an I/O thread unless blocks() says it would block
+// for these credentials (a database read): the connection then runs it on the worker pool.
 class authenticator {
  public:
   virtual ~authenticator() = default;
   virtual authentication authenticate(const credentials& presented) const = 0;
+  virtual bool blocks(const credentials&) const { return false; }
 };
 
 // Lets everything through: tests and the in-process client of trusted modules.

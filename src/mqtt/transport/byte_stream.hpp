@@ -27,6 +27,10 @@ struct peer_info {
   bool certificate_presented = false;
   // The identity that certificate names (the device id); nullopt when it names none.
   std::optional<std::string> certificate_identity;
+  // Of a verified client certificate: its serial number and SHA-256 fingerprint (lower-case
+  // hex), so that revoked certificates and factory certificates can be recognised.
+  std::string certificate_serial;
+  std::string certificate_sha256;
 };
 
 class byte_stream {

@@ -463,6 +463,18 @@ asio::awaitable<std::optional<connect>> open(std::shared_ptr<connection> c) {
   co_return hello;
 }
 
+// On the worker pool when the authenticator would block for these credentials; a full pool
+// answers "server busy" rather than queueing CONNECTs without end.
+asio::awaitable<authentication> authenticate(connection_context& ctx, credentials presented) {
+  if (!ctx.workers || !ctx.authn.blocks(presented)) co_return ctx.authn.authenticate(presented);
+  try {
+    co_return co_await ctx.workers->run<authentication>(
+        [&ctx, presented = std::move(presented)] { return ctx.authn.authenticate(presented); });
+  } catch (const common::overloaded_error&) {
+    co_return authentication{std::nullopt, reason_code::server_busy};
+  }
+}
+
 // Handshake, CONNECT, authentication and session. True when the connection is established
 // (its CONNACK waits in the session's outbox).
 asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
@@ -474,8 +486,10 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
   c->client_max_packet = hello->properties.maximum_packet_size.value_or(0);
 
   const auto& peer = c->stream->peer();
-  auto verdict = ctx.authn.authenticate(
-      {hello->client_id, hello->username, hello->password, peer.certificate_presented, peer.certificate_identity});
+  credentials presented{
+      hello->client_id,          hello->username,         hello->password,         peer.certificate_presented,
+      peer.certificate_identity, peer.certificate_serial, peer.certificate_sha256, peer.address};
+  auto verdict = co_await authenticate(ctx, std::move(presented));
   if (!verdict.who) {
     ++ctx.auth_failures;
     spdlog::info("mqtt connection from {} ({}) refused: {}", peer.address, peer.transport, to_string(verdict.refusal));

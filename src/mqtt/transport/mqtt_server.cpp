@@ -12,8 +12,8 @@ struct mqtt_server::state : connection_context {
 };
 
 mqtt_server::mqtt_server(common::io_pool& io, broker& b, const authenticator& authn, connection_limits limits,
-                         events::event_bus* events)
-    : io_(io), state_(std::make_shared<state>(b, authn, limits, events)) {}
+                         events::event_bus* events, common::worker_pool* workers)
+    : io_(io), state_(std::make_shared<state>(b, authn, limits, events, workers)) {}
 
 mqtt_server::~mqtt_server() = default;
 

@@ -12,6 +12,7 @@
 
 #include "common/io_pool.hpp"
 #include "common/tcp_listener.hpp"
+#include "common/worker_pool.hpp"
 #include "events/event_bus.hpp"
 #include "mqtt/broker/broker.hpp"
 #include "mqtt/transport/streams.hpp"
@@ -29,8 +30,10 @@ struct connection_limits {
 class mqtt_server {
  public:
   // `events` (may be null) receives mqtt.connected / mqtt.disconnected.
+  // `workers` runs authentication that blocks (see authenticator::blocks); without it, it runs
+  // on the I/O thread.
   mqtt_server(common::io_pool& io, broker& b, const authenticator& authn, connection_limits limits,
-              events::event_bus* events = nullptr);
+              events::event_bus* events = nullptr, common::worker_pool* workers = nullptr);
   ~mqtt_server();
 
   // Each binds "host:port" (port 0 = any free port) and returns the bound endpoint.

@@ -17,15 +17,6 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
-void read_peer_certificate(void* handle, const tls_settings& tls, peer_info& peer) {
-  auto* connection = static_cast<SSL*>(handle);
-  X509* cert = SSL_get0_peer_certificate(connection);
-  if (!cert) return;
-  peer.certificate_presented = true;
-  if (SSL_get_verify_result(connection) != X509_V_OK) return;  // verify_peer already refused these
-  if (tls.identity_of) peer.certificate_identity = tls.identity_of(cert);
-}
-
 namespace {
 
 class tls_byte_stream final : public byte_stream {

@@ -86,6 +86,58 @@ TEST(fleet_policy, an_onboarding_device_touches_only_its_provisioning_topics) {
   EXPECT_FALSE(p.may_publish(onboarding, "$provision/SN-2/hello"));
   EXPECT_FALSE(p.may_publish(onboarding, "devices/SN-1/telemetry"));
   EXPECT_FALSE(p.may_subscribe(onboarding, "$provision/+/certificate"));
+  // Only the hello: the certificate and status topics are the server's to write.
+  EXPECT_FALSE(p.may_publish(onboarding, "$provision/SN-1/certificate"));
+  EXPECT_FALSE(p.may_publish(onboarding, "$provision/SN-1/hello/x"));
+}
+
+fleet_policy onboarding_policy() {
+  fleet_policy_options options;
+  options.verify_user = [](std::string_view, std::string_view) -> std::optional<identity> { return std::nullopt; };
+  options.verify_claim = [](const credentials& c) -> authentication {
+    if (c.username == "SN-1" && c.password == "CODE-1") return {identity{identity::kind::provisioning, "SN-1"}};
+    return {};
+  };
+  options.verify_factory_certificate = [](const credentials& c) -> authentication {
+    if (c.certificate_sha256 == "f00d") return {identity{identity::kind::provisioning, "SN-9"}};
+    return {std::nullopt, reason_code::not_authorized};
+  };
+  options.is_revoked = [](std::string_view serial) { return serial == "bad"; };
+  return fleet_policy(options);
+}
+
+TEST(fleet_policy, a_device_being_onboarded_signs_in_with_serial_and_claim_code_under_its_serial) {
+  auto p = onboarding_policy();
+  credentials c{"SN-1", "SN-1", "CODE-1"};
+  EXPECT_TRUE(p.blocks(c));  // a database read: not on the I/O thread
+  auto ok = p.authenticate(c);
+  ASSERT_TRUE(ok.who);
+  EXPECT_EQ(ok.who->what, identity::kind::provisioning);
+  EXPECT_EQ(ok.who->name, "SN-1");
+  EXPECT_EQ(p.authenticate({"other-id", "SN-1", "CODE-1"}).refusal, reason_code::client_identifier_not_valid);
+  EXPECT_EQ(p.authenticate({"SN-1", "SN-1", "wrong"}).refusal, reason_code::bad_user_name_or_password);
+}
+
+TEST(fleet_policy, a_factory_certificate_on_record_is_a_device_being_onboarded) {
+  auto p = onboarding_policy();
+  auto c = with_certificate("SN-9", std::nullopt);
+  c.certificate_sha256 = "f00d";
+  EXPECT_TRUE(p.blocks(c));
+  auto ok = p.authenticate(c);
+  ASSERT_TRUE(ok.who);
+  EXPECT_EQ(ok.who->name, "SN-9");
+  c.certificate_sha256 = "beef";
+  EXPECT_EQ(p.authenticate(c).refusal, reason_code::not_authorized);
+}
+
+TEST(fleet_policy, a_revoked_certificate_is_refused) {
+  auto p = onboarding_policy();
+  auto c = with_certificate("dev-1", "dev-1");
+  c.certificate_serial = "bad";
+  EXPECT_FALSE(p.blocks(c));
+  EXPECT_EQ(p.authenticate(c).refusal, reason_code::not_authorized);
+  c.certificate_serial = "good";
+  EXPECT_TRUE(p.authenticate(c).who);
 }
 
 TEST(fleet_policy, identities_with_topic_syntax_in_their_name_get_nothing) {
