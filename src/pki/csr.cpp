@@ -3,6 +3,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "common/encoding.hpp"
 #include "pki/csr_key.hpp"
 
 namespace mothership::pki {
@@ -57,9 +58,14 @@ csr_check check_csr(std::string_view pem) {
   if (!acceptable) return refuse(description);
   if (X509_REQ_verify(request.get(), key) != 1)
     return refuse("the certificate request's signature does not verify with its own key");
+  unsigned char* der = nullptr;
+  int der_size = i2d_PUBKEY(key, &der);
+  if (der_size <= 0) return refuse("the certificate request's public key cannot be encoded");
+  std::string key_sha256 = common::sha256_hex({reinterpret_cast<const char*>(der), static_cast<std::size_t>(der_size)});
+  OPENSSL_free(der);
   EVP_PKEY_up_ref(key);
   auto k = std::make_shared<checked_csr::key>(detail::owned_key(key));
-  return {std::make_shared<checked_csr>(std::move(k), std::move(description)), {}};
+  return {std::make_shared<checked_csr>(std::move(k), std::move(description), std::move(key_sha256)), {}};
 }
 
 }  // namespace mothership::pki

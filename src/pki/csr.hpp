@@ -12,15 +12,18 @@ namespace mothership::pki {
 class checked_csr {
  public:
   struct key;  // the request's public key
-  explicit checked_csr(std::shared_ptr<key> k, std::string description)
-      : key_(std::move(k)), description_(std::move(description)) {}
+  checked_csr(std::shared_ptr<key> k, std::string description, std::string key_sha256)
+      : key_(std::move(k)), description_(std::move(description)), key_sha256_(std::move(key_sha256)) {}
   const key& public_key() const { return *key_; }
   // "EC P-256", "RSA 3072", "Ed25519": for logs and the audit trail.
   const std::string& key_description() const { return description_; }
+  // SHA-256 (hex) of the public key (SubjectPublicKeyInfo DER): the same key in two requests.
+  const std::string& key_sha256() const { return key_sha256_; }
 
  private:
   std::shared_ptr<key> key_;
   std::string description_;
+  std::string key_sha256_;
 };
 
 struct csr_check {

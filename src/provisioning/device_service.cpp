@@ -1,0 +1,230 @@
+#include "provisioning/device_service.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "pki/csr.hpp"
+#include "registry/record_store.hpp"
+
+namespace mothership::provisioning {
+
+namespace json = boost::json;
+using registry::lifecycle;
+
+namespace {
+
+audit::event device_event(const std::string& device_id, std::string action, json::object details = {},
+                          std::string source = {}) {
+  return {{"device", device_id},   std::move(action), "device",          device_id,
+          audit::outcome::success, std::move(source), std::move(details)};
+}
+
+constexpr long crl_validity_s = 7 * 24 * 60 * 60;
+
+}  // namespace
+
+device_service::device_service(storage::database& db, audit::audit_log& audit, events::event_bus* events,
+                               const pki::certificate_authority& ca, pki::revocation_set& revoked,
+                               onboarding_service& onboarding, int certificate_days, mqtt_publisher publish,
+                               device_disconnector disconnect)
+    : db_(db),
+      audit_(audit),
+      events_(events),
+      ca_(ca),
+      revoked_(revoked),
+      onboarding_(onboarding),
+      certificate_days_(certificate_days),
+      publish_(std::move(publish)),
+      disconnect_(std::move(disconnect)) {}
+
+void device_service::start() {
+  auto revoked = db_.write_result([](storage::connection& c) {
+    registry::device_store::mark_all_offline(c);
+    return pki::certificate_store::revoked(c);
+  });
+  std::vector<std::string> serials;
+  for (const auto& r : revoked) serials.push_back(r.serial);
+  revoked_.add_all(serials);
+  refresh_revocation_list();
+}
+
+void device_service::announce(const registry::device& d) {
+  if (!events_) return;
+  json::object data{{"id", d.id},
+                    {"serial", d.serial},
+                    {"model", d.model},
+                    {"status", d.online ? "online" : "offline"},
+                    {"lifecycle", registry::to_string(d.stage)}};
+  if (d.last_seen_at) data["last_seen"] = common::to_rfc3339(*d.last_seen_at);
+  if (d.firmware_version) data["firmware_version"] = *d.firmware_version;
+  events_->publish({"device.updated", d.id, std::move(data)});
+}
+
+void device_service::on_connected(const std::string& device_id, const std::string& address) {
+  auto now = common::now_ms();
+  auto before = db_.write_result([&](storage::connection& c) {
+    auto d = registry::device_store::find(c, device_id);
+    if (!d) return d;
+    registry::device_store::set_online(c, device_id, true, now);
+    audit_.append(c, device_event(device_id, "device.connected", {{"serial", d->serial}}, address));
+    return d;
+  });
+  if (!before) return;  // a certificate for a device that is gone: the broker refuses it next time
+  if (before->stage == lifecycle::awaiting_certificate) onboarding_.complete(before->serial, device_id);
+  if (auto now_d = find(device_id)) announce(*now_d);
+}
+
+void device_service::on_disconnected(const std::string& device_id, const std::string& reason) {
+  auto now = common::now_ms();
+  auto d = db_.write_result([&](storage::connection& c) {
+    auto found = registry::device_store::find(c, device_id);
+    if (!found) return found;
+    registry::device_store::set_online(c, device_id, false, now);
+    audit_.append(c, device_event(device_id, "device.disconnected", {{"reason", reason}}));
+    return registry::device_store::find(c, device_id);
+  });
+  if (d) announce(*d);
+}
+
+void device_service::on_state(const std::string& device_id, const std::string& payload) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(payload, ec);
+  if (ec || !parsed.is_object() || payload.size() > 16 * 1024) return;  // not state: nothing to keep
+  std::optional<std::string> firmware;
+  if (auto* v = parsed.as_object().if_contains("firmware_version"); v && v->is_string())
+    firmware = std::string(v->as_string()).substr(0, 64);
+  auto now = common::now_ms();
+  auto d = db_.write_result([&](storage::connection& c) {
+    registry::device_store::record_state(c, device_id, json::serialize(parsed), firmware, now);
+    return registry::device_store::find(c, device_id);
+  });
+  if (d) announce(*d);
+}
+
+void device_service::on_renew(const std::string& device_id, const std::string& payload) {
+  auto reply_topic = "devices/" + device_id + "/certificate";
+  auto reject = [&](const std::string& reason) {
+    publish_(reply_topic + "/rejected", json::serialize(json::object{{"reason", reason}}), false);
+    auto e = device_event(device_id, "certificate.renew", {{"reason", reason}});
+    e.result = audit::outcome::failure;
+    audit_.append(e);
+  };
+  boost::system::error_code ec;
+  auto parsed = json::parse(payload, ec);
+  const json::string* csr = nullptr;
+  if (!ec && parsed.is_object())
+    if (auto* v = parsed.as_object().if_contains("csr"); v && v->is_string()) csr = &v->as_string();
+  if (!csr) return reject("the request has no \"csr\" (a PEM certificate signing request)");
+  auto checked = pki::check_csr(*csr);
+  if (!checked) return reject(checked.refusal);
+  auto now = common::now_ms();
+  auto cert = db_.write_result([&](storage::connection& c) -> std::optional<pki::issued_certificate> {
+    auto d = registry::device_store::find(c, device_id);
+    if (!d || d->stage == lifecycle::decommissioned) return std::nullopt;
+    auto issued = ca_.issue_device(*checked.csr, device_id, certificate_days_);
+    pki::certificate_store::insert(c, issued, device_id, now);
+    audit_.append(c, device_event(device_id, "certificate.renew",
+                                  {{"certificate_serial", issued.serial},
+                                   {"key", checked.csr->key_description()},
+                                   {"not_after", common::to_rfc3339(issued.not_after_ms)}}));
+    return issued;
+  });
+  if (!cert) return reject("this device cannot be issued a certificate");
+  publish_(reply_topic,
+           json::serialize(json::object{{"certificate", cert->certificate_pem},
+                                        {"chain", ca_.issuing_pem()},
+                                        {"not_after", common::to_rfc3339(cert->not_after_ms)}}),
+           false);
+}
+
+std::vector<std::string> device_service::revoke_in(storage::connection& c, const std::string& device_id,
+                                                   const std::string& reason, common::millis now) {
+  return pki::certificate_store::revoke_device(c, device_id, reason, now);
+}
+
+device_change device_service::revoke_certificate(const std::string& device_id, const registry::change_author& by) {
+  auto now = common::now_ms();
+  auto serials = db_.write_result([&](storage::connection& c) -> std::optional<std::vector<std::string>> {
+    if (!registry::device_store::find(c, device_id)) return std::nullopt;
+    auto s = revoke_in(c, device_id, "revoked", now);
+    json::array list;
+    for (const auto& serial : s) list.emplace_back(serial);
+    audit_.append(c, {by.by,
+                      "certificate.revoke",
+                      "device",
+                      device_id,
+                      audit::outcome::success,
+                      by.source,
+                      {{"certificate_serials", std::move(list)}}});
+    return s;
+  });
+  if (!serials) return device_change::not_found;
+  // Refused from now on, then dropped: a reconnect in between is refused too.
+  revoked_.add_all(*serials);
+  disconnect_(device_id);
+  refresh_revocation_list();
+  return serials->empty() ? device_change::already_done : device_change::done;
+}
+
+device_change device_service::decommission(const std::string& device_id, const registry::change_author& by) {
+  auto now = common::now_ms();
+  auto result = db_.write_result([&](storage::connection& c) -> std::pair<device_change, std::vector<std::string>> {
+    auto d = registry::device_store::find(c, device_id);
+    if (!d) return {device_change::not_found, {}};
+    if (d->stage == lifecycle::decommissioned) return {device_change::already_done, {}};
+    auto serials = revoke_in(c, device_id, "decommissioned", now);
+    registry::device_store::set_lifecycle(c, device_id, lifecycle::decommissioned, now);
+    registry::record_store::set_status(c, d->serial, registry::record_status::decommissioned, device_id, now);
+    onboarding_store::remove(c, d->serial);
+    audit_.append(c, {by.by,
+                      "device.decommission",
+                      "device",
+                      device_id,
+                      audit::outcome::success,
+                      by.source,
+                      {{"serial", d->serial}, {"revoked_certificates", serials.size()}}});
+    return {device_change::done, serials};
+  });
+  if (result.first != device_change::done) return result.first;
+  revoked_.add_all(result.second);
+  disconnect_(device_id);
+  refresh_revocation_list();
+  if (auto d = find(device_id)) announce(*d);
+  return device_change::done;
+}
+
+device_page device_service::list(registry::device_store::list_filter f) {
+  int limit = f.limit;
+  f.limit = limit + 1;
+  auto items = db_.read_result([&](storage::connection& c) { return registry::device_store::list(c, f); });
+  device_page page;
+  if (static_cast<int>(items.size()) > limit) {
+    items.resize(static_cast<std::size_t>(limit));
+    page.next_after_id = items.back().id;
+  }
+  page.items = std::move(items);
+  return page;
+}
+
+std::optional<registry::device> device_service::find(const std::string& id) {
+  return db_.read_result([&](storage::connection& c) { return registry::device_store::find(c, id); });
+}
+
+std::vector<pki::certificate_store::certificate_record> device_service::certificates(const std::string& device_id) {
+  return db_.read_result([&](storage::connection& c) { return pki::certificate_store::for_device(c, device_id); });
+}
+
+void device_service::refresh_revocation_list() {
+  auto revoked = db_.read_result([](storage::connection& c) { return pki::certificate_store::revoked(c); });
+  std::lock_guard lock(crl_mutex_);
+  // The CRL number must only grow, across restarts too: the time in milliseconds does.
+  crl_number_ = std::max(crl_number_ + 1, common::now_ms());
+  crl_der_ = ca_.revocation_list_der(revoked, crl_number_, crl_validity_s);
+}
+
+std::string device_service::revocation_list() {
+  std::lock_guard lock(crl_mutex_);
+  return crl_der_;
+}
+
+}  // namespace mothership::provisioning

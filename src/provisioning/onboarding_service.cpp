@@ -1,0 +1,356 @@
+#include "provisioning/onboarding_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/ids.hpp"
+#include "pki/certificate_store.hpp"
+#include "pki/csr.hpp"
+#include "registry/device_store.hpp"
+#include "registry/record_store.hpp"
+
+namespace mothership::provisioning {
+
+namespace json = boost::json;
+using registry::record_status;
+
+std::string_view to_string(claim_refusal r) {
+  switch (r) {
+    case claim_refusal::unknown_serial:
+      return "unknown_serial";
+    case claim_refusal::locked_out:
+      return "locked_out";
+    case claim_refusal::wrong_code:
+      return "wrong_code";
+    case claim_refusal::already_registered:
+      return "already_registered";
+    case claim_refusal::decommissioned:
+      return "decommissioned";
+    case claim_refusal::too_many_attempts:
+      return "too_many_attempts";
+  }
+  return "unknown";
+}
+
+struct onboarding_service::delivery {
+  std::string serial;
+  std::string device_id;
+  std::string payload;  // the certificate message
+};
+
+namespace {
+
+// Free failures before delays start, and the longest delay, per serial+address: a person who
+// mistypes twice is not slowed; a script is.
+constexpr int throttle_free_failures = 3;
+constexpr int throttle_max_delay_s = 300;
+
+audit::actor device_actor(const std::string& serial) {
+  return {"device", serial};
+}
+
+// The address without its port ("10.0.0.9:5000", "[::1]:5000", "10.0.0.9" or "::1").
+std::string host_of(const std::string& address) {
+  if (!address.empty() && address.front() == '[') return address.substr(1, address.find(']') - 1);
+  auto colon = address.find(':');
+  if (colon != std::string::npos && address.find(':', colon + 1) == std::string::npos) return address.substr(0, colon);
+  return address;
+}
+
+// The serial has its own hard lockout (in the registry); the throttle slows down one address
+// that guesses across many serials.
+std::string throttle_key(const std::string& address) {
+  return "claim-from:" + host_of(address);
+}
+
+std::optional<std::string> text_field(const json::object& o, std::string_view key, std::size_t max) {
+  auto* v = o.if_contains(key);
+  if (!v || !v->is_string() || v->as_string().size() > max) return std::nullopt;
+  return std::string(v->as_string());
+}
+
+}  // namespace
+
+onboarding_service::onboarding_service(storage::database& db, audit::audit_log& audit, events::event_bus* events,
+                                       const pki::certificate_authority& ca, const registry::claim_codes& codes,
+                                       onboarding_settings settings, mqtt_publisher publish, template_labels labels)
+    : db_(db),
+      audit_(audit),
+      events_(events),
+      ca_(ca),
+      codes_(codes),
+      settings_(std::move(settings)),
+      publish_(std::move(publish)),
+      labels_(std::move(labels)),
+      throttle_(throttle_free_failures, throttle_max_delay_s) {}
+
+void onboarding_service::audit_failure(const std::string& action, audit::actor by, const std::string& serial,
+                                       const std::string& source, std::string_view reason) {
+  audit_.append(
+      {std::move(by), action, "manufacturing_record", serial, audit::outcome::failure, source, {{"reason", reason}}});
+}
+
+void onboarding_service::announce(const std::string& serial, const std::string& stage, const std::string& device_id,
+                                  const std::string& reason) {
+  if (!events_) return;
+  json::object data{{"serial", serial}, {"stage", stage}};
+  if (!device_id.empty()) data["device_id"] = device_id;
+  if (!reason.empty()) data["reason"] = reason;
+  events_->publish({"onboarding.updated", serial, std::move(data)});
+}
+
+void onboarding_service::tell_device(const std::string& serial, json::object status) {
+  publish_("$provision/" + serial + "/status", json::serialize(status), false);
+}
+
+claim_result onboarding_service::claim(const std::string& serial, const std::string& code,
+                                       const registry::change_author& by) {
+  auto refuse = [&](claim_refusal why, claim_result r = {}) {
+    r.refusal = why;
+    audit_failure("provisioning.claim", by.by, serial, by.source, to_string(why));
+    announce(serial, "refused", "", std::string(to_string(why)));
+    return r;
+  };
+  if (int wait = throttle_.retry_after(throttle_key(by.source), host_of(by.source))) {
+    claim_result r;
+    r.retry_after_s = wait;
+    return refuse(claim_refusal::too_many_attempts, r);
+  }
+  auto now = common::now_ms();
+  std::optional<delivery> issued;
+  std::optional<claim_result> outcome;
+  auto refusal = db_.write_result([&](storage::connection& c) -> std::optional<claim_result> {
+    auto record = registry::record_store::find(c, serial);
+    if (!record) return claim_result{claim_refusal::unknown_serial};
+    if (record->locked_at) return claim_result{claim_refusal::locked_out};
+    if (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash)) {
+      auto after = registry::record_store::record_claim_failure(c, serial, settings_.lockout_after_failures, now);
+      claim_result r{after.locked_at ? claim_refusal::locked_out : claim_refusal::wrong_code};
+      r.attempts_left = std::max(0, settings_.lockout_after_failures - after.claim_failures);
+      return r;
+    }
+    if (record->status == record_status::registered) return claim_result{claim_refusal::already_registered};
+    if (record->status == record_status::decommissioned) return claim_result{claim_refusal::decommissioned};
+
+    registry::device d;
+    d.id = common::new_id("dev");
+    d.serial = serial;
+    d.model = record->model;
+    d.hw_revision = record->hw_revision;
+    d.labels_json = labels_ ? labels_(record->model) : "{}";
+    d.onboarded_by = by.by.id;
+    d.created_at = d.updated_at = now;
+    registry::device_store::insert(c, d);
+    registry::record_store::set_status(c, serial, record_status::registered, d.id, now);
+    registry::record_store::clear_claim_failures(c, serial, now);
+
+    auto request = onboarding_store::find(c, serial).value_or(onboarding_request{.serial = serial, .created_at = now});
+    request.approved_by = by.by.id;
+    request.approved_at = now;
+    request.device_id = d.id;
+    request.updated_at = now;
+    if (request.csr) issued = issue(c, request, *request.csr, now);
+    onboarding_store::save(c, request);
+
+    claim_result r;
+    r.status = issued ? "completed" : "awaiting_device";
+    r.device_id = d.id;
+    audit_.append(c, {by.by,
+                      "provisioning.claim",
+                      "device",
+                      d.id,
+                      audit::outcome::success,
+                      by.source,
+                      {{"serial", serial}, {"status", r.status}}});
+    outcome = r;
+    return std::nullopt;
+  });
+  if (refusal) {
+    if (refusal->refusal == claim_refusal::wrong_code || refusal->refusal == claim_refusal::locked_out)
+      throttle_.record_failure(throttle_key(by.source), host_of(by.source));
+    return refuse(*refusal->refusal, *refusal);
+  }
+  announce(serial, "verified", outcome->device_id);
+  if (issued) {
+    deliver(*issued);
+  } else {
+    announce(serial, "waiting_for_device", outcome->device_id);
+  }
+  return *outcome;
+}
+
+bool onboarding_service::may_onboard(storage::connection& c, const registry::manufacturing_record& r) {
+  if (r.status == record_status::manufactured) return true;
+  // Registered but not yet connected with its certificate: it may come back for it.
+  if (r.status == record_status::registered && r.device_id) {
+    auto d = registry::device_store::find(c, *r.device_id);
+    return d && d->stage == registry::lifecycle::awaiting_certificate;
+  }
+  return false;
+}
+
+bool onboarding_service::admit_device(const std::string& serial, const std::string& code, const std::string& source) {
+  auto refuse = [&](std::string_view why) {
+    audit_failure("provisioning.connect", device_actor(serial), serial, source, why);
+    return false;
+  };
+  if (throttle_.retry_after(throttle_key(source), host_of(source))) return refuse("too_many_attempts");
+  auto now = common::now_ms();
+  auto verdict = db_.write_result([&](storage::connection& c) -> std::string {
+    auto record = registry::record_store::find(c, serial);
+    if (!record) return "unknown_serial";
+    if (record->locked_at) return "locked_out";
+    if (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash)) {
+      registry::record_store::record_claim_failure(c, serial, settings_.lockout_after_failures, now);
+      return "wrong_code";
+    }
+    if (!may_onboard(c, *record))
+      return record->status == record_status::decommissioned ? "decommissioned" : "already_registered";
+    if (record->claim_failures > 0) registry::record_store::clear_claim_failures(c, serial, now);
+    audit_.append(c, {device_actor(serial),
+                      "provisioning.connect",
+                      "manufacturing_record",
+                      serial,
+                      audit::outcome::success,
+                      source,
+                      {{"with", "claim_code"}}});
+    return {};
+  });
+  if (!verdict.empty()) {
+    if (verdict == "unknown_serial" || verdict == "wrong_code")
+      throttle_.record_failure(throttle_key(source), host_of(source));
+    return refuse(verdict);
+  }
+  return true;
+}
+
+std::optional<std::string> onboarding_service::admit_factory_certificate(const std::string& sha256,
+                                                                         const std::string& source) {
+  auto serial = db_.write_result([&](storage::connection& c) -> std::optional<std::string> {
+    auto record = registry::record_store::find_by_factory_cert(c, sha256);
+    if (!record || record->locked_at || !may_onboard(c, *record)) return std::nullopt;
+    audit_.append(c, {device_actor(record->serial),
+                      "provisioning.connect",
+                      "manufacturing_record",
+                      record->serial,
+                      audit::outcome::success,
+                      source,
+                      {{"with", "factory_certificate"}}});
+    return record->serial;
+  });
+  if (!serial) audit_failure("provisioning.connect", {"device", ""}, "", source, "unknown_factory_certificate");
+  return serial;
+}
+
+std::optional<onboarding_service::delivery> onboarding_service::issue(storage::connection& c,
+                                                                      onboarding_request& request,
+                                                                      const std::string& csr_pem, common::millis now) {
+  auto checked = pki::check_csr(csr_pem);
+  if (!checked || !request.device_id) return std::nullopt;
+  auto cert = ca_.issue_device(*checked.csr, *request.device_id, settings_.certificate_days);
+  pki::certificate_store::insert(c, cert, *request.device_id, now);
+  request.certificate_serial = cert.serial;
+  request.issued_at = now;
+  audit_.append(c, {{"system", ""},
+                    "certificate.issue",
+                    "device",
+                    *request.device_id,
+                    audit::outcome::success,
+                    "",
+                    {{"serial", request.serial},
+                     {"certificate_serial", cert.serial},
+                     {"sha256", cert.sha256},
+                     {"key", checked.csr->key_description()},
+                     {"not_after", common::to_rfc3339(cert.not_after_ms)}}});
+  json::object message{{"device_id", *request.device_id},
+                       {"certificate", cert.certificate_pem},
+                       {"chain", ca_.issuing_pem()},
+                       {"ca", ca_.bundle_pem()},
+                       {"mqtt_endpoint", settings_.mqtt_endpoint},
+                       {"not_after", common::to_rfc3339(cert.not_after_ms)}};
+  return delivery{request.serial, *request.device_id, json::serialize(message)};
+}
+
+void onboarding_service::deliver(const delivery& d) {
+  publish_("$provision/" + d.serial + "/certificate", d.payload, true);
+  tell_device(d.serial, {{"status", "approved"}, {"device_id", d.device_id}});
+  announce(d.serial, "certificate_issued", d.device_id);
+}
+
+void onboarding_service::on_hello(const std::string& serial, const std::string& payload) {
+  auto reject = [&](const std::string& reason) {
+    tell_device(serial, {{"status", "rejected"}, {"reason", reason}});
+    audit_failure("provisioning.hello", device_actor(serial), serial, "", reason);
+    announce(serial, "rejected", "", reason);
+  };
+  boost::system::error_code ec;
+  auto parsed = json::parse(payload, ec);
+  if (ec || !parsed.is_object()) return reject("the hello is not a JSON object");
+  const auto& hello = parsed.as_object();
+  auto csr = text_field(hello, "csr", 64 * 1024);
+  if (!csr) return reject("the hello has no \"csr\" (a PEM certificate signing request)");
+  auto checked = pki::check_csr(*csr);
+  if (!checked) return reject(checked.refusal);
+
+  auto now = common::now_ms();
+  std::optional<delivery> issued;
+  std::string stage;
+  bool accepted = db_.write_result([&](storage::connection& c) {
+    auto record = registry::record_store::find(c, serial);
+    if (!record || !may_onboard(c, *record)) return false;
+    auto request = onboarding_store::find(c, serial).value_or(onboarding_request{.serial = serial, .created_at = now});
+    bool same_key_already_issued = request.certificate_serial && request.csr &&
+                                   pki::check_csr(*request.csr).csr->key_sha256() == checked.csr->key_sha256();
+    request.csr = *csr;
+    request.model = text_field(hello, "model", 64);
+    request.firmware_version = text_field(hello, "firmware_version", 64);
+    request.hello_at = now;
+    request.updated_at = now;
+    // A hello after the certificate was issued for the same key needs nothing new: the
+    // retained certificate message is still there. A new key gets a new certificate.
+    if (request.device_id && !same_key_already_issued) issued = issue(c, request, *csr, now);
+    onboarding_store::save(c, request);
+    stage = request.stage();
+    audit_.append(c, {device_actor(serial),
+                      "provisioning.hello",
+                      "manufacturing_record",
+                      serial,
+                      audit::outcome::success,
+                      "",
+                      {{"model", request.model.value_or("")},
+                       {"firmware_version", request.firmware_version.value_or("")},
+                       {"key", checked.csr->key_description()},
+                       {"record_model", record->model}}});
+    return true;
+  });
+  if (!accepted) return reject("this serial cannot be onboarded");
+  if (issued) {
+    deliver(*issued);
+  } else if (stage == "awaiting_approval") {
+    tell_device(serial, {{"status", "awaiting_approval"}});
+    announce(serial, "awaiting_approval", "");
+  }
+}
+
+void onboarding_service::complete(const std::string& serial, const std::string& device_id) {
+  db_.write([&](storage::connection& c) {
+    onboarding_store::remove(c, serial);
+    audit_.append(c, {{"device", device_id},
+                      "device.onboarded",
+                      "device",
+                      device_id,
+                      audit::outcome::success,
+                      "",
+                      {{"serial", serial}}});
+  });
+  publish_("$provision/" + serial + "/certificate", "", true);  // clears the retained certificate
+  announce(serial, "connected", device_id);
+}
+
+std::vector<onboarding_request> onboarding_service::pending(int limit) {
+  return db_.read_result([&](storage::connection& c) { return onboarding_store::list(c, limit); });
+}
+
+}  // namespace mothership::provisioning

@@ -1,0 +1,110 @@
+#pragma once
+// Onboarding (ARCHITECTURE.md §6, docs/device-protocol.md "Onboarding"), in either order:
+//
+//   device first      the device connects with serial + claim code and sends its hello (CSR);
+//                     it waits, "awaiting approval", until a technician claims it.
+//   technician first  the claim registers the device at once; the certificate is issued
+//                     when the device's hello arrives.
+//
+// Either way the certificate goes to $provision/<serial>/certificate (retained, so a device
+// that was offline finds it when it subscribes), and onboarding ends when the device first
+// connects with that certificate (device_service calls complete()).
+//
+// Every step and every refusal is audited. Wrong claim codes count against the serial (a
+// lockout after `lockout_after_failures`, lifted by an admin) and, with delays, against the
+// serial and the source address together.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit_log.hpp"
+#include "auth/login_throttle.hpp"
+#include "events/event_bus.hpp"
+#include "pki/certificate_authority.hpp"
+#include "provisioning/onboarding_store.hpp"
+#include "registry/claim_codes.hpp"
+#include "registry/registry_service.hpp"
+#include "storage/database.hpp"
+
+namespace mothership::provisioning {
+
+struct onboarding_settings {
+  int lockout_after_failures = 5;
+  int certificate_days = 365;
+  std::string mqtt_endpoint;  // "host:port" of the TLS listener devices reconnect to
+};
+
+// Sends an MQTT message to devices (the server's in-process client). QoS 1.
+using mqtt_publisher = std::function<void(const std::string& topic, const std::string& payload, bool retain)>;
+// Labels a newly registered device gets, from the provisioning template of its model (JSON object).
+using template_labels = std::function<std::string(const std::string& model)>;
+
+enum class claim_refusal {
+  unknown_serial,
+  locked_out,
+  wrong_code,
+  already_registered,
+  decommissioned,
+  too_many_attempts
+};
+std::string_view to_string(claim_refusal r);
+
+struct claim_result {
+  std::optional<claim_refusal> refusal;
+  int retry_after_s = 0;  // too_many_attempts
+  int attempts_left = 0;  // wrong_code: before the serial locks
+  std::string status;     // "completed" (certificate issued) | "awaiting_device"
+  std::string device_id;
+};
+
+class onboarding_service {
+ public:
+  onboarding_service(storage::database& db, audit::audit_log& audit, events::event_bus* events,
+                     const pki::certificate_authority& ca, const registry::claim_codes& codes,
+                     onboarding_settings settings, mqtt_publisher publish, template_labels labels = {});
+
+  // A technician's claim: verifies the record (exists, not locked, code matches in constant
+  // time, not registered) and registers the device.
+  claim_result claim(const std::string& serial, const std::string& code, const registry::change_author& by);
+
+  // A device's CONNECT with serial + claim code: true when it may use $provision/<serial>/.
+  // Refusals look the same to the device whatever the reason (the audit log has it).
+  bool admit_device(const std::string& serial, const std::string& code, const std::string& source);
+  // A device's CONNECT with a verified factory certificate: its serial when the fingerprint
+  // is on record and the record can still be onboarded.
+  std::optional<std::string> admit_factory_certificate(const std::string& sha256, const std::string& source);
+
+  // A message on $provision/<serial>/hello: {"model", "firmware_version", "csr"}.
+  void on_hello(const std::string& serial, const std::string& payload);
+
+  // The device connected with its certificate for the first time: onboarding is over.
+  void complete(const std::string& serial, const std::string& device_id);
+
+  std::vector<onboarding_request> pending(int limit);
+
+ private:
+  struct delivery;
+  std::optional<delivery> issue(storage::connection& c, onboarding_request& request, const std::string& csr_pem,
+                                common::millis now);
+  void deliver(const delivery& d);
+  void tell_device(const std::string& serial, boost::json::object status);
+  void announce(const std::string& serial, const std::string& stage, const std::string& device_id,
+                const std::string& reason = {});
+  bool may_onboard(storage::connection& c, const registry::manufacturing_record& r);
+  void audit_failure(const std::string& action, audit::actor by, const std::string& serial, const std::string& source,
+                     std::string_view reason);
+
+  storage::database& db_;
+  audit::audit_log& audit_;
+  events::event_bus* events_;
+  const pki::certificate_authority& ca_;
+  const registry::claim_codes& codes_;
+  onboarding_settings settings_;
+  mqtt_publisher publish_;
+  template_labels labels_;
+  auth::login_throttle throttle_;
+};
+
+}  // namespace mothership::provisioning

@@ -1,0 +1,230 @@
+#include "provisioning/onboarding_service.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+
+#include "pki/certificate_identity.hpp"
+#include "pki/openssl_handles.hpp"
+#include "provisioning/device_service.hpp"
+#include "registry/device_store.hpp"
+#include "storage/sqlite/sqlite_database.hpp"
+
+namespace mothership::provisioning {
+namespace {
+
+namespace json = boost::json;
+
+std::string csr_for(EVP_PKEY* key) {
+  std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> req(X509_REQ_new(), X509_REQ_free);
+  X509_NAME_add_entry_by_txt(X509_REQ_get_subject_name(req.get()), "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>("anything"), -1, -1, 0);
+  X509_REQ_set_pubkey(req.get(), key);
+  X509_REQ_sign(req.get(), key, EVP_sha256());
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  PEM_write_bio_X509_REQ(bio.get(), req.get());
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::string hello_with(const std::string& csr) {
+  return json::serialize(json::object{{"model", "Thermo"}, {"firmware_version", "1.0.0"}, {"csr", csr}});
+}
+
+struct sent {
+  std::string topic, payload;
+  bool retain;
+};
+
+class onboarding_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("ms_onboarding_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = std::make_unique<storage::sqlite_database>((dir_ / "db").string(), 2);
+    audit_ = std::make_unique<audit::audit_log>(*db_);
+    codes_ = std::make_unique<registry::claim_codes>(registry::claim_codes::load_or_create((dir_ / "claim").string()));
+    ca_ = std::make_unique<pki::certificate_authority>(pki::certificate_authority::load_or_create(
+        {(dir_ / "r.crt").string(), (dir_ / "r.key").string(), (dir_ / "i.crt").string(), (dir_ / "i.key").string()},
+        "Test"));
+    auto publish = [this](const std::string& t, const std::string& p, bool r) { sent_.push_back({t, p, r}); };
+    onboarding_ = std::make_unique<onboarding_service>(
+        *db_, *audit_, nullptr, *ca_, *codes_, onboarding_settings{3, 30, "127.0.0.1:8883"}, publish,
+        [](const std::string& model) { return "{\"model\":\"" + model + "\"}"; });
+    devices_ = std::make_unique<device_service>(*db_, *audit_, nullptr, *ca_, revoked_, *onboarding_, 30, publish,
+                                                [this](const std::string& id) { disconnected_.push_back(id); });
+    devices_->start();
+    registry::registry_service reg(*db_, *audit_, *codes_);
+    ASSERT_TRUE(reg.import_csv("SN-1,Thermo,r1,CODE-0001\nSN-2,Thermo,r1,CODE-0002\n", "b", admin()).errors.empty());
+    key_.reset(EVP_EC_gen("P-256"));
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  registry::change_author admin() const { return {{"user", "usr_tech"}, "10.0.0.7"}; }
+  std::optional<json::object> certificate_message(const std::string& serial) {
+    for (auto it = sent_.rbegin(); it != sent_.rend(); ++it)
+      if (it->topic == "$provision/" + serial + "/certificate" && it->retain && !it->payload.empty())
+        return json::parse(it->payload).as_object();
+    return std::nullopt;
+  }
+  std::string last_status(const std::string& serial) {
+    for (auto it = sent_.rbegin(); it != sent_.rend(); ++it)
+      if (it->topic == "$provision/" + serial + "/status")
+        return std::string(json::parse(it->payload).as_object().at("status").as_string());
+    return "";
+  }
+  std::vector<std::string> audit_actions() {
+    std::vector<std::string> out;
+    for (const auto& e : audit_->find({.limit = 500}).items)
+      out.insert(out.begin(), e.what.action + (e.what.result == audit::outcome::success ? "" : "!"));
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::sqlite_database> db_;
+  std::unique_ptr<audit::audit_log> audit_;
+  std::unique_ptr<registry::claim_codes> codes_;
+  std::unique_ptr<pki::certificate_authority> ca_;
+  pki::revocation_set revoked_;
+  std::unique_ptr<onboarding_service> onboarding_;
+  std::unique_ptr<device_service> devices_;
+  std::vector<sent> sent_;
+  std::vector<std::string> disconnected_;
+  pki::detail::owned_key key_;
+};
+
+TEST_F(onboarding_test, device_first_then_technician_issues_the_certificate_for_the_device_key) {
+  ASSERT_TRUE(onboarding_->admit_device("SN-1", "CODE-0001", "10.0.0.9:5000"));
+  onboarding_->on_hello("SN-1", hello_with(csr_for(key_.get())));
+  EXPECT_EQ(last_status("SN-1"), "awaiting_approval");
+  ASSERT_EQ(onboarding_->pending(10).size(), 1u);
+  EXPECT_EQ(onboarding_->pending(10)[0].stage(), "awaiting_approval");
+
+  auto result = onboarding_->claim("SN-1", "CODE-0001", admin());
+  ASSERT_FALSE(result.refusal);
+  EXPECT_EQ(result.status, "completed");
+  auto message = certificate_message("SN-1");
+  ASSERT_TRUE(message);
+  EXPECT_EQ(message->at("device_id").as_string(), result.device_id);
+  EXPECT_EQ(message->at("mqtt_endpoint").as_string(), "127.0.0.1:8883");
+  auto certs = pki::detail::certificates_in(std::string(message->at("certificate").as_string()));
+  EXPECT_EQ(pki::device_id_of(certs.front().get()), result.device_id);
+  EXPECT_EQ(X509_check_private_key(certs.front().get(), key_.get()), 1);
+  EXPECT_EQ(last_status("SN-1"), "approved");
+
+  auto device = devices_->find(result.device_id);
+  ASSERT_TRUE(device);
+  EXPECT_EQ(device->labels_json, "{\"model\":\"Thermo\"}");
+  EXPECT_EQ(*device->onboarded_by, "usr_tech");
+  EXPECT_EQ(device->stage, registry::lifecycle::awaiting_certificate);
+
+  devices_->on_connected(result.device_id, "10.0.0.9:5001");
+  device = devices_->find(result.device_id);
+  EXPECT_EQ(device->stage, registry::lifecycle::active);
+  EXPECT_TRUE(device->online);
+  EXPECT_TRUE(onboarding_->pending(10).empty());
+  EXPECT_EQ(sent_.back().topic, "$provision/SN-1/certificate");  // the retained certificate is cleared
+  EXPECT_TRUE(sent_.back().payload.empty());
+  // After onboarding the claim code no longer opens a provisioning session.
+  EXPECT_FALSE(onboarding_->admit_device("SN-1", "CODE-0001", "10.0.0.9:5002"));
+  auto actions = audit_actions();
+  for (const char* a : {"provisioning.connect", "provisioning.hello", "provisioning.claim", "certificate.issue",
+                        "device.onboarded", "device.connected"})
+    EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
+}
+
+TEST_F(onboarding_test, technician_first_then_the_device_hello_completes_it) {
+  auto result = onboarding_->claim("SN-2", "CODE-0002", admin());
+  ASSERT_FALSE(result.refusal);
+  EXPECT_EQ(result.status, "awaiting_device");
+  EXPECT_FALSE(certificate_message("SN-2"));
+  EXPECT_EQ(onboarding_->pending(10)[0].stage(), "awaiting_device");
+  // Registered but not yet connected with a certificate: the device may still come for it.
+  ASSERT_TRUE(onboarding_->admit_device("SN-2", "CODE-0002", "10.0.0.9:5000"));
+  onboarding_->on_hello("SN-2", hello_with(csr_for(key_.get())));
+  ASSERT_TRUE(certificate_message("SN-2"));
+  EXPECT_EQ(onboarding_->pending(10)[0].stage(), "awaiting_connection");
+  // The same key again (a new CSR: ECDSA signatures differ) issues nothing new; a new key does.
+  onboarding_->on_hello("SN-2", hello_with(csr_for(key_.get())));
+  EXPECT_EQ(devices_->certificates(result.device_id).size(), 1u);
+  pki::detail::owned_key replacement(EVP_EC_gen("P-256"));
+  onboarding_->on_hello("SN-2", hello_with(csr_for(replacement.get())));
+  EXPECT_EQ(devices_->certificates(result.device_id).size(), 2u);
+}
+
+TEST_F(onboarding_test, refusals_say_why_to_the_technician_and_the_same_thing_to_the_device) {
+  EXPECT_EQ(onboarding_->claim("SN-404", "CODE-0001", admin()).refusal, claim_refusal::unknown_serial);
+  auto wrong = onboarding_->claim("SN-1", "CODE-9999", admin());
+  EXPECT_EQ(wrong.refusal, claim_refusal::wrong_code);
+  EXPECT_EQ(wrong.attempts_left, 2);
+  EXPECT_FALSE(onboarding_->admit_device("SN-404", "CODE-0001", "10.0.0.9:1"));
+  EXPECT_FALSE(onboarding_->admit_device("SN-2", "CODE-9999", "10.0.0.9:1"));
+  ASSERT_FALSE(onboarding_->claim("SN-2", "CODE-0002", admin()).refusal);
+  EXPECT_EQ(onboarding_->claim("SN-2", "CODE-0002", admin()).refusal, claim_refusal::already_registered);
+}
+
+TEST_F(onboarding_test, a_serial_locks_after_too_many_wrong_codes_even_with_the_right_one_next) {
+  registry::change_author other{{"user", "usr_x"}, "10.0.0.8"};
+  EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-1", admin()).refusal, claim_refusal::wrong_code);
+  EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-2", other).refusal, claim_refusal::wrong_code);
+  EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-3", admin()).refusal, claim_refusal::locked_out);
+  EXPECT_EQ(onboarding_->claim("SN-1", "CODE-0001", other).refusal, claim_refusal::locked_out);
+  EXPECT_FALSE(onboarding_->admit_device("SN-1", "CODE-0001", "10.0.0.9:1"));
+  registry::registry_service reg(*db_, *audit_, *codes_);
+  EXPECT_EQ(reg.unlock("SN-1", admin()), registry::record_change::done);
+  EXPECT_FALSE(onboarding_->claim("SN-1", "CODE-0001", other).refusal);
+}
+
+TEST_F(onboarding_test, a_weak_csr_is_rejected_with_a_reason_and_nothing_is_recorded) {
+  pki::detail::owned_key weak(EVP_RSA_gen(1024));
+  onboarding_->on_hello("SN-1", hello_with(csr_for(weak.get())));
+  EXPECT_EQ(last_status("SN-1"), "rejected");
+  EXPECT_NE(sent_.back().payload.find("1024"), std::string::npos);
+  EXPECT_TRUE(onboarding_->pending(10).empty());
+  onboarding_->on_hello("SN-1", "not json");
+  EXPECT_EQ(last_status("SN-1"), "rejected");
+}
+
+TEST_F(onboarding_test, revocation_and_decommission_refuse_the_device_and_free_the_serial_only_on_re_enable) {
+  onboarding_->on_hello("SN-1", hello_with(csr_for(key_.get())));
+  auto result = onboarding_->claim("SN-1", "CODE-0001", admin());
+  auto serial = devices_->certificates(result.device_id).front().serial;
+  EXPECT_EQ(devices_->revoke_certificate(result.device_id, admin()), device_change::done);
+  EXPECT_TRUE(revoked_.contains(serial));
+  EXPECT_EQ(disconnected_, std::vector<std::string>{result.device_id});
+  EXPECT_FALSE(devices_->revocation_list().empty());
+
+  EXPECT_EQ(devices_->decommission(result.device_id, admin()), device_change::done);
+  EXPECT_EQ(devices_->find(result.device_id)->stage, registry::lifecycle::decommissioned);
+  EXPECT_EQ(onboarding_->claim("SN-1", "CODE-0001", admin()).refusal, claim_refusal::decommissioned);
+  registry::registry_service reg(*db_, *audit_, *codes_);
+  ASSERT_EQ(reg.re_enable("SN-1", admin()), registry::record_change::done);
+  auto again = onboarding_->claim("SN-1", "CODE-0001", admin());
+  ASSERT_FALSE(again.refusal);
+  EXPECT_NE(again.device_id, result.device_id);
+}
+
+TEST_F(onboarding_test, a_connected_device_renews_its_certificate_over_mqtt) {
+  onboarding_->on_hello("SN-1", hello_with(csr_for(key_.get())));
+  auto result = onboarding_->claim("SN-1", "CODE-0001", admin());
+  devices_->on_connected(result.device_id, "x");
+  pki::detail::owned_key next(EVP_EC_gen("P-256"));
+  devices_->on_renew(result.device_id, json::serialize(json::object{{"csr", csr_for(next.get())}}));
+  EXPECT_EQ(sent_.back().topic, "devices/" + result.device_id + "/certificate");
+  auto certs = devices_->certificates(result.device_id);
+  ASSERT_EQ(certs.size(), 2u);
+  EXPECT_EQ(certs[0].status == "active" ? certs[1].status : certs[0].status, "superseded");
+  devices_->on_renew(result.device_id, "{}");
+  EXPECT_EQ(sent_.back().topic, "devices/" + result.device_id + "/certificate/rejected");
+}
+
+}  // namespace
+}  // namespace mothership::provisioning
