@@ -30,6 +30,28 @@ void add_routes(router& r) {
   r.add({"DELETE", "/api/v1/users/{id}",      users_manage, h::delete_user});
 
   r.add({"GET",    "/api/v1/audit",           access_rule::require(permission::audit_read), h::list_audit});
+
+  r.add({"GET",    "/pki/ca.pem",             anyone,    h::ca_bundle,       runs_on::inline_io});
+  r.add({"GET",    "/pki/crl",                anyone,    h::revocation_list, runs_on::inline_io});
+
+  const auto registry_read = access_rule::require(permission::registry_read);
+  const auto registry_import = access_rule::require(permission::registry_import);
+  const auto devices_manage = access_rule::require(permission::devices_manage);
+  r.add({"POST",   "/api/v1/registry/import",          registry_import, h::import_registry});
+  r.add({"GET",    "/api/v1/registry",                 registry_read,   h::list_registry});
+  r.add({"GET",    "/api/v1/registry/{id}",            registry_read,   h::get_registry_record});
+  r.add({"POST",   "/api/v1/registry/{id}/unlock",     devices_manage,  h::unlock_registry_record});
+  r.add({"POST",   "/api/v1/registry/{id}/re-enable",  registry_import, h::re_enable_registry_record});
+
+  const auto devices_onboard = access_rule::require(permission::devices_onboard);
+  r.add({"POST",   "/api/v1/onboarding",               devices_onboard, h::claim_device});
+  r.add({"GET",    "/api/v1/onboarding",               devices_onboard, h::list_onboarding});
+
+  const auto devices_read = access_rule::require(permission::devices_read);
+  r.add({"GET",    "/api/v1/devices",                          devices_read,   h::list_devices});
+  r.add({"GET",    "/api/v1/devices/{id}",                     devices_read,   h::get_device});
+  r.add({"POST",   "/api/v1/devices/{id}/certificate/revoke",  devices_manage, h::revoke_device_certificate});
+  r.add({"POST",   "/api/v1/devices/{id}/decommission",        devices_manage, h::decommission_device});
   // clang-format on
 }
 

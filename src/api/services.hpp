@@ -8,9 +8,21 @@
 #include "auth/session_service.hpp"
 #include "auth/user_service.hpp"
 #include "common/config.hpp"
+#include "pki/certificate_authority.hpp"
+#include "provisioning/device_service.hpp"
+#include "provisioning/onboarding_service.hpp"
+#include "registry/registry_service.hpp"
 #include "storage/database.hpp"
 
 namespace mothership::api {
+
+// The device side: manufacturing registry, onboarding, devices and the CA.
+struct fleet_services {
+  registry::registry_service& registry;
+  provisioning::onboarding_service& onboarding;
+  provisioning::device_service& devices;
+  const pki::certificate_authority& ca;
+};
 
 struct services {
   const common::config& config;
@@ -20,6 +32,7 @@ struct services {
   auth::session_service& sessions;
   auth::access_token_codec& tokens;
   api::metrics& metrics;
+  fleet_services& fleet;
 };
 
 }  // namespace mothership::api

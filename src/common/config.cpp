@@ -81,10 +81,10 @@ const std::vector<setting>& table() {
       entry("mqtt", "wss_listen", &config::mqtt, &mqtt_config::wss_listen,
             "MQTT over secure WebSocket listener HOST:PORT; empty = off"),
       entry("mqtt", "tls_cert", &config::mqtt, &mqtt_config::tls_cert,
-            "Server certificate chain (PEM) for TLS listeners; empty = self-issued"),
+            "Server certificate chain (PEM) for TLS listeners; empty = issued by the platform CA"),
       entry("mqtt", "tls_key", &config::mqtt, &mqtt_config::tls_key, "Private key (PEM) of tls_cert"),
       entry("mqtt", "tls_client_ca", &config::mqtt, &mqtt_config::tls_client_ca,
-            "CA bundle (PEM) whose client certificates identify devices; empty = none accepted"),
+            "Extra CA bundle (PEM) whose client certificates are accepted: factory CAs for onboarding"),
       entry("mqtt", "sys_interval_s", &config::mqtt, &mqtt_config::sys_interval_s,
             "Seconds between $SYS/broker/... updates; 0 = off"),
       entry("mqtt", "allow_anonymous", &config::mqtt, &mqtt_config::allow_anonymous,
@@ -100,6 +100,22 @@ const std::vector<setting>& table() {
             "Seconds a new connection has to send CONNECT"),
       entry("mqtt", "max_keep_alive_s", &config::mqtt, &mqtt_config::max_keep_alive_s,
             "Longest keep-alive a client may use (MQTT 5: Server Keep Alive); 0 = the client's"),
+      entry("pki", "ca_cert", &config::pki, &pki_config::ca_cert,
+            "Existing issuing CA certificate with its chain (PEM) to import; empty = create one in the data dir"),
+      entry("pki", "ca_key", &config::pki, &pki_config::ca_key, "Private key (PEM) of pki.ca_cert"),
+      entry("pki", "server_names", &config::pki, &pki_config::server_names,
+            "Comma-separated host names and addresses in the server's TLS certificate"),
+      entry("pki", "device_certificate_days", &config::pki, &pki_config::device_certificate_days,
+            "Validity of device certificates, days"),
+      entry("pki", "server_certificate_days", &config::pki, &pki_config::server_certificate_days,
+            "Validity of the server's own TLS certificate, days (renewed at start when a third is left)"),
+      entry("provisioning", "lockout_after_failures", &config::provisioning,
+            &provisioning_config::lockout_after_failures,
+            "Wrong claim codes before a serial is locked until an admin lifts it"),
+      entry("provisioning", "address_free_failures", &config::provisioning, &provisioning_config::address_free_failures,
+            "Wrong or unknown claims from one address before each further one doubles a delay"),
+      entry("provisioning", "mqtt_endpoint", &config::provisioning, &provisioning_config::mqtt_endpoint,
+            "HOST:PORT devices are told to reconnect to with their certificate; empty = mqtt.tls_listen"),
       entry("storage", "data_dir", &config::storage, &storage_config::data_dir,
             "Data directory: database, keys, blobs"),
       entry("storage", "workers", &config::storage, &storage_config::workers,
@@ -200,9 +216,14 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"auth.access_ttl_s", c.auth.access_ttl_s},
       {"auth.refresh_ttl_s", c.auth.refresh_ttl_s},
       {"auth.login_free_failures", c.auth.login_free_failures},
-      {"auth.login_max_delay_s", c.auth.login_max_delay_s}};
+      {"auth.login_max_delay_s", c.auth.login_max_delay_s},
+      {"pki.device_certificate_days", c.pki.device_certificate_days},
+      {"pki.server_certificate_days", c.pki.server_certificate_days},
+      {"provisioning.lockout_after_failures", c.provisioning.lockout_after_failures},
+      {"provisioning.address_free_failures", c.provisioning.address_free_failures}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
+  if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");
   if (c.mqtt.tls_cert.empty() != c.mqtt.tls_key.empty())
     result.errors.push_back("mqtt.tls_cert and mqtt.tls_key go together");
   if (c.mqtt.max_keep_alive_s < 0 || c.mqtt.max_keep_alive_s > 65535)

@@ -45,9 +45,9 @@ struct mqtt_config {
   std::string tls_listen;        // TLS listener (client certificates optional); empty = none
   std::string ws_listen;         // MQTT over WebSocket
   std::string wss_listen;        // MQTT over secure WebSocket
-  std::string tls_cert;          // server certificate chain (PEM); empty = self-issued in the data dir
+  std::string tls_cert;          // server certificate chain (PEM); empty = issued by our CA
   std::string tls_key;           // its private key (PEM)
-  std::string tls_client_ca;     // CA bundle that signs device certificates; empty = none accepted
+  std::string tls_client_ca;     // extra CA bundle whose client certificates are accepted (factory CAs)
   int sys_interval_s = 10;       // $SYS/broker/... topics every N seconds; 0 = off
   bool allow_anonymous = false;  // development only: clients without credentials, outside devices/
   int max_packet_size = 1 << 20;
@@ -58,9 +58,25 @@ struct mqtt_config {
   int max_keep_alive_s = 0;  // 0 = the client's keep-alive stands
 };
 
+struct pki_config {
+  std::string ca_cert;  // an existing issuing CA (PEM, with its chain) to import; empty = our own
+  std::string ca_key;   // its private key
+  std::string server_names = "localhost,127.0.0.1";  // names in the server's TLS certificate
+  int device_certificate_days = 365;
+  int server_certificate_days = 397;
+};
+
+struct provisioning_config {
+  int lockout_after_failures = 5;  // wrong claim codes before a serial locks until an admin lifts it
+  int address_free_failures = 20;  // wrong claims from one address before its delays start
+  std::string mqtt_endpoint;       // HOST:PORT devices are told to connect to; empty = mqtt.tls_listen
+};
+
 struct config {
   http_config http;
   mqtt_config mqtt;
+  pki_config pki;
+  provisioning_config provisioning;
   storage_config storage;
   log_config log;
   auth_config auth;

@@ -42,6 +42,10 @@ class worker_pool {
 
   void stop() { pool_.join(); }
 
+  // For work that must run in order (a strand over the pool): not counted against the queue
+  // limit, so use it only for work whose amount is bounded elsewhere.
+  boost::asio::thread_pool::executor_type executor() { return pool_.get_executor(); }
+
   int threads() const { return threads_; }
   int pending() const { return pending_.load(); }  // queued + running
   int busy() const { return busy_.load(); }

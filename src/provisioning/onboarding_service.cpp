@@ -42,9 +42,7 @@ struct onboarding_service::delivery {
 
 namespace {
 
-// Free failures before delays start, and the longest delay, per serial+address: a person who
-// mistypes twice is not slowed; a script is.
-constexpr int throttle_free_failures = 3;
+// The longest delay for an address that keeps guessing.
 constexpr int throttle_max_delay_s = 300;
 
 audit::actor device_actor(const std::string& serial) {
@@ -84,7 +82,7 @@ onboarding_service::onboarding_service(storage::database& db, audit::audit_log& 
       settings_(std::move(settings)),
       publish_(std::move(publish)),
       labels_(std::move(labels)),
-      throttle_(throttle_free_failures, throttle_max_delay_s) {}
+      throttle_(settings_.address_free_failures, throttle_max_delay_s) {}
 
 void onboarding_service::audit_failure(const std::string& action, audit::actor by, const std::string& serial,
                                        const std::string& source, std::string_view reason) {
@@ -168,7 +166,8 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
     return std::nullopt;
   });
   if (refusal) {
-    if (refusal->refusal == claim_refusal::wrong_code || refusal->refusal == claim_refusal::locked_out)
+    auto why = *refusal->refusal;
+    if (why == claim_refusal::wrong_code || why == claim_refusal::locked_out || why == claim_refusal::unknown_serial)
       throttle_.record_failure(throttle_key(by.source), host_of(by.source));
     return refuse(*refusal->refusal, *refusal);
   }

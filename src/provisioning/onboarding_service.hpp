@@ -34,6 +34,7 @@ struct onboarding_settings {
   int lockout_after_failures = 5;
   int certificate_days = 365;
   std::string mqtt_endpoint;  // "host:port" of the TLS listener devices reconnect to
+  int address_free_failures = 20;  // then each wrong claim from the address doubles a delay
 };
 
 // Sends an MQTT message to devices (the server's in-process client). QoS 1.
@@ -83,6 +84,9 @@ class onboarding_service {
   void complete(const std::string& serial, const std::string& device_id);
 
   std::vector<onboarding_request> pending(int limit);
+
+  // Where devices reconnect with their certificate; set before devices can reach the server.
+  void set_mqtt_endpoint(std::string host_port) { settings_.mqtt_endpoint = std::move(host_port); }
 
  private:
   struct delivery;

@@ -10,9 +10,18 @@ struct data_dir {
 
   std::string database() const { return (root / "mothership.db").string(); }
   std::string signing_key() const { return (root / "keys" / "jwt-signing.pem").string(); }
-  // The self-issued TLS server certificate, until one is configured or the CA issues it.
+  // The server's TLS certificate issued by the platform CA, unless mqtt.tls_cert is configured.
   std::string tls_key() const { return (root / "keys" / "tls-server.key").string(); }
   std::string tls_certificate() const { return (root / "pki" / "tls-server.crt").string(); }
+
+  // The platform CA (src/pki) and the key that hashes claim codes (src/registry).
+  std::string root_ca_certificate() const { return (root / "pki" / "root-ca.crt").string(); }
+  std::string root_ca_key() const { return (root / "keys" / "root-ca.key").string(); }
+  std::string issuing_ca_certificate() const { return (root / "pki" / "issuing-ca.crt").string(); }
+  std::string issuing_ca_key() const { return (root / "keys" / "issuing-ca.key").string(); }
+  // What the TLS listeners accept client certificates from: our CA plus mqtt.tls_client_ca.
+  std::string client_ca_bundle() const { return (root / "pki" / "client-ca.pem").string(); }
+  std::string claim_code_key() const { return (root / "keys" / "claim-code.key").string(); }
 
   // Creates the directory (0700) if needed.
   void prepare() const;

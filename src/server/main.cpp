@@ -34,9 +34,11 @@ int main(int argc, char** argv) {
       {"--mqtt-tls-listen", "mqtt.tls_listen", "MQTT over TLS listener HOST:PORT"},
       {"--mqtt-ws-listen", "mqtt.ws_listen", "MQTT over WebSocket listener HOST:PORT"},
       {"--mqtt-wss-listen", "mqtt.wss_listen", "MQTT over secure WebSocket listener HOST:PORT"},
-      {"--mqtt-tls-cert", "mqtt.tls_cert", "Server certificate chain (PEM); default: self-issued"},
+      {"--mqtt-tls-cert", "mqtt.tls_cert", "Server certificate chain (PEM); default: issued by the platform CA"},
       {"--mqtt-tls-key", "mqtt.tls_key", "Private key (PEM) of --mqtt-tls-cert"},
-      {"--mqtt-tls-client-ca", "mqtt.tls_client_ca", "CA bundle (PEM) for device client certificates"},
+      {"--mqtt-tls-client-ca", "mqtt.tls_client_ca", "Extra CA bundle (PEM) for client certificates (factory CAs)"},
+      {"--pki-ca-cert", "pki.ca_cert", "Issuing CA certificate with chain (PEM) to import"},
+      {"--pki-ca-key", "pki.ca_key", "Private key (PEM) of --pki-ca-cert"},
   };
   std::map<std::string, std::string> raw_flags;
   serve_cmd->add_option("--config", config_path, "TOML configuration file");

@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "mqtt/transport/tls_context.hpp"
-#include "pki/certificate_identity.hpp"
-#include "pki/self_signed.hpp"
 #include "server/broker_metrics.hpp"
 
 namespace mothership::server {
@@ -29,10 +27,14 @@ mqtt::connection_limits connection_limits_from(const common::mqtt_config& cfg) {
 
 // MQTT users are portal users: the username, and a current access token as the password
 // (what a browser client of the WebSocket listener holds anyway). Disabled users are refused.
+// Devices: certificates from our CA, claim codes and factory certificates (device_fleet).
 mqtt::fleet_policy_options policy_options(const common::mqtt_config& cfg, const auth::access_token_codec& tokens,
-                                          const auth::user_service& users) {
+                                          const auth::user_service& users, const device_trust& trust) {
   mqtt::fleet_policy_options options;
   options.allow_anonymous = cfg.allow_anonymous;
+  options.verify_claim = trust.verify_claim;
+  options.verify_factory_certificate = trust.verify_factory_certificate;
+  options.is_revoked = trust.is_revoked;
   options.verify_user = [&tokens, &users](std::string_view username,
                                           std::string_view password) -> std::optional<mqtt::identity> {
     auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
@@ -49,13 +51,15 @@ mqtt::fleet_policy_options policy_options(const common::mqtt_config& cfg, const 
 
 mqtt_service::mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, common::io_pool& io,
                            const auth::access_token_codec& tokens, const auth::user_service& users,
-                           events::event_bus& bus, api::metrics& metrics)
+                           events::event_bus& bus, api::metrics& metrics, device_trust trust,
+                           common::worker_pool* workers)
     : cfg_(cfg),
       dir_(dir),
       io_(io),
-      policy_(policy_options(cfg, tokens, users)),
+      trust_(std::move(trust)),
+      policy_(policy_options(cfg, tokens, users, trust_)),
       broker_(broker_limits_from(cfg), policy_),
-      listeners_(io, broker_, policy_, connection_limits_from(cfg), &bus),
+      listeners_(io, broker_, policy_, connection_limits_from(cfg), &bus, workers),
       clock_(io.main()) {
   add_broker_metrics(metrics, broker_, listeners_);
   // A user who is disabled, deleted or given a new password loses live MQTT connections too.
@@ -72,16 +76,8 @@ mqtt_service::~mqtt_service() = default;
 
 mqtt::tls_settings mqtt_service::tls_settings() {
   if (tls_) return *tls_;
-  mqtt::tls_files files{cfg_.tls_cert, cfg_.tls_key, cfg_.tls_client_ca};
-  if (files.certificate_chain.empty()) {
-    files.certificate_chain = dir_.tls_certificate();
-    files.private_key = dir_.tls_key();
-    if (pki::write_self_signed_if_missing(files.private_key, files.certificate_chain, {"localhost", "127.0.0.1"}, 825))
-      spdlog::info("issued a self-signed TLS server certificate: {}", files.certificate_chain);
-  }
-  if (files.client_ca.empty())
-    spdlog::info("mqtt.tls_client_ca is not set: TLS clients cannot authenticate with certificates");
-  tls_ = mqtt::tls_settings{mqtt::make_server_tls_context(files), pki::device_id_of};
+  mqtt::tls_files files{trust_.server_chain_file, trust_.server_key_file, trust_.client_ca_file};
+  tls_ = mqtt::tls_settings{mqtt::make_server_tls_context(files), trust_.identity_of};
   return *tls_;
 }
 
@@ -90,7 +86,10 @@ void mqtt_service::start() {
     spdlog::info("MQTT listening on {}://{}:{}", scheme, at.address().to_string(), at.port());
   };
   if (!cfg_.listen.empty()) announce("mqtt", listeners_.listen_tcp(cfg_.listen));
-  if (!cfg_.tls_listen.empty()) announce("mqtts", listeners_.listen_tls(cfg_.tls_listen, tls_settings()));
+  if (!cfg_.tls_listen.empty()) {
+    tls_endpoint_ = listeners_.listen_tls(cfg_.tls_listen, tls_settings());
+    announce("mqtts", *tls_endpoint_);
+  }
   if (!cfg_.ws_listen.empty()) announce("ws", listeners_.listen_ws(cfg_.ws_listen));
   if (!cfg_.wss_listen.empty()) announce("wss", listeners_.listen_wss(cfg_.wss_listen, tls_settings()));
   if (cfg_.allow_anonymous)

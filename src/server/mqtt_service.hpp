@@ -16,6 +16,7 @@
 #include "mqtt/transport/local_client.hpp"
 #include "mqtt/transport/mqtt_server.hpp"
 #include "server/data_dir.hpp"
+#include "server/device_fleet.hpp"
 
 namespace mothership::server {
 
@@ -23,7 +24,7 @@ class mqtt_service {
  public:
   mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, common::io_pool& io,
                const auth::access_token_codec& tokens, const auth::user_service& users, events::event_bus& bus,
-               api::metrics& metrics);
+               api::metrics& metrics, device_trust trust, common::worker_pool* workers);
   ~mqtt_service();
 
   // Binds every configured listener (logging its URL) and starts the clock and $SYS.
@@ -31,6 +32,8 @@ class mqtt_service {
   void stop();  // stops accepting and the clock; connections end with the I/O contexts
 
   mqtt::broker& broker() { return broker_; }
+  // The bound TLS listener (devices' endpoint), once start() ran; nullopt without one.
+  std::optional<boost::asio::ip::tcp::endpoint> tls_endpoint() const { return tls_endpoint_; }
 
  private:
   mqtt::tls_settings tls_settings();
@@ -40,6 +43,7 @@ class mqtt_service {
   const common::mqtt_config& cfg_;
   const data_dir& dir_;
   common::io_pool& io_;
+  device_trust trust_;
   mqtt::fleet_policy policy_;
   mqtt::broker broker_;
   mqtt::mqtt_server listeners_;
@@ -48,6 +52,7 @@ class mqtt_service {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point next_sys_ = started_;
   std::optional<mqtt::tls_settings> tls_;
+  std::optional<boost::asio::ip::tcp::endpoint> tls_endpoint_;
   events::event_bus::subscription revocations_;
 };
 

@@ -67,6 +67,17 @@ void add_pool_metrics(api::metrics& m, storage::database& db, common::worker_poo
   });
 }
 
+// Where devices reconnect with their certificate: the configured endpoint, else the TLS
+// listener as bound, with a wildcard address replaced by the first server name.
+std::string devices_endpoint(const common::config& cfg, std::optional<boost::asio::ip::tcp::endpoint> tls) {
+  if (!cfg.provisioning.mqtt_endpoint.empty()) return cfg.provisioning.mqtt_endpoint;
+  if (!tls) return "";
+  std::string host = tls->address().to_string();
+  if (tls->address().is_unspecified()) host = cfg.pki.server_names.substr(0, cfg.pki.server_names.find(','));
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return host + ":" + std::to_string(tls->port());
+}
+
 }  // namespace
 
 int serve(const common::config& cfg) {
@@ -94,7 +105,9 @@ int serve(const common::config& cfg) {
   else
     spdlog::warn("portal not built (no web/dist); API only");
 
-  api::services svc{cfg, db, audit, users, sessions, tokens, metrics};
+  device_fleet fleet(cfg, dir, db, audit, bus);
+  api::fleet_services fleet_api{fleet.registry(), fleet.onboarding(), fleet.devices(), fleet.ca()};
+  api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   common::io_pool io(io_threads);
@@ -105,8 +118,9 @@ int serve(const common::config& cfg) {
   auto bound = http.listen(cfg.http.listen);
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
-  mqtt_service mqtt(cfg.mqtt, dir, io, tokens, users, bus, metrics);
+  mqtt_service mqtt(cfg.mqtt, dir, io, tokens, users, bus, metrics, fleet.trust(), &pool);
   mqtt.start();
+  fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
   boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
@@ -132,6 +146,7 @@ int serve(const common::config& cfg) {
   io.hold();
   io.run();
   pool.stop();  // finish database work still queued before the database closes
+  fleet.detach();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return 0;

@@ -54,7 +54,10 @@ def _new_key(path):
 def sha256_fingerprint(pem_path):
     """SHA-256 of the certificate's DER encoding (what ssl.SSLSocket.getpeercert(True) returns)."""
     with open(pem_path) as f:
-        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest()
+        text = f.read()
+    end = "-----END CERTIFICATE-----"
+    first = text[:text.index(end) + len(end)]  # a chain file: the leaf comes first
+    return hashlib.sha256(ssl.PEM_cert_to_DER_cert(first)).hexdigest()
 
 
 class CertificateAuthority:

@@ -92,9 +92,11 @@ class IdentityTestCase(certs.CertificateDirectory, BrokerTestCase):
 
     @classmethod
     def make_certificates(cls):
-        ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
-        cls.device = ca.issue_device("dev-i", "dev-i")
-        cls.server_args = ("--mqtt-tls-listen", HOST + ":0", "--mqtt-tls-client-ca", ca.cert)
+        # The test CA is imported as the platform's issuing CA, so the device certificates it
+        # signs are ours, and it signs the server's TLS certificate too.
+        cls.ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
+        cls.device = cls.ca.issue_device("dev-i", "dev-i")
+        cls.server_args = ("--mqtt-tls-listen", HOST + ":0", "--pki-ca-cert", cls.ca.cert, "--pki-ca-key", cls.ca.key)
 
     def setUp(self):
         super().setUp()
@@ -116,7 +118,7 @@ class IdentityTestCase(certs.CertificateDirectory, BrokerTestCase):
 
     def device_raw(self):
         """dev-i over TLS with its certificate, as a RawClient (MQTT 5)."""
-        ctx = ssl.create_default_context(cafile=os.path.join(self.server.data_dir, "pki", "tls-server.crt"))
+        ctx = ssl.create_default_context(cafile=self.ca.cert)
         ctx.load_cert_chain(*self.device)
         sock = ctx.wrap_socket(socket.create_connection((HOST, self.server.ports["mqtts"]), timeout=5),
                                server_hostname=HOST)
@@ -127,7 +129,7 @@ class IdentityTestCase(certs.CertificateDirectory, BrokerTestCase):
     def device_client(self):
         """dev-i over TLS with its certificate."""
         cert, key = self.device
-        ca = os.path.join(self.server.data_dir, "pki", "tls-server.crt")
+        ca = self.ca.cert
         c = PahoClient(self.server.ports["mqtts"], client_id="dev-i", version=V5,
                        tls=dict(ca_certs=ca, certfile=cert, keyfile=key))
         self.addCleanup(c.stop)

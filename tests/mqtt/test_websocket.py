@@ -167,13 +167,13 @@ class WebSocket(certs.CertificateDirectory, BrokerTestCase):
 
     @classmethod
     def make_certificates(cls):
-        ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
-        cls.device = ca.issue_device("dev-ws", "dev-ws")
+        cls.ca = certs.CertificateAuthority(cls.pki_dir, "test-ca")
+        cls.device = cls.ca.issue_device("dev-ws", "dev-ws")
         cls.server_args = ("--mqtt-ws-listen", HOST + ":0", "--mqtt-wss-listen", HOST + ":0",
-                           "--mqtt-tls-client-ca", ca.cert)
+                           "--pki-ca-cert", cls.ca.cert, "--pki-ca-key", cls.ca.key)
 
     def server_cert(self):
-        return os.path.join(self.server.data_dir, "pki", "tls-server.crt")
+        return self.ca.cert  # the imported issuing CA signed the server's certificate
 
     def ws_paho(self, scheme, **kw):
         tls = dict(ca_certs=self.server_cert(), **kw.pop("tls", {})) if scheme == "wss" else None

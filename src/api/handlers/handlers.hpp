@@ -28,4 +28,23 @@ http_response delete_user(services&, request_context&);
 // audit_handlers.cpp
 http_response list_audit(services&, request_context&);
 
+// registry_handlers.cpp
+http_response import_registry(services&, request_context&);
+http_response list_registry(services&, request_context&);
+http_response get_registry_record(services&, request_context&);
+http_response unlock_registry_record(services&, request_context&);
+http_response re_enable_registry_record(services&, request_context&);
+
+// onboarding_handlers.cpp
+http_response claim_device(services&, request_context&);
+http_response list_onboarding(services&, request_context&);
+
+// device_handlers.cpp
+http_response list_devices(services&, request_context&);
+http_response get_device(services&, request_context&);
+http_response revoke_device_certificate(services&, request_context&);
+http_response decommission_device(services&, request_context&);
+http_response ca_bundle(services&, request_context&);
+http_response revocation_list(services&, request_context&);
+
 }  // namespace mothership::api::handlers

@@ -43,7 +43,9 @@ const std::set<std::string> public_routes = {"GET /healthz",
                                              "GET /.well-known/jwks.json",
                                              "POST /api/v1/auth/login",
                                              "POST /api/v1/auth/refresh",
-                                             "POST /api/v1/auth/logout"};
+                                             "POST /api/v1/auth/logout",
+                                             "GET /pki/ca.pem",
+                                             "GET /pki/crl"};
 const std::set<std::string> any_user_routes = {"GET /api/v1/me", "POST /api/v1/me/password"};
 
 class route_access_test : public ::testing::Test {
@@ -64,6 +66,13 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<auth::login_throttle> throttle;
     std::unique_ptr<auth::session_service> sessions;
     api::metrics stats;
+    std::unique_ptr<pki::certificate_authority> ca;
+    std::unique_ptr<registry::claim_codes> codes;
+    std::unique_ptr<registry::registry_service> registry;
+    std::unique_ptr<provisioning::onboarding_service> onboarding;
+    pki::revocation_set revoked;
+    std::unique_ptr<provisioning::device_service> devices;
+    std::unique_ptr<fleet_services> fleet;
     router routes;
     std::unique_ptr<static_site> site;
     std::unique_ptr<services> svc;
@@ -84,7 +93,19 @@ class route_access_test : public ::testing::Test {
       sessions = std::make_unique<auth::session_service>(*db, *audit, *users, *tokens, *throttle, 3600);
       add_routes(routes);
       site = std::make_unique<static_site>("");
-      svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats});
+      ca = std::make_unique<pki::certificate_authority>(pki::certificate_authority::load_or_create(
+          {(dir / "r.crt").string(), (dir / "r.key").string(), (dir / "i.crt").string(), (dir / "i.key").string()},
+          "Test"));
+      codes = std::make_unique<registry::claim_codes>(registry::claim_codes::load_or_create((dir / "claim").string()));
+      registry = std::make_unique<registry::registry_service>(*db, *audit, *codes);
+      auto no_mqtt = [](const std::string&, const std::string&, bool) {};
+      onboarding = std::make_unique<provisioning::onboarding_service>(*db, *audit, nullptr, *ca, *codes,
+                                                                      provisioning::onboarding_settings{}, no_mqtt);
+      devices = std::make_unique<provisioning::device_service>(*db, *audit, nullptr, *ca, revoked, *onboarding, 30,
+                                                               no_mqtt, [](const std::string&) {});
+      devices->start();
+      fleet = std::make_unique<fleet_services>(fleet_services{*registry, *onboarding, *devices, *ca});
+      svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet});
       pool = std::make_unique<common::worker_pool>(2, 100);
       dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool);
 
@@ -122,7 +143,8 @@ class route_access_test : public ::testing::Test {
       http_request req;
       req.method = r.method;
       req.path = r.pattern;
-      for (std::size_t at; (at = req.path.find("{id}")) != std::string::npos;) req.path.replace(at, 4, "usr_missing");
+      for (std::size_t at; (at = req.path.find('{')) != std::string::npos;)
+        req.path.replace(at, req.path.find('}', at) - at + 1, "usr_missing");
       req.remote_address = "127.0.0.1";
       req.request_id = "test";
       if (r.method == "POST" || r.method == "PATCH") {

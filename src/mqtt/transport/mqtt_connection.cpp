@@ -465,11 +465,16 @@ asio::awaitable<std::optional<connect>> open(std::shared_ptr<connection> c) {
 
 // On the worker pool when the authenticator would block for these credentials; a full pool
 // answers "server busy" rather than queueing CONNECTs without end.
+// Built outside the coroutine: g++ 12 miscompiles an init-capture of a coroutine's parameter
+// (the string members were freed twice under ASan).
+std::function<authentication()> authentication_job(const authenticator& authn, credentials presented) {
+  return [&authn, presented = std::move(presented)] { return authn.authenticate(presented); };
+}
+
 asio::awaitable<authentication> authenticate(connection_context& ctx, credentials presented) {
   if (!ctx.workers || !ctx.authn.blocks(presented)) co_return ctx.authn.authenticate(presented);
   try {
-    co_return co_await ctx.workers->run<authentication>(
-        [&ctx, presented = std::move(presented)] { return ctx.authn.authenticate(presented); });
+    co_return co_await ctx.workers->run<authentication>(authentication_job(ctx.authn, std::move(presented)));
   } catch (const common::overloaded_error&) {
     co_return authentication{std::nullopt, reason_code::server_busy};
   }

@@ -183,6 +183,19 @@ TEST_F(onboarding_test, a_serial_locks_after_too_many_wrong_codes_even_with_the_
   EXPECT_FALSE(onboarding_->claim("SN-1", "CODE-0001", other).refusal);
 }
 
+TEST_F(onboarding_test, one_address_guessing_across_serials_is_slowed_down) {
+  onboarding_service strict(*db_, *audit_, nullptr, *ca_, *codes_, onboarding_settings{100, 30, "", 4},
+                            [](const std::string&, const std::string&, bool) {});
+  registry::change_author guesser{{"user", "usr_x"}, "10.9.9.9"};
+  // Four free failures, then each one starts a delay: wrong codes and unknown serials alike.
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(strict.claim("SN-" + std::to_string(i), "CODE-X", guesser).refusal);
+  auto throttled = strict.claim("SN-1", "CODE-0001", guesser);
+  EXPECT_EQ(throttled.refusal, claim_refusal::too_many_attempts);
+  EXPECT_GT(throttled.retry_after_s, 0);
+  EXPECT_FALSE(strict.admit_device("SN-2", "CODE-0002", "10.9.9.9:4000"));  // the same address, by MQTT
+  EXPECT_FALSE(strict.claim("SN-1", "CODE-0001", {{"user", "usr_x"}, "10.9.9.10"}).refusal);  // another address
+}
+
 TEST_F(onboarding_test, a_weak_csr_is_rejected_with_a_reason_and_nothing_is_recorded) {
   pki::detail::owned_key weak(EVP_RSA_gen(1024));
   onboarding_->on_hello("SN-1", hello_with(csr_for(weak.get())));

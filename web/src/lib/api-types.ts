@@ -242,6 +242,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pki/ca.pem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CA bundle devices trust
+         * @description The issuing CA and the root (PEM). Devices verify the server's TLS certificate with it;
+         *     device certificates chain to it.
+         */
+        get: operations["getCaBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pki/crl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Certificate revocation list
+         * @description DER CRL signed by the issuing CA, listing every revoked device certificate; valid 7 days,
+         *     regenerated on each revocation.
+         */
+        get: operations["getRevocationList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import manufacturing records (CSV)
+         * @description Body: `serial,model,hw_revision,claim_code[,factory_cert_sha256]` per line (optional header
+         *     line, quoted fields, LF or CRLF). All or nothing: any bad line rejects the whole file with a
+         *     422 listing every bad line (`errors: [{line, reason}]`). Claim codes are stored only as
+         *     HMAC-SHA256 under the server's key.
+         */
+        post: operations["importRegistry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search manufacturing records */
+        get: operations["listRegistry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One manufacturing record */
+        get: operations["getRegistryRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift a claim-code lockout
+         * @description Clears the count of wrong claim codes for the serial and lifts its lock.
+         */
+        post: operations["unlockRegistryRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/{id}/re-enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a decommissioned record claimable again */
+        post: operations["reEnableRegistryRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Onboarding in progress
+         * @description Serials between the first of (device hello, technician claim) and the device's first
+         *     connection with its certificate, newest first (at most 200).
+         */
+        get: operations["listOnboarding"];
+        put?: never;
+        /**
+         * Claim a device by serial and claim code
+         * @description Verifies the record (exists, not locked, code matches, not registered), registers the
+         *     device and, if the device already sent its CSR, issues its certificate (200, `completed`);
+         *     otherwise the certificate is issued when the device's hello arrives (202, `awaiting_device`).
+         *     Refusals: 404 `unknown-serial`, 422 `wrong-claim-code` (with `attempts_left`), 423
+         *     `locked-out`, 409 `already-registered` / `decommissioned`, 429 `too-many-attempts`.
+         */
+        post: operations["claimDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search devices */
+        get: operations["listDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One device with its certificates and reported state */
+        get: operations["getDevice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/certificate/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the device's certificates
+         * @description Revokes every certificate of the device, drops its live MQTT connection at once (reason
+         *     0x98) and refuses it from then on. The CRL is regenerated.
+         */
+        post: operations["revokeDeviceCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/decommission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decommission a device
+         * @description Revokes its certificates, disconnects it and marks its manufacturing record decommissioned;
+         *     the serial can be claimed again only after an admin re-enables the record.
+         */
+        post: operations["decommissionDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -395,6 +636,111 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
             next_cursor: string | null;
         };
+        ImportResult: {
+            imported: number;
+            batch: string;
+        };
+        ImportRejected: components["schemas"]["Problem"] & {
+            errors: {
+                /** @description 1-based line number (0 = the file as a whole). */
+                line: number;
+                reason: string;
+            }[];
+        };
+        ManufacturingRecord: {
+            serial: string;
+            model: string;
+            hw_revision: string;
+            batch: string;
+            /** @enum {string} */
+            status: "manufactured" | "registered" | "decommissioned";
+            device_id: string | null;
+            has_claim_code: boolean;
+            factory_cert_sha256: string | null;
+            claim_failures: number;
+            locked: boolean;
+            /** Format: date-time */
+            imported_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        RegistryPage: {
+            items: components["schemas"]["ManufacturingRecord"][];
+            next_cursor: string | null;
+        };
+        ClaimRequest: {
+            serial: string;
+            claim_code: string;
+        };
+        ClaimResult: {
+            /** @enum {string} */
+            status: "completed" | "awaiting_device";
+            device_id: string;
+        };
+        OnboardingRequest: {
+            serial: string;
+            /** @enum {string} */
+            stage: "awaiting_approval" | "awaiting_device" | "awaiting_connection";
+            model?: string | null;
+            firmware_version?: string | null;
+            /** Format: date-time */
+            hello_at?: string | null;
+            approved_by?: string | null;
+            /** Format: date-time */
+            approved_at?: string | null;
+            device_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        OnboardingList: {
+            items: components["schemas"]["OnboardingRequest"][];
+        };
+        Device: {
+            id: string;
+            serial: string;
+            model: string;
+            hw_revision: string;
+            /** @enum {string} */
+            status: "online" | "offline";
+            /** @enum {string} */
+            lifecycle: "awaiting_certificate" | "active" | "decommissioned";
+            firmware_version: string | null;
+            labels: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            last_seen: string | null;
+            /** Format: date-time */
+            first_connected_at: string | null;
+            /** @description Id of the user who claimed it. */
+            onboarded_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        DeviceCertificate: {
+            serial: string;
+            sha256: string;
+            /** Format: date-time */
+            not_before: string;
+            /** Format: date-time */
+            not_after: string;
+            /** @enum {string} */
+            status: "active" | "superseded" | "revoked";
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** Format: date-time */
+            issued_at: string;
+        };
+        DeviceDetail: components["schemas"]["Device"] & {
+            reported_state: {
+                [key: string]: unknown;
+            } | null;
+            certificates: components["schemas"]["DeviceCertificate"][];
+        };
+        DevicePage: {
+            items: components["schemas"]["Device"][];
+            next_cursor: string | null;
+        };
     };
     responses: {
         /** @description The body is not valid JSON (problem type `malformed-json`). */
@@ -503,6 +849,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description Manufacturing serial number. */
+        Serial: string;
+        /** @description Device id (`dev_...`). */
+        DeviceId: string;
         /** @description User id (`usr_...`). */
         UserId: string;
         /** @description Page size. */
@@ -948,6 +1298,414 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             405: components["responses"]["MethodNotAllowed"];
             422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCaBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PEM certificates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pem-file": string;
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRevocationList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description DER-encoded CRL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pkix-crl": string;
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    importRegistry: {
+        parameters: {
+            query?: {
+                /** @description Name of the batch (default `import-<UTC time>`), at most 64 characters. */
+                batch?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Bad lines; nothing was imported. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportRejected"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRegistry: {
+        parameters: {
+            query?: {
+                /** @description Substring of serial, model or batch. */
+                q?: string;
+                /** @description Record status. */
+                status?: "manufactured" | "registered" | "decommissioned";
+                /** @description Exact model. */
+                model?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records, by serial. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRegistryRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Manufacturing serial number. */
+                id: components["parameters"]["Serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManufacturingRecord"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    unlockRegistryRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Manufacturing serial number. */
+                id: components["parameters"]["Serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManufacturingRecord"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reEnableRegistryRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Manufacturing serial number. */
+                id: components["parameters"]["Serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record, status manufactured. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManufacturingRecord"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending onboardings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    claimDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered and certificate issued. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimResult"];
+                };
+            };
+            /** @description Registered; waiting for the device's CSR. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimResult"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            /** @description The serial is locked after too many wrong claim codes. */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listDevices: {
+        parameters: {
+            query?: {
+                /** @description Substring of id, serial or model. */
+                q?: string;
+                /** @description Connection status. */
+                status?: "online" | "offline";
+                /** @description Lifecycle. */
+                lifecycle?: "awaiting_certificate" | "active" | "decommissioned";
+                /** @description Exact model. */
+                model?: string;
+                /** @description `key` or `key=value`. */
+                label?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of devices, by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevicePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device id (`dev_...`). */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeDeviceCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device id (`dev_...`). */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    decommissionDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device id (`dev_...`). */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -1,0 +1,83 @@
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/handlers/handlers.hpp"
+#include "api/json_body.hpp"
+#include "api/problem.hpp"
+
+namespace mothership::api::handlers {
+
+namespace json = boost::json;
+using provisioning::claim_refusal;
+
+namespace {
+
+// The technician sees exactly why (the device side never does: see admit_device).
+http_response refusal_response(const provisioning::claim_result& r) {
+  switch (*r.refusal) {
+    case claim_refusal::unknown_serial:
+      return problem(404, "unknown-serial", "Unknown serial",
+                     "No device with this serial is in the manufacturing registry.");
+    case claim_refusal::wrong_code: {
+      auto response = problem(422, "wrong-claim-code", "Wrong claim code",
+                              "The claim code does not match this serial. " + std::to_string(r.attempts_left) +
+                                  " attempt(s) left before the serial is locked.");
+      auto body = json::parse(response.body).as_object();
+      body["attempts_left"] = r.attempts_left;
+      response.body = json::serialize(body);
+      return response;
+    }
+    case claim_refusal::locked_out:
+      return problem(423, "locked-out", "Serial locked",
+                     "Too many wrong claim codes for this serial. An admin can lift the lock.");
+    case claim_refusal::already_registered:
+      return problem(409, "already-registered", "Already registered", "This device is already registered.");
+    case claim_refusal::decommissioned:
+      return problem(409, "decommissioned", "Decommissioned",
+                     "This device was decommissioned. An admin must re-enable its record first.");
+    case claim_refusal::too_many_attempts:
+      return problem(429, "too-many-attempts", "Too many attempts",
+                     "Too many wrong claim codes from this address. Try again later.")
+          .with_header("Retry-After", std::to_string(r.retry_after_s));
+  }
+  return internal_error();
+}
+
+json::value optional_time(const std::optional<common::millis>& t) {
+  return t ? json::value(common::to_rfc3339(*t)) : json::value(nullptr);
+}
+json::value optional_text(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+}  // namespace
+
+http_response claim_device(services& s, request_context& ctx) {
+  auto body = read_json_object(ctx.request);
+  if (auto* problem_response = std::get_if<http_response>(&body)) return std::move(*problem_response);
+  field_reader fields(std::get<json::object>(body));
+  auto serial = fields.text("serial", true, 64);
+  auto code = fields.text("claim_code", true, 128);
+  if (!fields.ok()) return fields.problem();
+  auto result = s.fleet.onboarding.claim(*serial, *code, {{"user", ctx.user->id}, ctx.request.remote_address});
+  if (result.refusal) return refusal_response(result);
+  return json_response(result.status == "completed" ? 200 : 202,
+                       json::serialize(json::object{{"status", result.status}, {"device_id", result.device_id}}));
+}
+
+http_response list_onboarding(services& s, request_context&) {
+  json::array items;
+  for (const auto& r : s.fleet.onboarding.pending(200))
+    items.push_back({{"serial", r.serial},
+                     {"stage", r.stage()},
+                     {"model", optional_text(r.model)},
+                     {"firmware_version", optional_text(r.firmware_version)},
+                     {"hello_at", optional_time(r.hello_at)},
+                     {"approved_by", optional_text(r.approved_by)},
+                     {"approved_at", optional_time(r.approved_at)},
+                     {"device_id", optional_text(r.device_id)},
+                     {"updated_at", common::to_rfc3339(r.updated_at)}});
+  return json_response(200, json::serialize(json::object{{"items", std::move(items)}}));
+}
+
+}  // namespace mothership::api::handlers

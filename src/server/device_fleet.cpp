@@ -1,0 +1,184 @@
+#include "server/device_fleet.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "pki/certificate_identity.hpp"
+#include "pki/key_files.hpp"
+#include "pki/server_certificate.hpp"
+
+namespace mothership::server {
+
+namespace {
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (!name.empty()) out.push_back(name);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+pki::certificate_authority load_ca(const common::pki_config& cfg, const data_dir& dir) {
+  if (!cfg.ca_cert.empty()) {
+    spdlog::info("using the issuing CA from {}", cfg.ca_cert);
+    return pki::certificate_authority::import(pki::read_text_file(cfg.ca_cert), pki::read_text_file(cfg.ca_key));
+  }
+  bool fresh = !std::filesystem::exists(dir.issuing_ca_certificate());
+  auto ca = pki::certificate_authority::load_or_create(
+      {dir.root_ca_certificate(), dir.root_ca_key(), dir.issuing_ca_certificate(), dir.issuing_ca_key()}, "Mothership");
+  if (fresh) spdlog::info("created the platform CA: {}", dir.issuing_ca_certificate());
+  return ca;
+}
+
+// "topic/levels" → the level at `index`, or "" when there are too few.
+std::string level(std::string_view topic, int index) {
+  for (int i = 0; i < index; ++i) {
+    auto slash = topic.find('/');
+    if (slash == std::string_view::npos) return {};
+    topic.remove_prefix(slash + 1);
+  }
+  return std::string(topic.substr(0, topic.find('/')));
+}
+
+std::string text_of(const boost::json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+device_fleet::device_fleet(const common::config& cfg, const data_dir& dir, storage::database& db,
+                           audit::audit_log& audit, events::event_bus& bus)
+    : cfg_(cfg),
+      dir_(dir),
+      ca_(load_ca(cfg.pki, dir)),
+      codes_(registry::claim_codes::load_or_create(dir.claim_code_key())),
+      registry_(db, audit, codes_),
+      onboarding_(db, audit, &bus, ca_, codes_,
+                  {cfg.provisioning.lockout_after_failures, cfg.pki.device_certificate_days, "",
+                   cfg.provisioning.address_free_failures},
+                  [this](const std::string& t, const std::string& p, bool r) { publish(t, p, r); }),
+      devices_(
+          db, audit, &bus, ca_, revoked_, onboarding_, cfg.pki.device_certificate_days,
+          [this](const std::string& t, const std::string& p, bool r) { publish(t, p, r); },
+          [this](const std::string& device_id) {
+            if (!broker_) return;
+            auto closed = broker_->disconnect_identity({mqtt::identity::kind::device, device_id},
+                                                       mqtt::reason_code::administrative_action);
+            if (closed) spdlog::info("closed {} MQTT connection(s) of device {}", closed, device_id);
+          }),
+      bus_(bus) {
+  devices_.start();
+}
+
+device_fleet::~device_fleet() = default;
+
+void device_fleet::detach() {
+  connections_.reset();
+  if (client_) client_->disconnect();
+  client_.reset();
+  broker_ = nullptr;
+  strand_.reset();  // before the worker pool it runs on goes
+}
+
+device_trust device_fleet::trust() const {
+  device_trust t;
+  if (cfg_.mqtt.tls_cert.empty()) {
+    if (pki::ensure_server_certificate(ca_, dir_.tls_key(), dir_.tls_certificate(), split_names(cfg_.pki.server_names),
+                                       cfg_.pki.server_certificate_days))
+      spdlog::info("issued the server's TLS certificate for {}: {}", cfg_.pki.server_names, dir_.tls_certificate());
+    t.server_chain_file = dir_.tls_certificate();
+    t.server_key_file = dir_.tls_key();
+  } else {
+    t.server_chain_file = cfg_.mqtt.tls_cert;
+    t.server_key_file = cfg_.mqtt.tls_key;
+  }
+  // Client certificates: ours, plus the configured ones (factory CAs).
+  std::string bundle = ca_.bundle_pem();
+  if (!cfg_.mqtt.tls_client_ca.empty()) bundle += pki::read_text_file(cfg_.mqtt.tls_client_ca);
+  pki::write_file_with_mode(dir_.client_ca_bundle(), bundle, 0644);
+  t.client_ca_file = dir_.client_ca_bundle();
+
+  const auto* ca = &ca_;
+  t.identity_of = [ca](const void* x509) -> std::optional<std::string> {
+    if (!ca->issued(x509)) return std::nullopt;
+    return pki::device_id_of(x509);
+  };
+  auto* onboarding = const_cast<provisioning::onboarding_service*>(&onboarding_);
+  t.verify_claim = [onboarding](const mqtt::credentials& c) -> mqtt::authentication {
+    if (!c.username || !c.password || !onboarding->admit_device(*c.username, *c.password, c.address)) return {};
+    return {mqtt::identity{mqtt::identity::kind::provisioning, *c.username}};
+  };
+  t.verify_factory_certificate = [onboarding](const mqtt::credentials& c) -> mqtt::authentication {
+    auto serial = onboarding->admit_factory_certificate(c.certificate_sha256, c.address);
+    if (!serial) return {std::nullopt, mqtt::reason_code::not_authorized};
+    return {mqtt::identity{mqtt::identity::kind::provisioning, *serial}};
+  };
+  const auto* revoked = &revoked_;
+  t.is_revoked = [revoked](std::string_view serial) { return revoked->contains(serial); };
+  return t;
+}
+
+void device_fleet::attach(mqtt::broker& b, common::io_pool& io, common::worker_pool& pool,
+                          const std::string& mqtt_endpoint) {
+  broker_ = &b;
+  onboarding_.set_mqtt_endpoint(mqtt_endpoint);
+  strand_.emplace(boost::asio::make_strand(pool.executor()));
+  client_executor_ = io.main().get_executor();
+  client_ = mqtt::local_client::connect(b, client_executor_, "$fleet", {mqtt::identity::kind::internal, "fleet"},
+                                        [this](const mqtt::publish& p) { on_message(p); });
+  client_->subscribe({"$provision/+/hello", "devices/+/state", "devices/+/certificate/renew"},
+                     mqtt::qos::at_least_once);
+  connections_ = bus_.subscribe("mqtt.", [this](const events::event& e) { on_connection_event(e); });
+}
+
+// Runs on the client's executor; the work goes to the strand.
+void device_fleet::on_message(const mqtt::publish& p) {
+  std::string topic = p.topic;
+  std::string payload(p.payload.begin(), p.payload.end());
+  if (topic.starts_with("$provision/")) {
+    boost::asio::post(*strand_, [this, serial = level(topic, 1), payload = std::move(payload)] {
+      onboarding_.on_hello(serial, payload);
+    });
+  } else if (topic.ends_with("/state")) {
+    boost::asio::post(*strand_,
+                      [this, id = level(topic, 1), payload = std::move(payload)] { devices_.on_state(id, payload); });
+  } else if (topic.ends_with("/certificate/renew")) {
+    boost::asio::post(*strand_,
+                      [this, id = level(topic, 1), payload = std::move(payload)] { devices_.on_renew(id, payload); });
+  }
+}
+
+void device_fleet::on_connection_event(const events::event& e) {
+  if (text_of(e.data, "identity_kind") != "device") return;
+  auto id = text_of(e.data, "identity");
+  if (e.type == "mqtt.connected") {
+    boost::asio::post(*strand_,
+                      [this, id, address = text_of(e.data, "address")] { devices_.on_connected(id, address); });
+  } else if (e.type == "mqtt.disconnected") {
+    boost::asio::post(*strand_,
+                      [this, id, reason = text_of(e.data, "reason")] { devices_.on_disconnected(id, reason); });
+  }
+}
+
+// Any thread; the in-process client is used only on its executor.
+void device_fleet::publish(const std::string& topic, const std::string& payload, bool retain) {
+  if (!client_) {
+    spdlog::warn("dropped a message to {}: the fleet is not attached to the broker yet", topic);
+    return;
+  }
+  boost::asio::post(client_executor_, [client = client_, topic, payload, retain] {
+    client->publish(topic, payload, mqtt::qos::at_least_once, retain);
+  });
+}
+
+}  // namespace mothership::server
