@@ -69,12 +69,16 @@ ssl_outcome outcome_of(SSL* ssl, int result) {
     case SSL_ERROR_ZERO_RETURN:  // the peer's close_notify
       return {.error = asio::error::eof};
     case SSL_ERROR_SYSCALL:
-      return {.error = saved_errno ? error_code(saved_errno, boost::system::system_category())
-                                   : error_code(asio::error::connection_reset)};
+      // errno may be stale (an earlier EAGAIN) when OpenSSL failed without a system call: then
+      // the connection is as good as reset, and must not read as "try again".
+      if (saved_errno == 0 || saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)
+        return {.error = asio::error::connection_reset};
+      return {.error = error_code(saved_errno, boost::system::system_category())};
     case SSL_ERROR_SSL: {
       const unsigned long reason = ERR_get_error();
       if (ERR_GET_REASON(reason) == SSL_R_UNEXPECTED_EOF_WHILE_READING)  // closed without close_notify
         return {.error = asio::ssl::error::stream_truncated};
+      if (reason == 0) return {.error = asio::error::connection_aborted};  // an error code must not read as success
       return {.error = error_code(static_cast<int>(reason), asio::error::get_ssl_category())};
     }
     default:  // WANT_WRITE cannot happen (the queue BIO takes every write); the others need callbacks we do not set
@@ -115,7 +119,7 @@ class tls_byte_stream final : public byte_stream {
     for (;;) {
       ERR_clear_error();
       const int result = SSL_do_handshake(ssl_.get());
-      const auto step = outcome_of(ssl_.get(), result);
+      const auto step = check(result);
       // Our next flight, the session tickets after the last one, or the alert that explains a
       // failure (a client told "unknown ca" gives a better error than one that sees EOF).
       const auto sent = co_await send_queued(generation, false);
@@ -132,13 +136,14 @@ class tls_byte_stream final : public byte_stream {
   }
 
   asio::awaitable<std::pair<error_code, std::size_t>> read_some(asio::mutable_buffer into) override {
+    if (failed_) co_return std::pair{failed_, std::size_t{0}};
     if (into.size() == 0) co_return std::pair{error_code{}, std::size_t{0}};
     const auto generation = generation_;
     for (;;) {
       std::size_t n = 0;
       ERR_clear_error();
       const int result = SSL_read_ex(ssl_.get(), into.data(), into.size(), &n);
-      const auto step = outcome_of(ssl_.get(), result);
+      const auto step = check(result);
       // A record may have made OpenSSL answer (a KeyUpdate, an alert); the writer, if busy,
       // sends that with its own bytes.
       const auto sent = co_await send_queued(generation, true);
@@ -150,6 +155,7 @@ class tls_byte_stream final : public byte_stream {
   }
 
   asio::awaitable<error_code> write(asio::const_buffer bytes) override {
+    if (failed_) co_return failed_;
     const auto generation = generation_;
     writing_ = true;
     const auto* next = static_cast<const char*>(bytes.data());
@@ -161,7 +167,7 @@ class tls_byte_stream final : public byte_stream {
       std::size_t n = 0;
       ERR_clear_error();
       const int result = SSL_write_ex(ssl_.get(), next, step_size, &n);
-      const auto step = outcome_of(ssl_.get(), result);
+      const auto step = check(result);
       ec = co_await send_queued(generation, false);
       if (result > 0) {
         next += n;
@@ -189,7 +195,7 @@ class tls_byte_stream final : public byte_stream {
     deadline.async_wait([this, done](const error_code& ec) {
       if (!ec && !*done) cancel();
     });
-    if (ssl_ && SSL_is_init_finished(ssl_.get())) {
+    if (ssl_ && SSL_is_init_finished(ssl_.get()) && !failed_) {  // OpenSSL forbids a shutdown after a fatal error
       ERR_clear_error();
       SSL_shutdown(ssl_.get());
       if (!co_await send_queued(generation, false)) co_await drain_until_peer_closes(generation);
@@ -212,10 +218,11 @@ class tls_byte_stream final : public byte_stream {
   }
 
   std::pair<error_code, std::size_t> try_read_some(asio::mutable_buffer into) override {
+    if (failed_) return {failed_, 0};
     std::size_t n = 0;
     ERR_clear_error();
     const int result = SSL_read_ex(ssl_.get(), into.data(), into.size(), &n);
-    const auto step = outcome_of(ssl_.get(), result);
+    const auto step = check(result);
     if (!writing_) send_queued_now();
     if (result > 0) return {error_code{}, n};
     if (step.error) return {step.error, 0};
@@ -233,6 +240,14 @@ class tls_byte_stream final : public byte_stream {
   const peer_info& peer() const override { return peer_; }
 
  private:
+  // outcome_of(), remembering a fatal error: OpenSSL must not be called again after one, and
+  // does not always say so again.
+  ssl_outcome check(int result) {
+    auto outcome = outcome_of(ssl_.get(), result);
+    if (outcome.error && outcome.error != asio::error::eof) failed_ = outcome.error;
+    return outcome;
+  }
+
   // Waits until the socket has bytes. Any error, or a cancel() since `generation`, ends it.
   asio::awaitable<error_code> wait_readable(unsigned generation) {
     auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, nothrow);
@@ -301,7 +316,7 @@ class tls_byte_stream final : public byte_stream {
       ERR_clear_error();
       const int result = SSL_read_ex(ssl_.get(), discard.data(), discard.size(), &n);
       if (result > 0) continue;
-      if (!outcome_of(ssl_.get(), result).needs_input) co_return;
+      if (!check(result).needs_input) co_return;
       if (co_await wait_readable(generation)) co_return;
     }
   }
@@ -311,6 +326,7 @@ class tls_byte_stream final : public byte_stream {
   std::unique_ptr<SSL, ssl_free_fn> ssl_;
   std::string outgoing_;  // ciphertext OpenSSL queued; [sent_, size) is still to be sent
   std::size_t sent_ = 0;
+  error_code failed_;        // the fatal error, once there was one
   unsigned generation_ = 0;  // counts cancel() calls
   bool writing_ = false;     // a write() is in flight
   peer_info peer_;

@@ -251,6 +251,20 @@ TEST_F(tls_stream_test, close_sends_close_notify) {
             std::chrono::milliseconds(900));  // the client's EOF ended the wait
 }
 
+TEST_F(tls_stream_test, a_client_gone_without_close_notify_ends_every_later_read) {
+  open();
+  client_->next_layer().close();
+  std::string got;
+  error_code first, second;
+  run(server_read(server_.get(), 1, &got, &first));
+  // stream_truncated, or a reset when the client left our session tickets unread.
+  EXPECT_TRUE(first == ssl::error::stream_truncated || first == asio::error::connection_reset) << first.message();
+  run(server_read(server_.get(), 1, &got, &second));  // OpenSSL is not asked again
+  EXPECT_EQ(second, first);
+  std::array<char, 16> buffer;
+  EXPECT_EQ(server_->try_read_some(asio::buffer(buffer)).first, first);
+}
+
 TEST_F(tls_stream_test, a_client_that_does_not_speak_tls_fails_the_handshake) {
   tcp::acceptor acceptor(io_, {asio::ip::make_address("127.0.0.1"), 0});
   tcp::socket client(io_);
