@@ -226,8 +226,8 @@ class tls_byte_stream final : public byte_stream {
     if (!writing_) send_queued_now();
     if (result > 0) return {error_code{}, n};
     if (step.error) return {step.error, 0};
-    // OpenSSL answered something the socket cannot take yet: no bytes, but no reason to park
-    // either; can_wait_readable() is false until read_some() has sent the answer.
+    // OpenSSL holds part of a record, or an answer the socket could not take yet: no bytes,
+    // but no reason to park either (can_wait_readable() is false); read_some() finishes it.
     if (!can_wait_readable()) return {error_code{}, 0};
     return {asio::error::would_block, 0};
   }
