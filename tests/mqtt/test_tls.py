@@ -10,8 +10,8 @@ import time
 import unittest
 
 import certs
-from broker_fixture import (HOST, PUBACK, V311, V5, BrokerTestCase, ConnectionClosed, PahoClient, RawClient, mosquitto,
-                            publish_packet, unique, wait_until)
+from broker_fixture import (HOST, PUBACK, PUBLISH, V311, V5, BrokerTestCase, ConnectionClosed, PahoClient, RawClient,
+                            mosquitto, publish_packet, unique, wait_until)
 
 NOT_AUTHORIZED = 0x87
 CLIENT_ID_NOT_VALID = 0x85
@@ -406,6 +406,35 @@ class TlsConfiguredCertificateAndAnonymous(TlsTestCase):
         raw = self.tls_raw(version=V5)
         self.assertEqual(raw.connect(client_id=unique("anon")).reason, 0)
         self.assertEqual(raw.publish("devices/x/telemetry", b"x", qos=1).reason, NOT_AUTHORIZED)
+
+    def test_idle_connections_resume_traffic(self):
+        """Idle TLS connections wait without a read in flight (like plain TCP); each must then
+        take a message that spans several TLS records, and send one, as if it had never been
+        idle. TLS 1.2 and 1.3 alternate."""
+        prefix = "idle/" + unique() + "/"
+        payload = os.urandom(40000)  # a TLS record carries at most 16 KB
+        versions = (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3)
+        clients = []
+        for i in range(40):
+            ctx = client_context(self.ca.cert, version=versions[i % 2])
+            c = RawClient(None, version=V5, sock=self.tls_socket(ctx))
+            self.addCleanup(c.close)
+            self.assertEqual(c.connect(client_id=unique("idle")).reason, 0)
+            self.assertEqual(c.subscribe((prefix + str(i), 1)).reasons, [1])
+            clients.append(c)
+        time.sleep(0.5)  # every reader parks on its socket
+        sender = self.tls_raw(version=V5)
+        self.assertEqual(sender.connect(client_id=unique("sender")).reason, 0)
+        for i in range(len(clients)):
+            self.assertEqual(sender.publish(prefix + str(i), payload, qos=1).reason, 0)
+        for i, c in enumerate(clients):
+            with self.subTest(client=i, tls=c.sock.version()):
+                p = c.expect(PUBLISH)
+                self.assertEqual((p.topic, p.payload), (prefix + str(i), payload))
+                c.ack(p)
+                self.assertEqual(c.publish(prefix + str(i), payload[::-1], qos=1).reason, 0)
+                echo = c.pending_before_ack.pop(0) if c.pending_before_ack else c.recv()  # it may beat the PUBACK
+                self.assertEqual((echo.type, echo.payload), (PUBLISH, payload[::-1]))
 
     def test_anonymous_over_tls_mosquitto(self):
         topic = "lab/" + unique()

@@ -48,9 +48,12 @@ class byte_stream {
   // per-operation cancellation, which not every layer supports.
   virtual void cancel() = 0;
 
-  // Idle connections without a read in flight (plain TCP only: a TLS or WebSocket layer may
-  // hold bytes the socket no longer shows). try_read_some never blocks (would_block when
-  // nothing is there); async_wait_readable calls back once the socket has bytes.
+  // Idle connections without a read in flight (plain TCP and TLS; not WebSocket, whose layer
+  // may hold bytes the socket no longer shows). can_wait_readable is true while the transport
+  // holds nothing the socket does not show. try_read_some never blocks: would_block when
+  // nothing is there, and 0 bytes without an error when the transport has work only read_some
+  // can finish (can_wait_readable is then false). async_wait_readable calls back once the
+  // socket has bytes.
   virtual bool can_wait_readable() const { return false; }
   virtual std::pair<boost::system::error_code, std::size_t> try_read_some(boost::asio::mutable_buffer) {
     return {boost::asio::error::would_block, 0};

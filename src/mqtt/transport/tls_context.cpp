@@ -17,6 +17,9 @@ std::shared_ptr<ssl::context> make_server_tls_context(const tls_files& files) {
   // Idle connections give their record buffers back: thousands of mostly silent devices
   // would otherwise hold ~34 KiB each.
   SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+  // A client-initiated TLS 1.2 renegotiation is refused: it buys devices nothing, and it is the
+  // one thing that would make the MQTT TLS stream's SSL_write wait for input (tls_stream.cpp).
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
 
   auto use = [](const std::string& what, const std::string& file, auto&& load) {
     boost::system::error_code ec;
