@@ -7,7 +7,9 @@ The agent is $MOTHERSHIP_AGENT_BIN, else build/debug/agent/mothership-agent."""
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -98,6 +100,15 @@ class Agent:
 
 class AgentTest(FleetTestCase):
 
+    @classmethod
+    def tearDownClass(cls):
+        failed = cls._had_failure
+        super().tearDownClass()
+        if not failed and os.environ.get("MOTHERSHIP_IT_KEEP") != "1":
+            shutil.rmtree(cls.workdir, ignore_errors=True)  # the agents' state and logs
+        elif failed:
+            sys.stderr.write("[agent tests] kept the agents' logs in %s\n" % cls.workdir)
+
     def setUp(self):
         super().setUp()
         self.agents = []
@@ -118,7 +129,8 @@ class AgentTest(FleetTestCase):
             self.fail("\n".join(problems))
 
     def agent(self, serial, code, **options):
-        a = Agent(self.workdir, self.endpoint, self.ca_file, serial, code, **options)
+        endpoint = options.pop("endpoint", self.endpoint)
+        a = Agent(self.workdir, endpoint, self.ca_file, serial, code, **options)
         self.agents.append(a)
         return a
 
@@ -248,6 +260,22 @@ class AgentTest(FleetTestCase):
         self.assertEqual(len(self.device(device_id)["certificates"]), 2)
         self.assertTrue(self.online(device_id))
         self.assertEqual(os.listdir(a.state_dir).count("renewed.key"), 0)
+
+    def test_the_server_certificate_must_name_the_endpoint_host(self):
+        # The server's certificate names localhost and 127.0.0.1; this machine's host name, when
+        # it resolves to 127.0.0.1, reaches the same listener under a name it does not carry.
+        name = socket.gethostname()
+        try:
+            if socket.gethostbyname(name) != HOST or name in ("localhost", HOST):
+                self.skipTest("the host name %r does not resolve to %s" % (name, HOST))
+        except OSError:
+            self.skipTest("the host name %r does not resolve" % name)
+        [(serial, code)] = self.import_devices(1)
+        a = self.agent(serial, code, endpoint="%s:%d" % (name, self.tls_port)).start()
+        a.wait_log(r"cannot connect to %s:%d for onboarding: .*; retrying in" % (re.escape(name), self.tls_port),
+                   count=2)
+        self.assertNotIn("sent the hello", a.log())
+        self.assertNotIn(serial, self.pending())
 
     def test_bad_config_names_the_key(self):
         a = self.agent(unique("SN"), "CODE", heartbeat_s=0)
