@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -98,7 +97,8 @@ class Agent:
             return f.read()
 
 
-class AgentTest(FleetTestCase):
+class AgentHarness(FleetTestCase):
+    """Starts real agents; stops them after each test and checks their exit and sanitizer output."""
 
     @classmethod
     def tearDownClass(cls):
@@ -156,6 +156,9 @@ class AgentTest(FleetTestCase):
         wait_until(lambda: self.online(body["device_id"]), 20, "the device online")
         return a, body["device_id"]
 
+
+class AgentTest(AgentHarness):
+
     def test_device_first_then_technician(self):
         [(serial, code)] = self.import_devices(1)
         a = self.agent(serial, code).start()
@@ -203,7 +206,8 @@ class AgentTest(FleetTestCase):
                        r".*; retrying in \d+\.\d s" % a.serial, timeout=20, count=3)
             self.assertIsNotNone(a.proc)
             self.assertIsNone(a.proc.poll(), "the agent gave up")
-            waits = [float(w) for w in re.findall(r"retrying in (\d+\.\d) s", a.log())]
+            # The first three waits (a loaded machine may have logged more, and longer, by now).
+            waits = [float(w) for w in re.findall(r"retrying in (\d+\.\d) s", a.log())][:3]
             self.assertTrue(all(0.15 <= w <= 2.0 for w in waits), waits)
             self.assertFalse(os.path.exists(os.path.join(a.state_dir, "device.json")))
         self.assertNotIn(unknown.serial, self.pending())
@@ -261,28 +265,27 @@ class AgentTest(FleetTestCase):
         self.assertTrue(self.online(device_id))
         self.assertEqual(os.listdir(a.state_dir).count("renewed.key"), 0)
 
-    def test_the_server_certificate_must_name_the_endpoint_host(self):
-        # The server's certificate names localhost and 127.0.0.1; this machine's host name, when
-        # it resolves to 127.0.0.1, reaches the same listener under a name it does not carry.
-        name = socket.gethostname()
-        try:
-            if socket.gethostbyname(name) != HOST or name in ("localhost", HOST):
-                self.skipTest("the host name %r does not resolve to %s" % (name, HOST))
-        except OSError:
-            self.skipTest("the host name %r does not resolve" % name)
-        [(serial, code)] = self.import_devices(1)
-        a = self.agent(serial, code, endpoint="%s:%d" % (name, self.tls_port)).start()
-        a.wait_log(r"cannot connect to %s:%d for onboarding: .*; retrying in" % (re.escape(name), self.tls_port),
-                   count=2)
-        self.assertNotIn("sent the hello", a.log())
-        self.assertNotIn(serial, self.pending())
-
     def test_bad_config_names_the_key(self):
         a = self.agent(unique("SN"), "CODE", heartbeat_s=0)
         a.start()
         self.assertEqual(a.proc.wait(timeout=10), 2)
         a.stop()
         self.assertIn("heartbeat_s: must be between 1 and 86400 (got 0)", a.log())
+
+
+class AgentServerIdentity(AgentHarness):
+    """A server whose certificate names only `localhost`: an agent told to reach it as
+    127.0.0.1 must refuse it (the host name check is real), whatever this machine is called."""
+
+    server_env = dict(AgentHarness.server_env, MOTHERSHIP_PKI_SERVER_NAMES="localhost")
+
+    def test_the_server_certificate_must_name_the_endpoint_host(self):
+        [(serial, code)] = self.import_devices(1)
+        endpoint = "%s:%d" % (HOST, self.tls_port)
+        a = self.agent(serial, code, endpoint=endpoint).start()
+        a.wait_log(r"cannot connect to %s for onboarding: .*; retrying in" % re.escape(endpoint), count=2)
+        self.assertNotIn("sent the hello", a.log())
+        self.assertNotIn(serial, self.pending())
 
 
 if __name__ == "__main__":
