@@ -102,12 +102,9 @@ class AgentHarness(FleetTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        failed = cls._had_failure
-        super().tearDownClass()
-        if not failed and os.environ.get("MOTHERSHIP_IT_KEEP") != "1":
-            shutil.rmtree(cls.workdir, ignore_errors=True)  # the agents' state and logs
-        elif failed:
+        if cls._had_failure:  # FleetTestCase keeps the work dir then
             sys.stderr.write("[agent tests] kept the agents' logs in %s\n" % cls.workdir)
+        super().tearDownClass()
 
     def setUp(self):
         super().setUp()

@@ -6,6 +6,7 @@ docs/device-protocol.md "Onboarding". The real device agent (agent/) has its own
 
 import json
 import os
+import shutil
 import ssl
 import subprocess
 import sys
@@ -180,6 +181,13 @@ class FleetTestCase(BrokerTestCase):
         super().setUpClass()
         cls.workdir = tempfile.mkdtemp(prefix="mothership-onboarding-")
         cls._prepare()
+
+    @classmethod
+    def tearDownClass(cls):
+        failed = cls._had_failure
+        super().tearDownClass()
+        if not failed and os.environ.get("MOTHERSHIP_IT_KEEP") != "1":
+            shutil.rmtree(cls.workdir, ignore_errors=True)  # device keys, certificates, CSV files
 
     @classmethod
     def _prepare(cls):
