@@ -5,6 +5,20 @@ import { importLineErrors, useImportRegistry } from '../api/registry';
 
 const MAX_BYTES = 8 * 1024 * 1024;
 
+/** The file's text (FileReader rather than Blob.text(), which jsdom lacks). */
+function readText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      resolve(typeof reader.result === 'string' ? reader.result : '');
+    };
+    reader.onerror = () => {
+      reject(reader.error ?? new Error('read failed'));
+    };
+    reader.readAsText(file);
+  });
+}
+
 interface ChosenFile {
   name: string;
   text: string;
@@ -31,7 +45,7 @@ export function RegistryImport() {
       return;
     }
     try {
-      setFile({ name: picked.name, text: await picked.text() });
+      setFile({ name: picked.name, text: await readText(picked) });
     } catch {
       setFile(null);
       setReadError(`Could not read ${picked.name}.`);
