@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cctype>
 
+#include "api/event_stream.hpp"
 #include "api/problem.hpp"
 #include "api/response_writer.hpp"
 #include "common/encoding.hpp"
@@ -88,6 +89,24 @@ asio::awaitable<void> send_and_close(beast::tcp_stream& stream, http_response re
   std::string bytes = serialize_response(std::move(response), version, false, false);
   stream.expires_after(timeout);
   co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// A Server-Sent Events answer: the head, then the stream's text as it comes, until the stream
+// ends or the client goes. No timeout: the stream sends a keep-alive comment when quiet.
+asio::awaitable<void> stream_events(beast::tcp_stream& stream, http_response response, unsigned version) {
+  auto events = std::move(response.stream);
+  events->attach(stream.get_executor());
+  stream.expires_never();
+  std::string bytes = serialize_stream_head(response, version);
+  for (;;) {
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
+    if (ec) break;
+    auto next = co_await events->next();
+    if (!next) break;
+    bytes = std::move(*next);
+  }
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -180,6 +199,10 @@ asio::awaitable<void> run_connection(beast::tcp_stream stream, std::shared_ptr<h
     st->in_flight.fetch_sub(1);
     keep_alive = keep_alive && !st->stopping.load();
 
+    if (response.stream) {
+      co_await stream_events(stream, std::move(response), version);
+      co_return;
+    }
     std::string bytes = serialize_response(std::move(response), version, keep_alive, head_only);
     auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
     if (write_ec || !keep_alive) {

@@ -1,5 +1,6 @@
 #pragma once
 // HTTP request and response as handlers see them: plain values, no sockets, no Beast.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,6 +9,8 @@
 #include <vector>
 
 namespace mothership::api {
+
+class event_stream;
 
 struct http_request {
   std::string method;                                      // "GET"
@@ -35,6 +38,9 @@ struct http_response {
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a streamed answer (Server-Sent Events): the connection sends the head, then what
+  // the stream yields until it ends, then closes. `body` is not used.
+  std::shared_ptr<event_stream> stream;
 
   http_response& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

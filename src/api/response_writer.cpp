@@ -84,4 +84,18 @@ std::string serialize_response(http_response response, unsigned version, bool ke
   return out;
 }
 
+std::string serialize_stream_head(const http_response& response, unsigned version) {
+  std::string out = version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  fmt::format_to(std::back_inserter(out), "{} {}\r\n", response.status, reason(response.status));
+  append_header(out, "Server", "mothership");
+  append_header(out, "X-Content-Type-Options", "nosniff");
+  append_header(out, "Content-Type", response.content_type);
+  append_header(out, "Cache-Control", "no-cache");
+  append_header(out, "X-Accel-Buffering", "no");  // a proxy in front must not hold events back
+  for (const auto& [name, value] : response.headers) append_header(out, name, value);
+  append_header(out, "Connection", "close");
+  out += "\r\n";
+  return out;
+}
+
 }  // namespace mothership::api

@@ -9,5 +9,7 @@ namespace mothership::api {
 
 // version: 10 or 11. head_only: the answer to HEAD (headers with the GET body's length, no body).
 std::string serialize_response(http_response response, unsigned version, bool keep_alive, bool head_only);
+// The head of a streamed response: no length, the body runs until the connection closes.
+std::string serialize_stream_head(const http_response& response, unsigned version);
 
 }  // namespace mothership::api

@@ -21,6 +21,7 @@ void add_routes(router& r) {
   r.add({"POST",   "/api/v1/auth/refresh",    anyone,    h::refresh});
   r.add({"POST",   "/api/v1/auth/logout",     anyone,    h::logout});
   r.add({"GET",    "/api/v1/me",              signed_in, h::me,           runs_on::inline_io});
+  r.add({"GET",    "/api/v1/events",          signed_in, h::event_stream_open, runs_on::inline_io});
   r.add({"POST",   "/api/v1/me/password",     signed_in, h::change_own_password});
 
   r.add({"GET",    "/api/v1/users",           users_manage, h::list_users});

@@ -8,6 +8,7 @@
 #include "auth/session_service.hpp"
 #include "auth/user_service.hpp"
 #include "common/config.hpp"
+#include "events/event_bus.hpp"
 #include "pki/certificate_authority.hpp"
 #include "provisioning/device_service.hpp"
 #include "provisioning/onboarding_service.hpp"
@@ -33,6 +34,7 @@ struct services {
   auth::access_token_codec& tokens;
   api::metrics& metrics;
   fleet_services& fleet;
+  events::event_bus& bus;
 };
 
 }  // namespace mothership::api

@@ -55,6 +55,51 @@ class Api:
         return Api(int(self.base.rsplit(":", 1)[1]), body["access_token"])
 
 
+class EventStream:
+    """GET /api/v1/events read in a thread: `events` collects (type, data) as they arrive."""
+
+    def __init__(self, port, token):
+        import http.client
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.conn.request("GET", "/api/v1/events", headers={"Authorization": "Bearer " + token})
+        self.response = self.conn.getresponse()
+        self.status = self.response.status
+        self.content_type = self.response.getheader("Content-Type")
+        self.events = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        kind = None
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: ") and kind:
+                    with self.lock:
+                        self.events.append((kind, json.loads(line[6:])))
+                    kind = None
+        except (OSError, ValueError):
+            pass
+
+    def seen(self, kind, **match):
+        with self.lock:
+            return [d for k, d in self.events if k == kind and all(d.get(f) == v for f, v in match.items())]
+
+    def close(self):
+        # http.client hands a "Connection: close" response's socket to the response object.
+        sock = getattr(getattr(self.response.fp, "raw", None), "_sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(2)
+            except OSError:
+                pass
+        self.response.close()
+        self.conn.close()
+
+
 def openssl(*args):
     res = subprocess.run(["openssl"] + list(args), capture_output=True, text=True)
     if res.returncode != 0:

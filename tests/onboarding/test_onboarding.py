@@ -6,7 +6,7 @@ import json
 import os
 import unittest
 
-from fleet_fixture import HOST, V311, V5, FleetTestCase, PahoClient, openssl, unique, wait_until
+from fleet_fixture import HOST, V311, V5, EventStream, FleetTestCase, PahoClient, openssl, unique, wait_until
 
 BAD_USER_OR_PASSWORD = 0x86
 NOT_AUTHORIZED = 0x87
@@ -60,6 +60,30 @@ class Onboarding(FleetTestCase):
         actions = {e["action"] for e in entries["items"]}
         self.assertTrue({"provisioning.claim", "certificate.issue", "device.onboarded", "device.connected"} <= actions,
                         actions)
+
+    def test_live_events_show_each_step_to_those_allowed(self):
+        tech_stream = EventStream(self.server.http_port, self.user("technician").token)
+        viewer_stream = EventStream(self.server.http_port, self.user("viewer").token)
+        self.addCleanup(tech_stream.close)
+        self.addCleanup(viewer_stream.close)
+        self.assertEqual((tech_stream.status, tech_stream.content_type), (200, "text/event-stream"))
+        self.assertEqual(EventStream(self.server.http_port, "not-a-token").status, 401)
+        [(serial, code)] = self.import_devices(1)
+        dev = self.device(serial, code)
+        dev.connect_for_onboarding()
+        dev.say_hello()
+        wait_until(lambda: tech_stream.seen("onboarding.updated", serial=serial, stage="awaiting_approval"), 10,
+                   "awaiting_approval on the stream")
+        status, body = self.api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": code})
+        self.assertEqual(status, 200, body)
+        dev.wait_certificate()
+        dev.connect_with_certificate()
+        for stage in ("verified", "certificate_issued", "connected"):
+            wait_until(lambda: tech_stream.seen("onboarding.updated", serial=serial, stage=stage), 10, stage)
+        for stream in (tech_stream, viewer_stream):
+            wait_until(lambda: stream.seen("device.updated", id=dev.device_id, status="online"), 10,
+                       "the device online on the stream")
+        self.assertEqual(viewer_stream.seen("onboarding.updated"), [], "a viewer may not see onboarding")
 
     def test_technician_first_then_device(self):
         [(serial, code)] = self.import_devices(1)

@@ -10,6 +10,7 @@ http_response healthz(services&, request_context&);
 http_response readyz(services&, request_context&);
 http_response metrics_text(services&, request_context&);
 http_response jwks(services&, request_context&);
+http_response event_stream_open(services&, request_context&);
 
 // auth_handlers.cpp
 http_response login(services&, request_context&);

@@ -46,7 +46,7 @@ const std::set<std::string> public_routes = {"GET /healthz",
                                              "POST /api/v1/auth/logout",
                                              "GET /pki/ca.pem",
                                              "GET /pki/crl"};
-const std::set<std::string> any_user_routes = {"GET /api/v1/me", "POST /api/v1/me/password"};
+const std::set<std::string> any_user_routes = {"GET /api/v1/me", "POST /api/v1/me/password", "GET /api/v1/events"};
 
 class route_access_test : public ::testing::Test {
  protected:
@@ -66,6 +66,7 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<auth::login_throttle> throttle;
     std::unique_ptr<auth::session_service> sessions;
     api::metrics stats;
+    events::event_bus bus;
     std::unique_ptr<pki::certificate_authority> ca;
     std::unique_ptr<registry::claim_codes> codes;
     std::unique_ptr<registry::registry_service> registry;
@@ -105,7 +106,7 @@ class route_access_test : public ::testing::Test {
                                                                no_mqtt, [](const std::string&) {});
       devices->start();
       fleet = std::make_unique<fleet_services>(fleet_services{*registry, *onboarding, *devices, *ca});
-      svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet});
+      svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus});
       pool = std::make_unique<common::worker_pool>(2, 100);
       dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool);
 

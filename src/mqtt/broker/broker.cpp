@@ -98,7 +98,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
       existing->sink()->close(reason_code::session_taken_over);
       existing->detach();
       if (existing->will) {
-        std::uint32_t delay = existing->will->properties.will_delay_interval.value_or(0);
+        std::uint32_t delay = existing->will->message.properties.will_delay_interval.value_or(0);
         if (delay == 0 || c.clean_start) publish_will(*existing, now);
       }
     }
@@ -107,17 +107,15 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
     } else {
       s = existing;
       present = true;
-      s->will_due.reset();  // back before the will's delay ran out: no will [MQTT-3.1.3-9]
-      s->will.reset();
+      s->will.reset();  // back before the will's delay ran out: no will [MQTT-3.1.3-9]
     }
   }
   if (!s) {
-    s = std::make_shared<session>(client_id, next_id_++, limits_.session);
-    sessions_.emplace(client_id, s);
+    s = std::make_shared<session>(client_id, next_id_++, std::move(who), limits_.session);
+    sessions_.emplace(s->client_id(), s);  // the key views the session's own id
     by_id_.emplace(s->id(), s.get());
   }
-  s->who = std::move(who);
-  s->will = c.will ? std::make_unique<will_message>(*c.will) : nullptr;
+  s->will = c.will ? std::make_unique<stored_will>(stored_will{*c.will, std::nullopt}) : nullptr;
   s->expiry_interval_s = granted_expiry;
   s->attach(std::move(sink), c.version, c.properties.receive_maximum.value_or(65535),
             c.properties.maximum_packet_size.value_or(0));
@@ -149,11 +147,11 @@ void broker::connection_closed(session& s, const session_sink* sink, bool send_w
   if (expiry_override) s.expiry_interval_s = std::min(*expiry_override, limits_.max_session_expiry_s);
   if (!send_will) s.will.reset();
   if (s.will) {
-    std::uint32_t delay = s.will->properties.will_delay_interval.value_or(0);
+    std::uint32_t delay = s.will->message.properties.will_delay_interval.value_or(0);
     if (delay == 0 || s.expiry_interval_s == 0)
       publish_will(s, now);
     else
-      s.will_due = now + std::chrono::seconds(std::min(delay, s.expiry_interval_s));
+      s.will->due = now + std::chrono::seconds(std::min(delay, s.expiry_interval_s));
   }
   if (s.expiry_interval_s == 0)
     end_session(s.client_id(), now);
@@ -170,11 +168,11 @@ reason_code broker::publish(session& s, mqtt::publish p, steady_time now,
   if (auto alias = p.properties.topic_alias) {
     if (*alias == 0 || *alias > limits_.topic_alias_maximum) return reason_code::topic_alias_invalid;
     if (!p.topic.empty()) {
-      s.topic_aliases[*alias] = p.topic;
+      s.set_topic_alias(*alias, p.topic);
     } else {
-      auto known = s.topic_aliases.find(*alias);
-      if (known == s.topic_aliases.end()) return reason_code::protocol_error;  // [MQTT-3.3.4-?]: unknown alias
-      p.topic = known->second;
+      const std::string* known = s.topic_of_alias(*alias);
+      if (!known) return reason_code::protocol_error;  // [MQTT-3.3.4-?]: unknown alias
+      p.topic = *known;
     }
     p.properties.topic_alias.reset();
   }
@@ -371,11 +369,10 @@ void broker::disconnect_slow(const std::vector<std::weak_ptr<session>>& sessions
 
 void broker::publish_will(session& s, steady_time now) {
   if (!s.will) return;
-  const will_message& w = *s.will;
+  const will_message& w = s.will->message;
   mqtt::publish p{false, w.qos, w.retain, w.topic, std::nullopt, w.properties, w.payload};
   p.properties.will_delay_interval.reset();
   s.will.reset();
-  s.will_due.reset();
   if (!policy_.may_publish(s.who, p.topic)) {
     ++stats_.denied;
     return;
@@ -394,7 +391,7 @@ void broker::end_session(const std::string& client_id, steady_time now) {
   auto it = sessions_.find(client_id);
   if (it == sessions_.end()) return;
   session& s = *it->second;
-  if (s.will_due) publish_will(s, now);  // the session ends before the will's delay [MQTT-3.1.2-?]
+  if (s.will && s.will->due) publish_will(s, now);  // the session ends before the will's delay [MQTT-3.1.2-?]
   remove_subscriptions(s);
   by_id_.erase(s.id());
   sessions_.erase(it);
@@ -416,8 +413,8 @@ void broker::tick(steady_time now) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> expired;
   for (auto& [id, s] : sessions_) {
-    if (s->will_due && *s->will_due <= now) publish_will(*s, now);
-    if (!s->connected() && s->expires_at && *s->expires_at <= now) expired.push_back(id);
+    if (s->will && s->will->due && *s->will->due <= now) publish_will(*s, now);
+    if (!s->connected() && s->expires_at && *s->expires_at <= now) expired.emplace_back(id);
   }
   for (const auto& id : expired) end_session(id, now);
 }

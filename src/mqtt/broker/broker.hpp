@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "mqtt/broker/identity.hpp"
@@ -116,7 +117,9 @@ class broker {
   broker_limits limits_;
   const authorizer& policy_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<session>> sessions_;  // by client id
+  // By client id. The key is a view of the session's own client_id(): a copy would cost every
+  // session a second string.
+  std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
   std::unordered_map<subscriber_id, session*> by_id_;
   topic_tree subscriptions_;
   retained_store retained_;

@@ -6,8 +6,18 @@
 
 namespace mothership::mqtt {
 
-session::session(std::string client_id, subscriber_id id, session_limits limits)
-    : client_id_(std::move(client_id)), id_(id), limits_(limits) {}
+session::session(std::string client_id, subscriber_id id, identity who, const session_limits& limits)
+    : who(std::move(who)), client_id_(std::move(client_id)), id_(id), limits_(limits) {}
+
+session::qos_flows& session::flows() {
+  if (!flows_) flows_ = std::make_unique<qos_flows>();
+  return *flows_;
+}
+
+void session::drop_flows_if_idle() {
+  // Packet ids and the send order may start again: nothing is in flight either way.
+  if (flows_ && !flows_->queue && flows_->inflight.empty() && flows_->incoming_qos2.empty()) flows_.reset();
+}
 
 std::size_t session::window() const {
   return version_ == protocol_version::v5 ? receive_maximum_ : limits_.inflight_v311;
@@ -23,7 +33,7 @@ void session::attach(std::shared_ptr<session_sink> sink, protocol_version versio
   version_ = version;
   receive_maximum_ = receive_maximum == 0 ? 65535 : receive_maximum;
   max_packet_size_ = max_packet_size;
-  topic_aliases.clear();  // aliases live as long as one network connection [MQTT-3.3.2-7]
+  topic_aliases_.reset();  // aliases live as long as one network connection [MQTT-3.3.2-7]
   expires_at.reset();
   outbox_.clear();
 }
@@ -31,10 +41,11 @@ void session::attach(std::shared_ptr<session_sink> sink, protocol_version versio
 void session::resume(steady_time now) {
   // Resume what the previous connection left unacknowledged, in the order first sent.
   std::vector<std::pair<std::uint64_t, std::uint16_t>> order;
-  for (const auto& [id, f] : inflight_) order.emplace_back(f.seq, id);
+  if (flows_)
+    for (const auto& [id, f] : flows_->inflight) order.emplace_back(f.seq, id);
   std::sort(order.begin(), order.end());
   for (auto [seq, id] : order) {
-    const flight& f = inflight_.at(id);
+    const flight& f = flows_->inflight.at(id);
     if (f.released)
       encode(pubrel{id, reason_code::success, {}}, version_, outbox_);
     else
@@ -67,8 +78,9 @@ session::delivery session::deliver(const message_ptr& m, qos granted, bool retai
     ++dropped_;
     return delivery::dropped_queue_full;
   }
-  if (!queue_) queue_ = std::make_unique<std::deque<pending>>();
-  queue_->push_back(std::move(p));
+  auto& queue = flows().queue;
+  if (!queue) queue = std::make_unique<std::deque<pending>>();
+  queue->push_back(std::move(p));
   if (!connected()) return delivery::queued;
   refill(now);
   return queued() == 0 ? delivery::sent : delivery::queued;
@@ -82,13 +94,13 @@ void session::refill(steady_time now) {
 
 void session::pump(steady_time now) {
   if (!connected()) return;
-  while (queued() > 0 && inflight_.size() < window() && outbox_.size() < limits_.max_outbox_bytes) {
-    pending p = std::move(queue_->front());
-    queue_->pop_front();
+  while (queued() > 0 && in_flight() < window() && outbox_.size() < limits_.max_outbox_bytes) {
+    pending p = std::move(flows_->queue->front());
+    flows_->queue->pop_front();
     if (p.msg->expired(now)) continue;
     std::uint16_t id = next_packet_id();
     if (!write_publish(p, id, false, now)) continue;  // too large for this client: dropped
-    inflight_.emplace(id, flight{std::move(p), false, ++send_seq_});
+    flows_->inflight.emplace(id, flight{std::move(p), false, ++flows_->send_seq});
   }
 }
 
@@ -119,29 +131,34 @@ bool session::write_publish(const pending& p, std::optional<std::uint16_t> packe
 
 std::uint16_t session::next_packet_id() {
   // Skip ids still in flight; ids are non-zero [MQTT-2.2.1-3].
+  qos_flows& f = flows();
   do {
-    last_packet_id_ = static_cast<std::uint16_t>(last_packet_id_ == 65535 ? 1 : last_packet_id_ + 1);
-  } while (inflight_.count(last_packet_id_));
-  return last_packet_id_;
+    f.last_packet_id = static_cast<std::uint16_t>(f.last_packet_id == 65535 ? 1 : f.last_packet_id + 1);
+  } while (f.inflight.count(f.last_packet_id));
+  return f.last_packet_id;
 }
 
 bool session::on_puback(std::uint16_t packet_id, steady_time now) {
-  auto it = inflight_.find(packet_id);
-  if (it == inflight_.end() || it->second.what.granted != qos::at_least_once) return false;
-  inflight_.erase(it);
+  if (!flows_) return false;
+  auto it = flows_->inflight.find(packet_id);
+  if (it == flows_->inflight.end() || it->second.what.granted != qos::at_least_once) return false;
+  flows_->inflight.erase(it);
   refill(now);
+  drop_flows_if_idle();
   return true;
 }
 
 bool session::abandon(std::uint16_t packet_id, steady_time now) {
-  if (!inflight_.erase(packet_id)) return false;
+  if (!flows_ || !flows_->inflight.erase(packet_id)) return false;
   refill(now);
+  drop_flows_if_idle();
   return true;
 }
 
 bool session::on_pubrec(std::uint16_t packet_id, steady_time) {
-  auto it = inflight_.find(packet_id);
-  if (it == inflight_.end() || it->second.what.granted != qos::exactly_once) return false;
+  if (!flows_) return false;
+  auto it = flows_->inflight.find(packet_id);
+  if (it == flows_->inflight.end() || it->second.what.granted != qos::exactly_once) return false;
   it->second.released = true;
   encode(pubrel{packet_id, reason_code::success, {}}, version_, outbox_);
   wake();
@@ -149,10 +166,12 @@ bool session::on_pubrec(std::uint16_t packet_id, steady_time) {
 }
 
 bool session::on_pubcomp(std::uint16_t packet_id, steady_time now) {
-  auto it = inflight_.find(packet_id);
-  if (it == inflight_.end() || !it->second.released) return false;
-  inflight_.erase(it);
+  if (!flows_) return false;
+  auto it = flows_->inflight.find(packet_id);
+  if (it == flows_->inflight.end() || !it->second.released) return false;
+  flows_->inflight.erase(it);
   refill(now);
+  drop_flows_if_idle();
   return true;
 }
 
@@ -164,16 +183,38 @@ void session::send(const packet& p) {
 std::string session::take_outbox() {
   std::string out;
   out.swap(outbox_);
-  if (queue_ && queue_->empty()) queue_.reset();  // once per write, not per message
+  if (flows_ && flows_->queue && flows_->queue->empty()) flows_->queue.reset();  // once per write, not per message
+  drop_flows_if_idle();
   return out;
 }
 
 bool session::begin_incoming_qos2(std::uint16_t packet_id) {
-  return incoming_qos2_.insert(packet_id).second;
+  auto& ids = flows().incoming_qos2;
+  auto at = std::lower_bound(ids.begin(), ids.end(), packet_id);
+  if (at != ids.end() && *at == packet_id) return false;
+  ids.insert(at, packet_id);
+  return true;
 }
 
 bool session::end_incoming_qos2(std::uint16_t packet_id) {
-  return incoming_qos2_.erase(packet_id) > 0;
+  if (!flows_) return false;
+  auto& ids = flows_->incoming_qos2;
+  auto at = std::lower_bound(ids.begin(), ids.end(), packet_id);
+  if (at == ids.end() || *at != packet_id) return false;
+  ids.erase(at);
+  drop_flows_if_idle();
+  return true;
+}
+
+void session::set_topic_alias(std::uint16_t alias, std::string topic) {
+  if (!topic_aliases_) topic_aliases_ = std::make_unique<std::unordered_map<std::uint16_t, std::string>>();
+  (*topic_aliases_)[alias] = std::move(topic);
+}
+
+const std::string* session::topic_of_alias(std::uint16_t alias) const {
+  if (!topic_aliases_) return nullptr;
+  auto it = topic_aliases_->find(alias);
+  return it == topic_aliases_->end() ? nullptr : &it->second;
 }
 
 }  // namespace mothership::mqtt

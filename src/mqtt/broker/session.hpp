@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +42,12 @@ struct session_limits {
   std::size_t max_outbox_bytes = 4 << 20;
 };
 
+// A session's will, boxed: most sessions have none, and a will_message is ~560 bytes.
+struct stored_will {
+  will_message message;
+  std::optional<steady_time> due;  // after its connection ended: when a delayed will is published
+};
+
 struct stored_subscription {
   std::string filter;       // without the $share prefix
   std::string share_group;  // empty when not shared
@@ -53,7 +58,8 @@ class session : public std::enable_shared_from_this<session> {
  public:
   enum class delivery { sent, queued, dropped_queue_full, dropped_slow_reader, dropped_too_large, dropped_expired };
 
-  session(std::string client_id, subscriber_id id, session_limits limits);
+  // `limits` are shared by every session (the broker's own) and must outlive this one's use.
+  session(std::string client_id, subscriber_id id, identity who, const session_limits& limits);
 
   const std::string& client_id() const { return client_id_; }
   subscriber_id id() const { return id_; }
@@ -87,23 +93,27 @@ class session : public std::enable_shared_from_this<session> {
   // retransmission of a message already routed.
   bool begin_incoming_qos2(std::uint16_t packet_id);
   bool end_incoming_qos2(std::uint16_t packet_id);  // on PUBREL
-  std::size_t incoming_qos2_pending() const { return incoming_qos2_.size(); }
+  std::size_t incoming_qos2_pending() const { return flows_ ? flows_->incoming_qos2.size() : 0; }
 
   // --- state the broker keeps here -----------------------------------------------------
-  identity who;
+  // Fixed for the session's life (a client id belongs to one identity), so a connection may
+  // read it without the broker's lock.
+  const identity who;
   std::map<std::string, stored_subscription> subscriptions;  // key: the filter as subscribed
   std::uint32_t expiry_interval_s = 0;
-  std::unique_ptr<will_message> will;                            // boxed: most sessions have none, and it is ~560 bytes
-  std::optional<steady_time> will_due;                           // a delayed will waiting to be published
-  std::optional<steady_time> expires_at;                         // set while disconnected with expiry > 0
-  std::unordered_map<std::uint16_t, std::string> topic_aliases;  // client -> server, per connection
+  std::unique_ptr<stored_will> will;
+  std::optional<steady_time> expires_at;  // set while disconnected with expiry > 0
 
-  std::size_t queued() const { return queue_ ? queue_->size() : 0; }
+  // Topic aliases the client set (client -> server); they last one network connection.
+  void set_topic_alias(std::uint16_t alias, std::string topic);
+  const std::string* topic_of_alias(std::uint16_t alias) const;  // null when not set
+
+  std::size_t queued() const { return flows_ && flows_->queue ? flows_->queue->size() : 0; }
   // Connected, with a full queue: its publishers should wait (see broker::publish).
   bool congested() const {
     return connected() && (queued() >= limits_.max_queued || outbox_.size() >= limits_.max_outbox_bytes);
   }
-  std::size_t in_flight() const { return inflight_.size(); }
+  std::size_t in_flight() const { return flows_ ? flows_->inflight.size() : 0; }
   std::uint64_t dropped() const { return dropped_; }
 
  private:
@@ -119,6 +129,21 @@ class session : public std::enable_shared_from_this<session> {
     std::uint64_t seq = 0;
   };
 
+  // QoS 1/2 traffic: made when the first such message or packet id comes, given back once
+  // nothing is queued, in flight or awaiting PUBREL. A quiet session then holds one null
+  // pointer instead of a map, a vector and counters (~90 bytes).
+  struct qos_flows {
+    // Boxed again, and given back when drained (once per write, see take_outbox):
+    // libstdc++'s deque allocates ~600 bytes even when empty.
+    std::unique_ptr<std::deque<pending>> queue;
+    std::map<std::uint16_t, flight> inflight;
+    std::uint64_t send_seq = 0;                // orders resends as first sent [MQTT-4.6.0-1]
+    std::vector<std::uint16_t> incoming_qos2;  // sorted; at most receive_maximum + 1 ids
+    std::uint16_t last_packet_id = 0;
+  };
+  qos_flows& flows();
+  void drop_flows_if_idle();
+
   void pump(steady_time now);    // moves queued messages into flight while the window allows
   void refill(steady_time now);  // pump, and wake the connection if that wrote anything
   bool write_publish(const pending& p, std::optional<std::uint16_t> packet_id, bool dup, steady_time now);
@@ -126,22 +151,19 @@ class session : public std::enable_shared_from_this<session> {
   std::size_t window() const;
   void wake();
 
+  // An idle fleet is mostly sessions, so what only some of them use is made on first use
+  // (flows_, topic_aliases_), and small members sit together at the end, unpadded.
   std::string client_id_;
   subscriber_id id_;
-  session_limits limits_;
+  const session_limits& limits_;
   std::shared_ptr<session_sink> sink_;
-  protocol_version version_ = protocol_version::v5;
-  std::uint16_t receive_maximum_ = 65535;
-  std::uint32_t max_packet_size_ = 0;  // 0 = no limit
-  // Made on first use and given back when drained: libstdc++'s deque allocates ~600 bytes
-  // even when empty, and most sessions of an idle fleet never queue anything.
-  std::unique_ptr<std::deque<pending>> queue_;
-  std::map<std::uint16_t, flight> inflight_;
-  std::uint64_t send_seq_ = 0;  // orders resends as first sent [MQTT-4.6.0-1]
-  std::set<std::uint16_t> incoming_qos2_;
-  std::uint16_t last_packet_id_ = 0;
-  std::uint64_t dropped_ = 0;
   std::string outbox_;
+  std::unique_ptr<qos_flows> flows_;
+  std::unique_ptr<std::unordered_map<std::uint16_t, std::string>> topic_aliases_;
+  std::uint64_t dropped_ = 0;
+  std::uint32_t max_packet_size_ = 0;  // 0 = no limit
+  std::uint16_t receive_maximum_ = 65535;
+  protocol_version version_ = protocol_version::v5;
 };
 
 }  // namespace mothership::mqtt

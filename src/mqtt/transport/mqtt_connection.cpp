@@ -15,19 +15,23 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
 
 #include <atomic>
-#include <cstring>
+#include <span>
+#include <stdexcept>
+#include <variant>
 #include <vector>
 
 #include "mqtt/codec/decode.hpp"
 #include "mqtt/codec/encode.hpp"
 #include "mqtt/codec/frame.hpp"
 #include "mqtt/transport/byte_stream.hpp"
+#include "mqtt/transport/read_buffer.hpp"
 
 namespace mothership::mqtt {
 
@@ -41,8 +45,24 @@ steady_time now() {
 }
 
 constexpr std::size_t read_chunk = 4096;
+// The first read, for the CONNECT: most are far smaller, and while thousands of devices
+// reconnect at once every connection in the handshake holds one (a larger CONNECT gets room
+// for its whole length once its header is read).
+constexpr std::size_t connect_read_chunk = 256;
 
 struct connection;
+
+// Typed on io_context's executor, not any_io_executor: 72 bytes instead of 120, on every
+// connection. Connections therefore run on an io_context (io_executor_of checks).
+using io_timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
+                                            asio::io_context::executor_type>;
+
+asio::io_context::executor_type io_executor_of(byte_stream& stream) {
+  const auto executor = stream.get_executor();
+  const auto* io = executor.target<asio::io_context::executor_type>();
+  if (!io) throw std::invalid_argument("an MQTT connection's stream must run on an io_context");
+  return *io;
+}
 
 // The broker's handle on this connection: wakes the writer, or asks it to close. Holds no Asio
 // object, so sessions may outlive the I/O contexts safely.
@@ -57,58 +77,37 @@ class connection_sink final : public session_sink {
 };
 
 // Everything below runs on the connection's executor (one thread), except the sink's entry
-// points, which post to it.
-struct connection : std::enable_shared_from_this<connection> {
+// points, which post to it. An idle connection is this object and little else, so its small
+// members sit together at the end (no padding between them), and it holds nothing only a busy
+// connection needs: the read buffer is released while idle, and the subscribers a PUBLISH
+// found congested are the reader's own business (read_loop keeps them).
+struct connection {
   connection(std::unique_ptr<byte_stream> s, std::shared_ptr<connection_context> c)
-      : stream(std::move(s)), ctx(std::move(c)), watchdog(stream->get_executor()) {}
+      : stream(std::move(s)), ctx(std::move(c)), watchdog(io_executor_of(*stream)) {}
 
   std::unique_ptr<byte_stream> stream;
   std::shared_ptr<connection_context> ctx;
   // Keep-alive; once the connection is ending, close_connection() waits on it for the reader
   // and writer to end (one timer less per connection).
-  asio::steady_timer watchdog;
-  std::atomic<bool> wake_pending{false};
-
-  std::vector<std::uint8_t> in;    // empty while idle
-  std::size_t begin = 0, end = 0;  // unread bytes are in[begin, end)
-
-  protocol_version version = protocol_version::v311;
-  identity who;
+  io_timer watchdog;
   std::shared_ptr<session> s;
   std::shared_ptr<connection_sink> sink;
-  std::uint16_t keep_alive_s = 0;
-  std::uint32_t client_max_packet = 0;  // MQTT 5 Maximum Packet Size the client accepts; 0 = any
+  read_buffer in;  // empty while idle
   steady_time last_activity = now();
+  std::optional<std::uint32_t> expiry_override;
+  std::uint32_t client_max_packet = 0;  // MQTT 5 Maximum Packet Size the client accepts; 0 = any
+  std::uint16_t keep_alive_s = 0;
   std::optional<reason_code> close_reason;  // why we end it (sent in DISCONNECT to MQTT 5 clients)
+  protocol_version version = protocol_version::v311;
+  std::atomic<bool> wake_pending{false};
   bool send_will = true;
   bool client_disconnected = false;  // it sent DISCONNECT
-  std::optional<std::uint32_t> expiry_override;
-  std::vector<std::weak_ptr<session>> congested;  // subscribers our last PUBLISH found full
 
   bool reading = false;   // a reader coroutine exists
   bool writing = false;   // a writer coroutine exists
   bool ending = false;    // finish() was called
   bool detached = false;  // the broker knows the connection is gone
 
-  std::span<const std::uint8_t> unread() const { return {in.data() + begin, end - begin}; }
-  void consume(std::size_t n) {
-    begin += n;
-    if (begin == end) begin = end = 0;
-  }
-  // Room for at least `want` more bytes, keeping what is unread.
-  void make_room(std::size_t want) {
-    if (begin > 0) {
-      std::memmove(in.data(), in.data() + begin, end - begin);
-      end -= begin;
-      begin = 0;
-    }
-    if (in.size() - end < want) in.resize(end + std::max(want, read_chunk));
-  }
-  void release_buffer() {
-    if (begin != end) return;
-    std::vector<std::uint8_t>().swap(in);
-    begin = end = 0;
-  }
   void fail(reason_code r) {
     if (!close_reason) close_reason = r;
   }
@@ -141,25 +140,27 @@ void connection_sink::close(reason_code reason) {
 
 // Reads until a whole packet is buffered. Returns the frame, or nullopt when the connection
 // ended or sent something unframeable (then close_reason says why).
-asio::awaitable<std::optional<frame>> read_frame(std::shared_ptr<connection> c) {
+asio::awaitable<std::optional<frame>> read_frame(std::shared_ptr<connection> c, std::size_t chunk = read_chunk) {
   const std::size_t max_packet = c->ctx->b.limits().max_packet_size;
   for (;;) {
-    auto framed = parse_frame(c->unread(), max_packet);
+    auto framed = parse_frame(c->in.unread(), max_packet);
     if (auto* f = std::get_if<frame>(&framed)) co_return *f;
     if (auto* e = std::get_if<decode_error>(&framed)) {
       c->fail(e->reason);
       co_return std::nullopt;
     }
-    c->make_room(std::get<need_more>(framed).bytes);
-    auto [ec, n] = co_await c->stream->read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end));
+    c->in.make_room(std::get<need_more>(framed).bytes, chunk);
+    auto room = c->in.free_space();
+    auto [ec, n] = co_await c->stream->read_some(asio::buffer(room.data(), room.size()));
     if (ec) co_return std::nullopt;
-    c->end += n;
+    c->in.filled(n);
     c->last_activity = now();
   }
 }
 
 // False when the connection must end.
-bool handle(connection& c, packet&& p) {
+// `congested` collects the subscribers a PUBLISH found with full queues.
+bool handle(connection& c, packet&& p, std::vector<std::weak_ptr<session>>& congested) {
   broker& b = c.ctx->b;
   session& s = *c.s;
   switch (type_of(p)) {
@@ -169,7 +170,7 @@ bool handle(connection& c, packet&& p) {
         c.fail(reason_code::protocol_error);
         return false;
       }
-      reason_code r = b.publish(s, std::move(pub), now(), &c.congested, c.sink.get());
+      reason_code r = b.publish(s, std::move(pub), now(), &congested, c.sink.get());
       if (is_fatal(r)) c.fail(r);
       return !is_fatal(r);
     }
@@ -214,12 +215,13 @@ bool handle(connection& c, packet&& p) {
 // reading from this client (TCP then slows it down), instead of dropping acknowledged
 // messages. A subscriber that does not drain in time is disconnected, so one stuck client
 // holds the others only briefly.
-asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c) {
+asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c,
+                                           std::vector<std::weak_ptr<session>> congested) {
   const auto deadline = now() + std::chrono::seconds(c->ctx->limits.slow_subscriber_timeout_s);
-  asio::steady_timer pause(c->stream->get_executor());
-  while (!c->ending && c->ctx->b.still_congested(c->congested)) {
+  io_timer pause(c->watchdog.get_executor());
+  while (!c->ending && c->ctx->b.still_congested(congested)) {
     if (now() >= deadline) {
-      c->ctx->b.disconnect_slow(c->congested);
+      c->ctx->b.disconnect_slow(congested);
       break;
     }
     c->last_activity = now();  // the silence is ours, not the client's
@@ -227,22 +229,22 @@ asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c) {
     auto [ec] = co_await pause.async_wait(nothrow);
     if (ec) break;
   }
-  c->congested.clear();
 }
 
 // True when the socket had nothing more to read and a readiness wait now stands in for this
 // reader (which may then end). Only for transports that can wait without a read in flight.
 bool park_if_idle(const std::shared_ptr<connection>& c) {
-  if (c->begin != c->end || !c->stream->can_wait_readable()) return false;
-  c->make_room(read_chunk);
-  auto [ec, n] = c->stream->try_read_some(asio::buffer(c->in.data() + c->end, c->in.size() - c->end));
+  if (!c->in.empty() || !c->stream->can_wait_readable()) return false;
+  c->in.make_room(read_chunk, read_chunk);
+  auto room = c->in.free_space();
+  auto [ec, n] = c->stream->try_read_some(asio::buffer(room.data(), room.size()));
   if (!ec) {
-    c->end += n;
+    c->in.filled(n);
     c->last_activity = now();
     return false;
   }
   if (ec != asio::error::would_block) return false;  // the next read reports it
-  c->release_buffer();
+  c->in.release();
   c->stream->async_wait_readable([c](boost::system::error_code wait_ec) {
     if (c->ending) return;
     if (wait_ec && wait_ec != asio::error::operation_aborted) {
@@ -255,18 +257,22 @@ bool park_if_idle(const std::shared_ptr<connection>& c) {
 }
 
 asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
+  std::vector<std::weak_ptr<session>> congested;  // subscribers our last PUBLISH found full
   while (!c->ending) {
     if (park_if_idle(c)) co_return;
     auto f = co_await read_frame(c);
     if (!f || c->ending) break;
-    auto decoded = decode_packet(f->first_byte, f->body(c->unread()), c->version);
-    c->consume(f->total_length);
+    auto decoded = decode_packet(f->first_byte, f->body(c->in.unread()), c->version);
+    c->in.consume(f->total_length);
     if (!decoded) {
       c->fail(decoded.error().reason);
       break;
     }
-    if (!handle(*c, std::move(*decoded))) break;
-    if (!c->congested.empty()) co_await wait_while_congested(c);
+    if (!handle(*c, std::move(*decoded), congested)) break;
+    if (!congested.empty()) {
+      co_await wait_while_congested(c, std::move(congested));
+      congested.clear();
+    }
   }
   finish(c);
 }
@@ -274,7 +280,7 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
 // Writes with a deadline: a client that stops reading cannot hold a connection (and its
 // will) forever. False when the write failed or timed out.
 asio::awaitable<bool> write_all(std::shared_ptr<connection> c, std::string bytes, std::chrono::seconds timeout) {
-  asio::steady_timer deadline(c->stream->get_executor(), timeout);
+  io_timer deadline(c->watchdog.get_executor(), timeout);
   auto done = std::make_shared<bool>(false);  // the timer's handler may run after we return
   auto expired = std::make_shared<bool>(false);
   deadline.async_wait([c, done, expired](const boost::system::error_code& ec) {
@@ -355,13 +361,14 @@ asio::awaitable<void> send_bytes(std::shared_ptr<connection> c, std::string byte
 
 void tell(connection_context& ctx, const char* type, const connection& c, std::string_view reason = {}) {
   if (!ctx.events) return;
+  const identity& who = c.s->who;  // fixed for the session's life: no lock needed
   boost::json::object data{{"client_id", c.s->client_id()},
-                           {"identity_kind", to_string(c.who.what)},
-                           {"identity", c.who.name},
+                           {"identity_kind", to_string(who.what)},
+                           {"identity", who.name},
                            {"address", c.stream->peer().address},
                            {"transport", c.stream->peer().transport}};
   if (!reason.empty()) data["reason"] = reason;
-  ctx.events->publish({type, c.who.what == identity::kind::device ? c.who.name : c.s->client_id(), std::move(data), 0});
+  ctx.events->publish({type, who.what == identity::kind::device ? who.name : c.s->client_id(), std::move(data), 0});
 }
 
 void detach(const std::shared_ptr<connection>& c) {
@@ -420,40 +427,50 @@ void finish(const std::shared_ptr<connection>& c) {
   });
 }
 
-// The CONNECT, or nullopt (with the refusal already sent when one is due).
-asio::awaitable<std::optional<connect>> read_connect(std::shared_ptr<connection> c) {
-  auto f = co_await read_frame(c);
-  if (!f) co_return std::nullopt;
-  if (f->first_byte != 0x10) co_return std::nullopt;  // the first packet must be CONNECT [MQTT-3.1.0-1]
-  auto body = f->body(c->unread());
+// A decoded CONNECT, or the CONNACK that refuses it (empty when none is due). The CONNECT is
+// boxed: it is ~1.2 KB, and held by value it would sit in each coroutine frame it passes
+// through, for every connection in its handshake.
+using hello_or_refusal = std::variant<std::unique_ptr<connect>, std::string>;
+
+hello_or_refusal decode_hello(std::span<const std::uint8_t> body) {
   auto decoded = decode_connect(body);
-  if (!decoded) {
-    // Answer in the version the client asked for, when it said one we speak [MQTT-3.1.4-?].
-    auto version = connect_protocol_version(body);
-    std::string bytes;
-    if (decoded.error().reason == reason_code::unsupported_protocol_version)
-      encode(connack{false, reason_code::unsupported_protocol_version, {}}, protocol_version::v311, bytes);
-    else if (version == protocol_version::v311 && decoded.error().reason == reason_code::client_identifier_not_valid)
-      encode(connack{false, reason_code::client_identifier_not_valid, {}}, protocol_version::v311,
-             bytes);  // rc 2 [MQTT-3.1.3-8]
-    else if (version == protocol_version::v5)
-      encode(connack{false, decoded.error().reason, {}}, protocol_version::v5, bytes);
-    if (!bytes.empty()) co_await send_bytes(c, std::move(bytes));
-    co_return std::nullopt;
+  if (decoded) return std::make_unique<connect>(std::move(*decoded));
+  // Answer in the version the client asked for, when it said one we speak [MQTT-3.1.4-?].
+  auto version = connect_protocol_version(body);
+  std::string bytes;
+  if (decoded.error().reason == reason_code::unsupported_protocol_version)
+    encode(connack{false, reason_code::unsupported_protocol_version, {}}, protocol_version::v311, bytes);
+  else if (version == protocol_version::v311 && decoded.error().reason == reason_code::client_identifier_not_valid)
+    encode(connack{false, reason_code::client_identifier_not_valid, {}}, protocol_version::v311,
+           bytes);  // rc 2 [MQTT-3.1.3-8]
+  else if (version == protocol_version::v5)
+    encode(connack{false, decoded.error().reason, {}}, protocol_version::v5, bytes);
+  return bytes;
+}
+
+// The CONNECT, or null (with the refusal already sent when one is due).
+asio::awaitable<std::unique_ptr<connect>> read_connect(std::shared_ptr<connection> c) {
+  auto f = co_await read_frame(c, connect_read_chunk);
+  if (!f) co_return nullptr;
+  if (f->first_byte != 0x10) co_return nullptr;  // the first packet must be CONNECT [MQTT-3.1.0-1]
+  auto hello = decode_hello(f->body(c->in.unread()));
+  if (auto* refusal = std::get_if<std::string>(&hello)) {
+    if (!refusal->empty()) co_await send_bytes(c, std::move(*refusal));
+    co_return nullptr;
   }
-  c->consume(f->total_length);
-  co_return std::move(*decoded);
+  c->in.consume(f->total_length);
+  co_return std::move(std::get<std::unique_ptr<connect>>(hello));
 }
 
 // The transport handshake and the CONNECT, both within the connect timeout: sockets that
 // never complete either do not hold the server.
-asio::awaitable<std::optional<connect>> open(std::shared_ptr<connection> c) {
-  asio::steady_timer deadline(c->stream->get_executor(), std::chrono::seconds(c->ctx->limits.connect_timeout_s));
+asio::awaitable<std::unique_ptr<connect>> open(std::shared_ptr<connection> c) {
+  io_timer deadline(c->watchdog.get_executor(), std::chrono::seconds(c->ctx->limits.connect_timeout_s));
   auto done = std::make_shared<bool>(false);  // the timer's handler may run after we return
   deadline.async_wait([c, done](const boost::system::error_code& ec) {
     if (!ec && !*done) c->stream->cancel();
   });
-  std::optional<connect> hello;
+  std::unique_ptr<connect> hello;
   if (!co_await c->stream->handshake())
     hello = co_await read_connect(c);
   else
@@ -504,7 +521,6 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
     co_await c->stream->close();
     co_return false;
   }
-  c->who = *verdict.who;
   c->sink = std::make_shared<connection_sink>(c);
   auto outcome = ctx.b.connect(*hello, std::move(*verdict.who), c->sink, now());
   if (!outcome.attached) {
@@ -514,7 +530,7 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
   }
   c->s = outcome.attached;
   c->keep_alive_s = outcome.keep_alive_s;
-  c->release_buffer();
+  c->in.release();
   co_return true;
 }
 

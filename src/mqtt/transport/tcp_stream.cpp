@@ -1,7 +1,12 @@
 // Plain TCP under MQTT.
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include <unistd.h>
+
+#include <stdexcept>
 
 #include "mqtt/transport/streams.hpp"
 
@@ -22,10 +27,31 @@ std::string address_of(const tcp::socket& socket) {
 
 namespace {
 
+// A socket typed on io_context's executor rather than any_io_executor: 40 bytes instead of 88,
+// and each readiness wait it starts is 48 bytes smaller too (its operation keeps a copy of the
+// executor). Idle connections are mostly these two objects, so it shows per connection.
+using io_socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+
+io_socket on_its_io_context(tcp::socket socket) {
+  const auto executor = socket.get_executor();
+  const auto* io = executor.target<asio::io_context::executor_type>();
+  if (!io) throw std::invalid_argument("make_tcp_stream: the socket must run on an io_context");
+  // A socket that already failed has no local endpoint; its first read reports the failure.
+  boost::system::error_code ec;
+  const auto local = socket.local_endpoint(ec);
+  const auto protocol = ec ? tcp::v4() : local.protocol();
+  io_socket typed(*io);
+  const auto fd = socket.release(ec);
+  if (ec) return typed;  // closed: reads on it fail at once
+  typed.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+  return typed;
+}
+
 class tcp_byte_stream final : public byte_stream {
  public:
-  explicit tcp_byte_stream(tcp::socket socket) : socket_(std::move(socket)) {
-    peer_.address = address_of(socket_);
+  tcp_byte_stream(io_socket socket, std::string address) : socket_(std::move(socket)) {
+    peer_.address = std::move(address);
     peer_.transport = "tcp";
     boost::system::error_code ec;
     socket_.non_blocking(true, ec);  // for try_read_some; Asio's own operations are unaffected
@@ -70,14 +96,15 @@ class tcp_byte_stream final : public byte_stream {
   const peer_info& peer() const override { return peer_; }
 
  private:
-  tcp::socket socket_;
+  io_socket socket_;
   peer_info peer_;
 };
 
 }  // namespace
 
 std::unique_ptr<byte_stream> make_tcp_stream(tcp::socket socket) {
-  return std::make_unique<tcp_byte_stream>(std::move(socket));
+  std::string address = address_of(socket);
+  return std::make_unique<tcp_byte_stream>(on_its_io_context(std::move(socket)), std::move(address));
 }
 
 }  // namespace mothership::mqtt

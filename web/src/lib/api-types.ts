@@ -155,6 +155,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates (Server-Sent Events)
+         * @description `text/event-stream`: `event: <type>` and `data: <JSON>` per event, and a `: keep-alive`
+         *     comment every 15 s when quiet. Only events the caller's role may see are sent:
+         *     `device.updated` (devices.read: `{id, serial, model, status, lifecycle, last_seen?,
+         *     firmware_version?}`) and `onboarding.updated` (devices.onboard: `{serial, stage,
+         *     device_id?, reason?}`, stage one of awaiting_approval, waiting_for_device, verified,
+         *     certificate_issued, connected, rejected, refused). The stream ends after one access-token
+         *     lifetime, when the user is disabled, or when the client falls 1,000 events behind;
+         *     reconnect with a current token (and refetch what you show). Send the token in the
+         *     Authorization header (read the stream with fetch; EventSource cannot set headers).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -1067,6 +1095,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
