@@ -49,7 +49,7 @@ export function CertificatesTable({ certificates }: { certificates: readonly Dev
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Badge color={STATUS_COLORS[c.status]} variant="light">
+                <Badge color={STATUS_COLORS[c.status]} variant="light" style={{ overflow: 'visible' }}>
                   {c.status}
                 </Badge>
                 {c.revoked_at ? (

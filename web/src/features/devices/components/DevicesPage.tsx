@@ -18,7 +18,14 @@ export function DevicesPage() {
     <>
       <PageHeader title="Devices" description="Every onboarded device and whether it is connected." actions={<LiveIndicator />} />
       <Card withBorder radius="md" mb="md">
-        <DeviceFiltersForm key={filters.key} initial={filters.values} onApply={filters.apply} />
+        <DeviceFiltersForm
+          key={filters.key}
+          initial={filters.values}
+          onApply={(values) => {
+            // "Search" again with the same filters means "show me what is there now".
+            if (!filters.apply(values)) void devices.refetch();
+          }}
+        />
       </Card>
 
       {devices.isPending ? (

@@ -44,13 +44,16 @@ export function useDeviceFilters() {
   const [params, setParams] = useSearchParams();
   const values = useMemo(() => deviceFiltersFromParams(params), [params]);
   const query = useMemo(() => deviceFiltersToQuery(values), [values]);
+  /** Puts `next` in the URL; false when it is there already (then the caller refetches). */
   const apply = useCallback(
-    (next: DeviceFilterValues) => {
+    (next: DeviceFilterValues): boolean => {
       const out = new URLSearchParams();
       for (const [key, value] of Object.entries(deviceFiltersToQuery(next))) out.set(key, value);
+      if (out.toString() === params.toString()) return false;
       setParams(out);
+      return true;
     },
-    [setParams],
+    [params, setParams],
   );
   return { values, query, apply, key: params.toString() };
 }

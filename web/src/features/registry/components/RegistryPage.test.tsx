@@ -40,6 +40,12 @@ describe('RegistryPage', () => {
       expect(queries.at(-1)?.get('q')).toBe('batch-7');
     });
     expect(queries.at(-1)?.get('status')).toBe('registered');
+    // The same search again shows what is there now.
+    const before = queries.length;
+    await ui.click(screen.getByRole('button', { name: 'Search' }));
+    await waitFor(() => {
+      expect(queries.length).toBe(before + 1);
+    });
   });
 
   it('lets an admin unlock a locked record and re-enable a decommissioned one', async () => {

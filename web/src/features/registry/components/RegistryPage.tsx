@@ -74,7 +74,14 @@ export function RegistryPage() {
       ) : null}
 
       <Card withBorder radius="md" mb="md">
-        <RegistryFiltersForm key={filters.key} initial={filters.values} onApply={filters.apply} />
+        <RegistryFiltersForm
+          key={filters.key}
+          initial={filters.values}
+          onApply={(values) => {
+            // "Search" again with the same filters means "show me what is there now".
+            if (!filters.apply(values)) void registry.refetch();
+          }}
+        />
       </Card>
 
       {registry.isPending ? (

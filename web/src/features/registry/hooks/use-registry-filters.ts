@@ -34,13 +34,16 @@ export function useRegistryFilters() {
   const [params, setParams] = useSearchParams();
   const values = useMemo(() => registryFiltersFromParams(params), [params]);
   const query = useMemo(() => registryFiltersToQuery(values), [values]);
+  /** Puts `next` in the URL; false when it is there already (then the caller refetches). */
   const apply = useCallback(
-    (next: RegistryFilterValues) => {
+    (next: RegistryFilterValues): boolean => {
       const out = new URLSearchParams();
       for (const [key, value] of Object.entries(registryFiltersToQuery(next))) out.set(key, value);
+      if (out.toString() === params.toString()) return false;
       setParams(out);
+      return true;
     },
-    [setParams],
+    [params, setParams],
   );
   return { values, query, apply, key: params.toString() };
 }
