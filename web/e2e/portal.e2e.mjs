@@ -570,6 +570,22 @@ async function run(ctx) {
     assert(/\bconnected\b/i.test(history), `connection history: ${JSON.stringify(history)}`);
     assertEqual(await page.getByTestId('revoke-button').count(), 0, 'Revoke buttons');
   });
+  await check('viewer sees the device go offline live when it disconnects (device.updated)', async () => {
+    assert(deviceId, 'no device was onboarded');
+    await page.goto(`${base}/devices?q=${encodeURIComponent(serial)}`);
+    const status = page.getByTestId(`device-row-${serial}`).getByTestId('device-status');
+    await status.waitFor();
+    assertEqual((await status.innerText()).trim().toLowerCase(), 'online', 'status before');
+    await waitForAttribute(page.getByTestId('live-indicator'), 'data-status', 'open');
+    for (const device of ctx.devices.splice(0)) await device.stop();
+    // No reload: the row changes when the event arrives (polling would take 30 s).
+    const deadline = Date.now() + 10_000;
+    while ((await status.innerText()).trim().toLowerCase() !== 'offline') {
+      assert(Date.now() < deadline, 'the status did not turn offline within 10 s');
+      await sleep(100);
+    }
+  });
+  await page.screenshot({ path: path.join(outDir, 'viewer-devices-offline.png'), fullPage: true });
   await check('viewer navigating directly to /users sees the forbidden message', async () => {
     await page.goto(`${base}/users`);
     const forbidden = page.getByTestId('forbidden');
