@@ -15,7 +15,7 @@ deps:
 
 build-release: deps
 	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS) --target mothership
+	@cmake --build --preset release -j $(JOBS) --target mothership mothership-sim
 
 build-debug: deps
 	@cmake --preset debug >/dev/null

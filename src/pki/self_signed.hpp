@@ -1,7 +1,7 @@
 #pragma once
-// A self-issued TLS server certificate (ECDSA P-256), so the TLS listeners work on first
-// start before an operator provides a certificate. The CA-backed PKI (ARCHITECTURE.md §6)
-// replaces it when it issues the server's own certificate.
+// A self-signed TLS server certificate (ECDSA P-256) without the platform CA: for tests that
+// need a server certificate and nothing else. The server's own comes from the CA
+// (server_certificate.hpp).
 #include <string>
 #include <vector>
 

@@ -34,15 +34,6 @@ onboarding_request from_row(const storage::row& r) {
   return o;
 }
 
-storage::value or_null(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return *s;
-}
-storage::value or_null(const std::optional<common::millis>& t) {
-  if (!t) return nullptr;
-  return *t;
-}
-
 }  // namespace
 
 std::optional<onboarding_request> find(storage::connection& c, const std::string& serial) {
@@ -64,9 +55,10 @@ void save(storage::connection& c, const onboarding_request& r) {
   c.execute("DELETE FROM onboarding_requests WHERE serial = $1", {r.serial});
   c.execute("INSERT INTO onboarding_requests (" + std::string(columns) +
                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            {r.serial, or_null(r.csr), or_null(r.model), or_null(r.firmware_version), or_null(r.hello_at),
-             or_null(r.source), or_null(r.approved_by), or_null(r.approved_at), or_null(r.device_id),
-             or_null(r.certificate_serial), or_null(r.issued_at), r.created_at, r.updated_at});
+            {r.serial, storage::nullable(r.csr), storage::nullable(r.model), storage::nullable(r.firmware_version),
+             storage::nullable(r.hello_at), storage::nullable(r.source), storage::nullable(r.approved_by),
+             storage::nullable(r.approved_at), storage::nullable(r.device_id), storage::nullable(r.certificate_serial),
+             storage::nullable(r.issued_at), r.created_at, r.updated_at});
 }
 
 void remove(storage::connection& c, const std::string& serial) {

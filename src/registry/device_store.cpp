@@ -49,21 +49,15 @@ device from_row(const storage::row& r) {
   return d;
 }
 
-storage::value optional_text(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return *s;
-}
-
 }  // namespace
 
 void insert(storage::connection& c, const device& d) {
   c.execute("INSERT INTO devices (" + std::string(columns) +
                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             {d.id, d.serial, d.model, d.hw_revision, d.labels_json, std::string(to_string(d.stage)),
-             optional_text(d.firmware_version), optional_text(d.reported_state_json), optional_text(d.onboarded_by),
-             std::int64_t{d.online}, d.created_at, d.updated_at,
-             d.first_connected_at ? storage::value(*d.first_connected_at) : storage::value(nullptr),
-             d.last_seen_at ? storage::value(*d.last_seen_at) : storage::value(nullptr)});
+             storage::nullable(d.firmware_version), storage::nullable(d.reported_state_json),
+             storage::nullable(d.onboarded_by), std::int64_t{d.online}, d.created_at, d.updated_at,
+             storage::nullable(d.first_connected_at), storage::nullable(d.last_seen_at)});
 }
 
 std::optional<device> find(storage::connection& c, const std::string& id) {
@@ -123,7 +117,7 @@ void record_state(storage::connection& c, const std::string& id, const std::stri
   c.execute(
       "UPDATE devices SET reported_state = $2, firmware_version = COALESCE($3, firmware_version), last_seen_at = $4,"
       " updated_at = $4 WHERE id = $1",
-      {id, state_json, optional_text(firmware_version), now});
+      {id, state_json, storage::nullable(firmware_version), now});
 }
 
 void touch(storage::connection& c, const std::string& id, common::millis now) {

@@ -25,11 +25,6 @@ manufacturing_record from_row(const storage::row& r) {
   return m;
 }
 
-storage::value optional_text(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return *s;
-}
-
 std::string placeholders(std::size_t n) {
   std::string out;
   for (std::size_t i = 1; i <= n; ++i) out += (i > 1 ? ", $" : "$") + std::to_string(i);
@@ -58,9 +53,9 @@ void insert(storage::connection& c, const manufacturing_record& r) {
   c.execute(
       "INSERT INTO manufacturing_records (" + std::string(columns) +
           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-      {r.serial, r.model, r.hw_revision, optional_text(r.claim_code_hash), optional_text(r.factory_cert_sha256),
-       r.batch, std::string(registry::to_string(r.status)), optional_text(r.device_id), std::int64_t{r.claim_failures},
-       r.locked_at ? storage::value(*r.locked_at) : storage::value(nullptr), r.imported_at, r.updated_at});
+      {r.serial, r.model, r.hw_revision, storage::nullable(r.claim_code_hash), storage::nullable(r.factory_cert_sha256),
+       r.batch, std::string(registry::to_string(r.status)), storage::nullable(r.device_id),
+       std::int64_t{r.claim_failures}, storage::nullable(r.locked_at), r.imported_at, r.updated_at});
 }
 
 std::optional<manufacturing_record> find(storage::connection& c, const std::string& serial) {
@@ -110,7 +105,7 @@ std::vector<manufacturing_record> list(storage::connection& c, const list_filter
 void set_status(storage::connection& c, const std::string& serial, record_status s,
                 const std::optional<std::string>& device_id, common::millis now) {
   c.execute("UPDATE manufacturing_records SET status = $2, device_id = $3, updated_at = $4 WHERE serial = $1",
-            {serial, std::string(registry::to_string(s)), optional_text(device_id), now});
+            {serial, std::string(registry::to_string(s)), storage::nullable(device_id), now});
 }
 
 manufacturing_record record_claim_failure(storage::connection& c, const std::string& serial, int lock_after,

@@ -2,8 +2,11 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
+#include "cli/api_connection.hpp"
+#include "cli/registry_import.hpp"
 #include "common/config.hpp"
 #include "common/logging.hpp"
 #include "server/admin_commands.hpp"
@@ -58,6 +61,22 @@ int main(int argc, char** argv) {
   backup_cmd->add_option("--data-dir", data_dir, "Data directory");
   backup_cmd->add_option("--out", backup_target, "Target file")->required();
 
+  // Commands that talk to a running server's API.
+  std::string api_url = "http://127.0.0.1:8080", token, username;
+  auto api_options = [&](CLI::App* cmd) {
+    cmd->add_option("--api", api_url, "Server API base URL");
+    cmd->add_option("--token", token, "Access token (or MOTHERSHIP_TOKEN)");
+    cmd->add_option("--user", username, "Log in as this user; password from MOTHERSHIP_PASSWORD or asked");
+  };
+  auto* registry_cmd = app.add_subcommand("registry", "Manufacturing registry");
+  registry_cmd->require_subcommand(1);
+  auto* import_cmd = registry_cmd->add_subcommand("import", "Import manufacturing records from a CSV file");
+  std::string import_file, import_batch;
+  import_cmd->add_option("FILE.csv", import_file, "serial,model,hw_revision,claim_code[,factory_cert_sha256]")
+      ->required();
+  import_cmd->add_option("--batch", import_batch, "Batch name (default: import-<UTC time>)");
+  api_options(import_cmd);
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -75,6 +94,13 @@ int main(int argc, char** argv) {
     }
     if (*verify_cmd) return server::audit_verify(data_dir);
     if (*backup_cmd) return server::backup(data_dir, backup_target);
+    if (*import_cmd) {
+      if (token.empty())
+        if (const char* env = std::getenv("MOTHERSHIP_TOKEN")) token = env;
+      cli::api_connection api(api_url, token);
+      if (!username.empty()) api.login(username, cli::read_password("MOTHERSHIP_PASSWORD"));
+      return cli::registry_import(api, import_file, import_batch);
+    }
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
     std::cerr << "mothership: " << e.what() << "\n";

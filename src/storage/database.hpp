@@ -18,6 +18,14 @@ namespace mothership::storage {
 using value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 using params = std::vector<value>;
 
+// NULL for an empty optional: for nullable columns.
+inline value nullable(const std::optional<std::string>& v) {
+  return v ? value(*v) : value(nullptr);
+}
+inline value nullable(const std::optional<std::int64_t>& v) {
+  return v ? value(*v) : value(nullptr);
+}
+
 class row {
  public:
   explicit row(std::vector<value> columns) : columns_(std::move(columns)) {}

@@ -1,0 +1,217 @@
+// mothership-sim: a fleet of simulated devices in one process (issue 4, requirement 7).
+//
+//   mothership-sim --api http://127.0.0.1:8080 --mqtt-tls 127.0.0.1:8883 --ca ca.pem
+//                  --token ADMIN_TOKEN --devices 25 --approve [--pending 4] [--hold]
+//
+// Creates N factory identities and imports them into the registry (as the admin the token
+// belongs to), onboards them end to end over MQTT/TLS with `--concurrency` at a time, claiming
+// each one through the technician API when `--approve` is given (the real path), and ends with
+// "onboarded K/N in S s". `--pending P` leaves P more devices connected and waiting for a
+// technician (for the demo fleet); `--hold` keeps every device connected with heartbeats until
+// SIGINT/SIGTERM.
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "api_client.hpp"
+#include "simulated_device.hpp"
+
+namespace asio = boost::asio;
+using namespace mothership::sim;
+
+namespace {
+
+struct run_counts {
+  int started = 0;
+  int onboarded = 0;
+  int failed = 0;
+  int waiting = 0;  // pending devices waiting for a technician
+  std::vector<std::string> failures;
+};
+
+// One line on stderr, rewritten in place on a terminal.
+void show_progress(const run_counts& c, int total, bool final) {
+  static const bool tty = ::isatty(2);
+  if (!tty && !final) return;
+  std::fprintf(stderr, "%sonboarding: %d/%d done, %d failed, %d in flight%s", tty ? "\r" : "", c.onboarded, total,
+               c.failed, c.started - c.onboarded - c.failed, final ? "\n" : "");
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mothership-sim: simulated devices that onboard and stay connected"};
+  std::string api_url, mqtt_tls, ca_file, token, state_dir, prefix = "SIM", model = "Sim-1";
+  int devices = 10, pending = 0, concurrency = 50, heartbeat_s = 30, timeout_s = 120;
+  bool approve = false, hold = false;
+  app.add_option("--api", api_url, "Server API base URL, http://HOST:PORT")->required();
+  app.add_option("--mqtt-tls", mqtt_tls, "MQTT TLS listener HOST:PORT")->required();
+  app.add_option("--ca", ca_file, "CA bundle devices trust (GET /pki/ca.pem)")->required()->check(CLI::ExistingFile);
+  app.add_option("--token", token, "An admin's access token (imports the records; claims with --approve)")->required();
+  app.add_option("--devices", devices, "Devices to onboard")->check(CLI::Range(0, 1000000));
+  app.add_flag("--approve", approve, "Claim each device through the technician API once it says hello");
+  app.add_option("--pending", pending, "More devices left waiting for a technician")->check(CLI::Range(0, 100000));
+  app.add_option("--concurrency", concurrency, "Devices onboarding at the same time")->check(CLI::Range(1, 10000));
+  app.add_option("--state-dir", state_dir, "Where device keys and certificates go (default: a temporary dir)");
+  app.add_option("--serial-prefix", prefix, "Serial prefix");
+  app.add_option("--model", model, "Model the devices report");
+  app.add_option("--heartbeat-s", heartbeat_s, "Seconds between heartbeats with --hold")->check(CLI::Range(1, 3600));
+  app.add_option("--timeout-s", timeout_s, "Seconds one device may take to onboard")->check(CLI::Range(1, 86400));
+  app.add_flag("--hold", hold, "Stay connected with heartbeats until SIGINT/SIGTERM");
+  CLI11_PARSE(app, argc, argv);
+
+  fleet_settings settings;
+  auto colon = mqtt_tls.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "--mqtt-tls must be HOST:PORT\n";
+    return 2;
+  }
+  settings.host = mqtt_tls.substr(0, colon);
+  settings.port = static_cast<std::uint16_t>(std::stoi(mqtt_tls.substr(colon + 1)));
+  settings.ca_file = ca_file;
+  settings.model = model;
+  settings.heartbeat_s = heartbeat_s;
+  if (state_dir.empty()) {
+    state_dir = (std::filesystem::temp_directory_path() / ("mothership-sim-" + std::to_string(::getpid()))).string();
+  }
+  std::filesystem::create_directories(state_dir);
+  std::filesystem::permissions(state_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+  settings.state_dir = state_dir;
+
+  // 1. Factory identities, imported in one CSV.
+  api_client api(api_url, token);
+  std::vector<factory_identity> fleet;
+  std::string csv;
+  for (int i = 0; i < devices + pending; ++i) {
+    fleet.push_back(new_factory_identity(prefix));
+    csv += fleet.back().serial + "," + model + ",sim," + fleet.back().claim_code + "\n";
+  }
+  if (!fleet.empty()) {
+    auto imported =
+        api.post("/api/v1/registry/import?batch=" + prefix + "-" + std::to_string(::getpid()), "text/csv", csv);
+    if (imported.status != 200) {
+      std::cerr << "import failed: HTTP " << imported.status << " " << imported.body << "\n";
+      return 1;
+    }
+  }
+
+  // 2. Onboarding, `concurrency` at a time, on one I/O thread; claims on a small pool.
+  asio::io_context io;
+  asio::thread_pool claims(4);
+  run_counts counts;
+  std::vector<std::unique_ptr<simulated_device>> sims;
+  for (auto& identity : fleet)
+    sims.push_back(std::make_unique<simulated_device>(io.get_executor(), settings, identity));
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<double> approved_done_s;
+  std::size_t next = 0;
+  int finished_approved = 0;
+
+  auto claim = [&](const factory_identity& id) {
+    asio::post(claims, [&, id] {
+      auto body = boost::json::serialize(boost::json::object{{"serial", id.serial}, {"claim_code", id.claim_code}});
+      auto answer = api.post("/api/v1/onboarding", "application/json", body);
+      if (answer.status != 200 && answer.status != 202)
+        asio::post(io, [&, id, answer] {
+          counts.failures.push_back(id.serial + ": claim HTTP " + std::to_string(answer.status) + " " + answer.body);
+        });
+    });
+  };
+  auto timeout = std::chrono::seconds(timeout_s);
+  std::function<asio::awaitable<void>()> worker = [&]() -> asio::awaitable<void> {
+    while (next < static_cast<std::size_t>(devices)) {
+      auto& sim = *sims[next++];
+      ++counts.started;
+      onboarding_result r;
+      try {
+        r = co_await sim.onboard(
+            approve ? std::function<void()>([&] { claim(sim.identity()); }) : std::function<void()>(), timeout);
+      } catch (const std::exception& e) {
+        r.failure = e.what();
+      }
+      if (r.onboarded) {
+        ++counts.onboarded;
+        if (hold) asio::co_spawn(io, sim.run_heartbeats(), asio::detached);
+      } else {
+        ++counts.failed;
+        counts.failures.push_back(sim.identity().serial + ": " + r.failure);
+      }
+      if (++finished_approved == devices)
+        approved_done_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      show_progress(counts, devices, false);
+    }
+  };
+  for (int i = 0; i < std::min(concurrency, devices); ++i) asio::co_spawn(io, worker(), asio::detached);
+  if (devices == 0) approved_done_s = 0;
+
+  // Pending devices: connected, said hello, waiting for a technician (no deadline).
+  for (int i = devices; i < devices + pending; ++i) {
+    auto& sim = *sims[static_cast<std::size_t>(i)];
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          try {
+            auto r = co_await sim.onboard([&] { ++counts.waiting; }, std::chrono::hours(24 * 365));
+            if (r.onboarded) {
+              std::cerr << sim.identity().serial << " was approved and is connected as " << r.device_id << "\n";
+              co_await sim.run_heartbeats();
+            }
+          } catch (const std::exception& e) {
+            std::cerr << sim.identity().serial << ": " << e.what() << "\n";
+          }
+        },
+        asio::detached);
+  }
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  bool reported = false;
+  auto report = [&] {
+    if (reported || !approved_done_s) return;
+    reported = true;
+    show_progress(counts, devices, true);
+    for (const auto& f : counts.failures) std::cerr << "failed: " << f << "\n";
+    if (pending > 0) {
+      std::cout << pending << " device(s) wait for a technician:";
+      for (int i = devices; i < devices + pending; ++i)
+        std::cout << " " << fleet[static_cast<std::size_t>(i)].serial << " (code " << fleet[i].claim_code << ")";
+      std::cout << "\n";
+    }
+    std::printf("onboarded %d/%d in %.1f s\n", counts.onboarded, devices, *approved_done_s);
+    std::fflush(stdout);
+    if (!hold && pending == 0) io.stop();
+  };
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    for (auto& s : sims) s->stop();
+    io.stop();
+  });
+  // Check for the end of the approved devices once a tick.
+  asio::steady_timer tick(io);
+  std::function<void()> poll = [&] {
+    report();
+    show_progress(counts, devices, false);
+    tick.expires_after(std::chrono::milliseconds(200));
+    tick.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) poll();
+    });
+  };
+  poll();
+  io.run();
+  claims.join();
+  if (!reported && approved_done_s) report();
+  return counts.onboarded == devices ? 0 : 1;
+}

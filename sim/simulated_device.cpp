@@ -1,0 +1,183 @@
+#include "simulated_device.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <deque>
+#include <fstream>
+
+namespace mothership::sim {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+// Messages the device received, and a timer that wakes whoever waits for the next one.
+struct simulated_device::mailbox {
+  explicit mailbox(asio::any_io_executor ex) : wake(ex) {}
+  std::deque<std::pair<std::string, std::string>> messages;  // topic, payload
+  asio::steady_timer wake;
+  bool closed = false;
+};
+
+namespace {
+
+// The messages are built outside the coroutines: g++ 12 rejects initializer lists holding
+// string literals inside a coroutine ("array used as initializer").
+std::int64_t uptime_s(std::chrono::steady_clock::time_point booted) {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - booted).count();
+}
+
+std::string hello_message(const fleet_settings& s, const std::string& csr) {
+  return json::serialize(json::object{{"model", s.model}, {"firmware_version", s.firmware_version}, {"csr", csr}});
+}
+
+std::string state_message(const fleet_settings& s, std::chrono::steady_clock::time_point booted) {
+  return json::serialize(
+      json::object{{"firmware_version", s.firmware_version}, {"model", s.model}, {"uptime_s", uptime_s(booted)}});
+}
+
+std::string heartbeat_message(std::chrono::steady_clock::time_point booted) {
+  return json::serialize(json::object{{"uptime_s", uptime_s(booted)}});
+}
+
+onboarding_result failed(std::string why, std::string device_id = {}) {
+  onboarding_result r;
+  r.device_id = std::move(device_id);
+  r.failure = std::move(why);
+  return r;
+}
+
+onboarding_result succeeded(std::string device_id) {
+  onboarding_result r;
+  r.onboarded = true;
+  r.device_id = std::move(device_id);
+  return r;
+}
+
+std::vector<std::string> provisioning_topics(const std::string& serial) {
+  return {"$provision/" + serial + "/certificate", "$provision/" + serial + "/status"};
+}
+
+mqtt::tls_options tls_files(std::string ca, std::string cert, std::string key) {
+  mqtt::tls_options t;
+  t.ca_file = std::move(ca);
+  t.cert_file = std::move(cert);
+  t.key_file = std::move(key);
+  return t;
+}
+
+std::string text_of(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+simulated_device::simulated_device(asio::any_io_executor executor, const fleet_settings& settings,
+                                   factory_identity identity)
+    : executor_(executor), settings_(settings), identity_(std::move(identity)) {}
+
+simulated_device::~simulated_device() = default;
+
+asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void()> on_waiting,
+                                                             std::chrono::steady_clock::duration timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string base = settings_.state_dir + "/" + identity_.serial;
+  auto key = make_device_key(base + ".key");
+  const std::string serial = identity_.serial;
+  inbox_ = std::make_shared<mailbox>(executor_);
+  auto box = inbox_;
+
+  // 1. Provisioning connection: serial + claim code, the server verified against the CA.
+  client_ = std::make_unique<mqtt::client>(executor_);
+  client_->on_message([box](const mqtt::publish& p) {
+    box->messages.emplace_back(p.topic, p.payload);
+    box->wake.cancel();
+  });
+  mqtt::client_options provisioning;
+  provisioning.host = settings_.host;
+  provisioning.port = settings_.port;
+  provisioning.client_id = serial;
+  provisioning.username = serial;
+  provisioning.password = identity_.claim_code;
+  provisioning.tls = tls_files(settings_.ca_file, "", "");
+  auto ack = co_await client_->connect(provisioning);
+  if (ack.reason != mqtt::reason_code::success)
+    co_return failed("provisioning CONNACK " + std::to_string(static_cast<int>(ack.reason)));
+  co_await client_->subscribe(provisioning_topics(serial), mqtt::qos::at_least_once);
+  co_await client_->publish("$provision/" + serial + "/hello", hello_message(settings_, key.csr_pem),
+                            mqtt::qos::at_least_once);
+
+  // 2. Status messages until the certificate comes (or a rejection, or the deadline).
+  std::optional<std::string> certificate;
+  bool told_waiting = false;
+  while (!certificate) {
+    while (!box->messages.empty()) {
+      auto [topic, payload] = std::move(box->messages.front());
+      box->messages.pop_front();
+      if (topic.ends_with("/certificate")) {
+        if (!payload.empty()) certificate = std::move(payload);
+        continue;
+      }
+      boost::system::error_code ec;
+      auto parsed = json::parse(payload, ec);
+      auto state = !ec && parsed.is_object() ? text_of(parsed.as_object(), "status") : "";
+      if (state == "rejected") co_return failed("rejected: " + text_of(parsed.as_object(), "reason"));
+      if (state == "awaiting_approval" && !told_waiting && on_waiting) {
+        told_waiting = true;
+        on_waiting();
+      }
+    }
+    if (certificate) break;
+    if (std::chrono::steady_clock::now() >= deadline) co_return failed("no certificate before the deadline");
+    box->wake.expires_at(deadline);
+    co_await box->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  auto message = json::parse(*certificate).as_object();
+  device_id_ = text_of(message, "device_id");
+  {
+    std::ofstream out(base + ".crt", std::ios::trunc);
+    out << text_of(message, "certificate") << text_of(message, "chain");
+  }
+  co_await client_->disconnect();
+
+  // 3. The operational connection: mutual TLS, client id = device id, then the reported state.
+  auto endpoint = text_of(message, "mqtt_endpoint");
+  mqtt::client_options operational;
+  operational.host = settings_.host;
+  operational.port = settings_.port;
+  if (auto colon = endpoint.rfind(':'); colon != std::string::npos) {
+    operational.host = endpoint.substr(0, colon);
+    operational.port = static_cast<std::uint16_t>(std::stoi(endpoint.substr(colon + 1)));
+  }
+  operational.client_id = device_id_;
+  operational.tls = tls_files(settings_.ca_file, base + ".crt", key.key_file);
+  client_ = std::make_unique<mqtt::client>(executor_);
+  ack = co_await client_->connect(operational);
+  if (ack.reason != mqtt::reason_code::success)
+    co_return failed("mTLS CONNACK " + std::to_string(static_cast<int>(ack.reason)), device_id_);
+  co_await client_->publish("devices/" + device_id_ + "/state", state_message(settings_, booted_),
+                            mqtt::qos::at_least_once, true);
+  co_await client_->drain();
+  co_return succeeded(device_id_);
+}
+
+asio::awaitable<void> simulated_device::run_heartbeats() {
+  asio::steady_timer timer(executor_);
+  while (!stopped_ && client_ && client_->connected()) {
+    timer.expires_after(std::chrono::seconds(settings_.heartbeat_s));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (stopped_ || !client_->connected()) break;
+    co_await client_->publish("devices/" + device_id_ + "/heartbeat", heartbeat_message(booted_),
+                              mqtt::qos::at_most_once);
+  }
+}
+
+void simulated_device::stop() {
+  stopped_ = true;
+  if (client_) client_->close();
+}
+
+}  // namespace mothership::sim

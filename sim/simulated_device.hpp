@@ -1,0 +1,61 @@
+#pragma once
+// One simulated device, as docs/device-protocol.md "Onboarding" describes it: provisioning
+// connection with serial + claim code, hello with a CSR, the certificate on
+// $provision/<serial>/certificate, then the operational connection with mutual TLS, reported
+// state and heartbeats. Runs on one executor with the project's MQTT client.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "device_identity.hpp"
+#include "mqtt/client/mqtt_client.hpp"
+
+namespace mothership::sim {
+
+struct fleet_settings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8883;
+  std::string ca_file;
+  std::string state_dir;  // keys and certificates, one pair per device
+  std::string model = "Sim-1";
+  std::string firmware_version = "1.0.0";
+  int heartbeat_s = 30;
+};
+
+struct onboarding_result {
+  bool onboarded = false;
+  std::string device_id;
+  std::string failure;  // why not, when not
+};
+
+class simulated_device {
+ public:
+  simulated_device(boost::asio::any_io_executor executor, const fleet_settings& settings, factory_identity identity);
+  ~simulated_device();
+
+  // Onboards the device and leaves it connected with its certificate. `on_waiting` runs once
+  // the server says the device awaits a technician (the simulator may then claim it).
+  boost::asio::awaitable<onboarding_result> onboard(std::function<void()> on_waiting,
+                                                    std::chrono::steady_clock::duration timeout);
+  // Heartbeats until the connection ends or stop() is called.
+  boost::asio::awaitable<void> run_heartbeats();
+  void stop();
+
+  const factory_identity& identity() const { return identity_; }
+
+ private:
+  struct mailbox;
+  boost::asio::any_io_executor executor_;
+  const fleet_settings& settings_;
+  factory_identity identity_;
+  std::unique_ptr<mqtt::client> client_;
+  std::shared_ptr<mailbox> inbox_;
+  std::string device_id_;
+  bool stopped_ = false;
+  std::chrono::steady_clock::time_point booted_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace mothership::sim
