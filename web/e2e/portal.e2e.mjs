@@ -8,16 +8,21 @@
 //   E2E_OUT         screenshots and logs (default web/e2e-out, gitignored)
 //   CHROMIUM        browser binary (default /usr/bin/chromium)
 //
-// It starts `mothership serve` on a free loopback port with a temporary data dir, logs in
-// as the bootstrap admin, creates a technician and a viewer through the Users page, then
-// checks per role what the navigation shows, what the Users page allows, and that the API
-// itself refuses a viewer. Prints "N passed, M failed" last; exits non-zero on any failure.
+//   PYTHON          python with paho-mqtt 1.x for the simulated device (default /usr/bin/python3)
+//
+// It starts `mothership serve` on a free loopback port with a temporary data dir and an MQTT
+// TLS listener, logs in as the bootstrap admin, creates a technician and a viewer through the
+// Users page, then checks per role what the navigation shows, what the Users and Registry
+// pages allow, that a technician onboards a simulated device (e2e/sim_device.py, paho over
+// TLS) by claiming it in the Onboard page and sees it connected, and that the API itself
+// refuses a viewer. Prints "N passed, M failed" last; exits non-zero on any failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -28,12 +33,13 @@ const serverBin = process.env.MOTHERSHIP_BIN
 const outDir = process.env.E2E_OUT ? path.resolve(process.env.E2E_OUT) : path.join(webDir, 'e2e-out');
 const distDir = path.join(webDir, 'dist');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const pythonPath = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const TIMEOUT_MS = 15_000;
 
-const ALL_NAV = ['Dashboard', 'Devices', 'Onboard', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'];
+const ALL_NAV = ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'];
 const EXPECTED_NAV = {
   admin: ALL_NAV,
-  technician: ['Dashboard', 'Devices', 'Onboard', 'Firmware', 'Deployments'],
+  technician: ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
   viewer: ['Dashboard', 'Devices', 'Firmware', 'Deployments', 'Audit', 'Reports'],
 };
 
@@ -94,7 +100,17 @@ function sleep(ms) {
 }
 
 function startServer({ port, dataDir, adminPassword, logFile }) {
-  const args = ['serve', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${port}`, '--web-dir', distDir];
+  const args = [
+    'serve',
+    '--data-dir',
+    dataDir,
+    '--http-listen',
+    `127.0.0.1:${port}`,
+    '--mqtt-tls-listen',
+    '127.0.0.1:0',
+    '--web-dir',
+    distDir,
+  ];
   console.log(`# starting ${serverBin} ${args.join(' ')}`);
   const child = spawn(serverBin, args, {
     env: { ...process.env, MOTHERSHIP_ADMIN_PASSWORD: adminPassword },
@@ -103,6 +119,12 @@ function startServer({ port, dataDir, adminPassword, logFile }) {
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  child.logText = '';
+  const keep = (chunk) => {
+    if (child.logText.length < 1_000_000) child.logText += chunk.toString();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return child;
 }
@@ -126,6 +148,17 @@ async function waitForHealthy(base, child, timeoutMs = 30_000) {
     await sleep(200);
   }
   throw new Error(`GET /healthz did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+/** The port of the MQTT TLS listener, read back from the server's log (it binds port 0). */
+async function tlsPort(child, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /MQTT listening on mqtts:\/\/[^\s:]+:(\d+)/.exec(child.logText);
+    if (match) return Number(match[1]);
+    if (Date.now() > deadline) throw new Error('the server did not log its MQTT TLS listener');
+    await sleep(100);
+  }
 }
 
 async function stopServer(child) {
@@ -213,6 +246,98 @@ async function createUserViaUi(page, { username, displayName, role, password }) 
 }
 
 // ---------------------------------------------------------------------------------------
+// API and the simulated device
+
+async function apiLogin(base, username, password) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  assertEqual(res.status, 200, `login of ${username} over the API`);
+  return (await res.json()).access_token;
+}
+
+async function apiCall(base, token, method, apiPath, body, contentType = 'application/json') {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['Content-Type'] = contentType;
+  const res = await fetch(`${base}${apiPath}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+/**
+ * Starts e2e/sim_device.py; `next(prefix)` waits for its next line starting with `prefix`
+ * (an "error" line fails at once), `stop()` closes its stdin and waits for it.
+ */
+function startDevice({ port, caFile, serial, code, logFile }) {
+  const script = path.join(webDir, 'e2e', 'sim_device.py');
+  const child = spawn(pythonPath, [script, '--port', String(port), '--ca', caFile, '--serial', serial, '--code', code], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(logFile);
+  child.stderr.pipe(log);
+  const exited = new Promise((resolve) => child.on('exit', (code_, signal) => resolve({ code: code_, signal })));
+  const lines = [];
+  let wake = null;
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    log.write(`> ${line}\n`);
+    lines.push(line);
+    wake?.();
+  });
+  void exited.then(() => wake?.());
+  let seen = 0;
+  return {
+    async next(prefix, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (seen < lines.length) {
+          const line = lines[seen++];
+          if (line.startsWith('error')) throw new Error(`simulated device: ${line}`);
+          if (line.startsWith(prefix)) return line.slice(prefix.length).trim();
+        }
+        if (child.exitCode !== null) throw new Error(`simulated device exited (${child.exitCode}); see ${logFile}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`simulated device: no "${prefix}" within ${timeoutMs / 1000} s`);
+        await new Promise((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, Math.min(left, 500));
+        });
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.stdin.end();
+      const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!stopped) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+async function waitForAttribute(locator, name, value, timeoutMs = TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = await locator.getAttribute(name);
+    if (current === value) return;
+    if (Date.now() > deadline) throw new Error(`${name} is ${JSON.stringify(current)}, expected ${JSON.stringify(value)}`);
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // The run
 
 async function run(ctx) {
@@ -238,7 +363,7 @@ async function run(ctx) {
     await page.getByTestId('welcome-card').waitFor();
     assertEqual(new URL(page.url()).pathname, '/', 'landing path');
   });
-  await check('admin sees all 8 nav items', async () => {
+  await check('admin sees all 9 nav items', async () => {
     assertEqual(await navLabels(page), EXPECTED_NAV.admin, 'admin nav');
   });
   await check('header shows the role badge', async () => {
@@ -280,6 +405,40 @@ async function run(ctx) {
     assert(/user/i.test(actions), 'no user-related audit entries shown');
   });
   await page.screenshot({ path: path.join(outDir, 'admin-audit.png'), fullPage: true });
+
+  // --- registry (admin) ------------------------------------------------------------------
+  const serial = `E2E-${randomBytes(4).toString('hex').toUpperCase()}`;
+  const claimCode = `CODE-${randomBytes(9).toString('base64url')}`;
+  await check('admin imports a CSV with a bad line in the Registry page and sees the line error', async () => {
+    await page.getByTestId('nav-registry').click();
+    await page.getByTestId('registry-import').waitFor();
+    const csv = `serial,model,hw_revision,claim_code\n${serial}-OK,Thermo,rev1,CODE-1\n${serial}-BAD,Thermo\n`;
+    await page
+      .getByTestId('registry-import')
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'bad-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('registry-file').waitFor();
+    await page.getByTestId('registry-import-submit').click();
+    await page.getByTestId('registry-import-line-error').first().waitFor();
+    const rows = await page.getByTestId('registry-import-line-error').allInnerTexts();
+    assertEqual(rows.length, 1, `line errors shown (${JSON.stringify(rows)})`);
+    assert(/^3\s/.test(rows[0] ?? ''), `the error is not on line 3: ${JSON.stringify(rows[0])}`);
+    // All or nothing: the good line was not imported either.
+    await page.getByTestId('registry-search').fill(serial);
+    await page.getByTestId('registry-apply').click();
+    await page.getByTestId('registry-empty').waitFor();
+  });
+  await page.screenshot({ path: path.join(outDir, 'admin-registry-import-error.png'), fullPage: true });
+  await step('admin imports the record of the device to onboard (API)', async () => {
+    const adminToken = await apiLogin(base, users.admin.username, adminPassword);
+    const res = await apiCall(base, adminToken, 'POST', '/api/v1/registry/import', `${serial},Thermo,rev1,${claimCode}\n`, 'text/csv');
+    assertEqual(res.status, 200, `import status (${JSON.stringify(res.body)})`);
+  });
+  await check('the imported record is listed in the Registry page', async () => {
+    await page.getByTestId('registry-search').fill(serial);
+    await page.getByTestId('registry-apply').click();
+    await page.getByTestId(`registry-row-${serial}`).waitFor();
+  });
   await step('admin logs out', () => logout(page));
 
   // --- technician -----------------------------------------------------------------------
@@ -289,6 +448,78 @@ async function run(ctx) {
   });
   await page.getByTestId('welcome-card').waitFor();
   await page.screenshot({ path: path.join(outDir, 'technician-landing.png'), fullPage: true });
+  await check('technician sees the registry read-only (no import, no unlock)', async () => {
+    await page.getByTestId('nav-registry').click();
+    await page.getByTestId(`registry-row-${serial}`).waitFor();
+    assertEqual(await page.getByTestId('registry-import').count(), 0, 'import panels');
+    assertEqual(await page.getByRole('button', { name: 'Unlock' }).count(), 0, 'Unlock buttons');
+  });
+
+  // --- onboarding (technician) -----------------------------------------------------------
+  let deviceId = null;
+  await check('technician claims a simulated device that said hello and sees it connected', async () => {
+    const ca = await fetch(`${base}/pki/ca.pem`);
+    assertEqual(ca.status, 200, 'GET /pki/ca.pem');
+    const caFile = path.join(ctx.tmp, 'ca.pem');
+    writeFileSync(caFile, await ca.text());
+    const device = startDevice({
+      port: await tlsPort(ctx.server),
+      caFile,
+      serial,
+      code: claimCode,
+      logFile: path.join(outDir, 'device.log'),
+    });
+    ctx.devices.push(device);
+    await device.next('hello', 30_000);
+
+    await page.getByTestId('nav-onboard').click();
+    await waitForAttribute(page.getByTestId('live-indicator'), 'data-status', 'open');
+    // The hello arrives as a live event; the list shows the device waiting for a technician.
+    const row = page.getByTestId(`pending-row-${serial}`);
+    await row.waitFor();
+    assert(/awaiting approval/i.test(await row.innerText()), `pending row: ${await row.innerText()}`);
+    await page.screenshot({ path: path.join(outDir, 'technician-onboard-pending.png'), fullPage: true });
+    await page.getByTestId(`pending-claim-${serial}`).click();
+    assertEqual(await page.getByTestId('claim-serial').inputValue(), serial, 'serial filled in from the list');
+    await page.getByTestId('claim-code').fill(claimCode);
+    await page.getByTestId('claim-submit').click();
+    await page.getByTestId('onboarding-progress').waitFor();
+
+    deviceId = await device.next('certificate', 60_000);
+    await device.next('connected', 60_000);
+    await page.getByTestId('onboarding-connected').waitFor({ timeout: 60_000 });
+    for (const step of ['waiting_for_device', 'verified', 'certificate_issued', 'connected']) {
+      assertEqual(await page.getByTestId(`onboarding-step-${step}`).getAttribute('data-reached'), 'true', `step ${step}`);
+    }
+  });
+  await page.screenshot({ path: path.join(outDir, 'technician-onboard-connected.png'), fullPage: true });
+  await check('a claim for an unknown serial says so', async () => {
+    await page.getByTestId('claim-serial').fill(`${serial}-NOPE`);
+    await page.getByTestId('claim-code').fill('wrong');
+    await page.getByTestId('claim-submit').click();
+    const text = await page.getByTestId('claim-error').innerText();
+    assert(/Unknown serial/.test(text), `claim error: ${JSON.stringify(text)}`);
+  });
+  await check('technician sees the device online in the Devices page', async () => {
+    assert(deviceId, 'no device id from the onboarding');
+    await page.getByTestId('nav-devices').click();
+    await page.getByTestId('devices-search').fill(serial);
+    await page.getByTestId('devices-apply').click();
+    const row = page.getByTestId(`device-row-${serial}`);
+    await row.waitFor();
+    assertEqual((await row.getByTestId('device-status').innerText()).trim().toLowerCase(), 'online', 'status badge');
+  });
+  await check('the device page shows its certificate and reported state, no admin buttons for a technician', async () => {
+    await page.getByTestId(`device-row-${serial}`).getByRole('link', { name: serial }).click();
+    await page.getByTestId('certificate-row').first().waitFor();
+    // (Badges are upper-cased by CSS, and innerText shows what is rendered.)
+    const certificate = await page.getByTestId('certificate-row').first().innerText();
+    assert(/\bactive\b/i.test(certificate), `certificate row: ${JSON.stringify(certificate)}`);
+    await page.getByTestId('reported-state').waitFor();
+    assertEqual(await page.getByTestId('revoke-button').count(), 0, 'Revoke buttons');
+    assertEqual(await page.getByTestId('decommission-button').count(), 0, 'Decommission buttons');
+  });
+  await page.screenshot({ path: path.join(outDir, 'technician-device.png'), fullPage: true });
   await check('technician gets the forbidden message on /users and no "Create user" button', async () => {
     await page.goto(`${base}/users`);
     await page.getByTestId('forbidden').waitFor();
@@ -316,6 +547,45 @@ async function run(ctx) {
   });
   await page.getByTestId('welcome-card').waitFor();
   await page.screenshot({ path: path.join(outDir, 'viewer-landing.png'), fullPage: true });
+  await check('viewer has no Onboard or Registry page, even by address', async () => {
+    const labels = await navLabels(page);
+    assert(!labels.includes('Onboard') && !labels.includes('Registry'), `viewer nav: ${labels.join(', ')}`);
+    for (const [address, text] of [
+      ['/onboard', 'You do not have permission to onboard devices'],
+      ['/registry', 'You do not have permission to view the registry'],
+    ]) {
+      await page.goto(`${base}${address}`);
+      const forbidden = page.getByTestId('forbidden');
+      await forbidden.waitFor();
+      assert((await forbidden.innerText()).includes(text), `${address}: ${await forbidden.innerText()}`);
+      assertEqual(await page.getByTestId('claim-submit').count(), 0, 'claim forms');
+      assertEqual(await page.getByTestId('registry-table').count(), 0, 'registry tables');
+    }
+  });
+  await check('viewer sees the device page with its connection history but no admin buttons', async () => {
+    assert(deviceId, 'no device was onboarded');
+    await page.goto(`${base}/devices/${deviceId}`);
+    await page.getByTestId('connection-row').first().waitFor();
+    const history = await page.getByTestId('connection-history').innerText();
+    assert(/\bconnected\b/i.test(history), `connection history: ${JSON.stringify(history)}`);
+    assertEqual(await page.getByTestId('revoke-button').count(), 0, 'Revoke buttons');
+  });
+  await check('viewer sees the device go offline live when it disconnects (device.updated)', async () => {
+    assert(deviceId, 'no device was onboarded');
+    await page.goto(`${base}/devices?q=${encodeURIComponent(serial)}`);
+    const status = page.getByTestId(`device-row-${serial}`).getByTestId('device-status');
+    await status.waitFor();
+    assertEqual((await status.innerText()).trim().toLowerCase(), 'online', 'status before');
+    await waitForAttribute(page.getByTestId('live-indicator'), 'data-status', 'open');
+    for (const device of ctx.devices.splice(0)) await device.stop();
+    // No reload: the row changes when the event arrives (polling would take 30 s).
+    const deadline = Date.now() + 10_000;
+    while ((await status.innerText()).trim().toLowerCase() !== 'offline') {
+      assert(Date.now() < deadline, 'the status did not turn offline within 10 s');
+      await sleep(100);
+    }
+  });
+  await page.screenshot({ path: path.join(outDir, 'viewer-devices-offline.png'), fullPage: true });
   await check('viewer navigating directly to /users sees the forbidden message', async () => {
     await page.goto(`${base}/users`);
     const forbidden = page.getByTestId('forbidden');
@@ -391,10 +661,11 @@ async function main() {
   const adminPassword = `Adm1n-${randomBytes(18).toString('base64url')}`;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const ctx = { base, adminPassword, browser: null, page: null, pageErrors: [], consoleErrors: [] };
+  const ctx = { base, adminPassword, tmp, server: null, devices: [], browser: null, page: null, pageErrors: [], consoleErrors: [] };
   let server = null;
 
   const cleanup = async () => {
+    for (const device of ctx.devices.splice(0)) await device.stop();
     if (ctx.browser) await ctx.browser.close().catch(() => undefined);
     ctx.browser = null;
     await stopServer(server);
@@ -409,6 +680,7 @@ async function main() {
 
   try {
     server = startServer({ port, dataDir, adminPassword, logFile: path.join(outDir, 'server.log') });
+    ctx.server = server;
     await step('server answers GET /healthz with 200', () => waitForHealthy(base, server));
     await step('server serves the portal at /', async () => {
       const res = await fetch(`${base}/`);

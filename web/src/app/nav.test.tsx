@@ -6,8 +6,8 @@ import { renderApp } from '../testing/render';
 import { navItemsFor } from './nav';
 
 const expected: Record<Role, string[]> = {
-  admin: ['Dashboard', 'Devices', 'Onboard', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'],
-  technician: ['Dashboard', 'Devices', 'Onboard', 'Firmware', 'Deployments'],
+  admin: ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'],
+  technician: ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
   viewer: ['Dashboard', 'Devices', 'Firmware', 'Deployments', 'Audit', 'Reports'],
 };
 

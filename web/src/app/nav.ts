@@ -1,6 +1,15 @@
 import { can, type Permission, type Role } from '../lib/permissions';
 
-export type NavKey = 'dashboard' | 'devices' | 'onboard' | 'firmware' | 'deployments' | 'audit' | 'reports' | 'users';
+export type NavKey =
+  | 'dashboard'
+  | 'devices'
+  | 'onboard'
+  | 'registry'
+  | 'firmware' 
+  | 'deployments'
+  | 'audit'
+  | 'reports'
+  | 'users';
 
 export interface NavItem {
   key: NavKey;
@@ -16,6 +25,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'dashboard', label: 'Dashboard', path: '/', permission: 'devices.read', action: 'view the dashboard' },
   { key: 'devices', label: 'Devices', path: '/devices', permission: 'devices.read', action: 'view devices' },
   { key: 'onboard', label: 'Onboard', path: '/onboard', permission: 'devices.onboard', action: 'onboard devices' },
+  { key: 'registry', label: 'Registry', path: '/registry', permission: 'registry.read', action: 'view the registry' },
   { key: 'firmware', label: 'Firmware', path: '/firmware', permission: 'firmware.read', action: 'view firmware' },
   { key: 'deployments', label: 'Deployments', path: '/deployments', permission: 'jobs.read', action: 'view deployments' },
   { key: 'audit', label: 'Audit', path: '/audit', permission: 'audit.read', action: 'read the audit log' },

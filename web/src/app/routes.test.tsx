@@ -47,7 +47,7 @@ describe('routes', () => {
   });
 
   it('shows a coming-soon card on pages not built yet', async () => {
-    renderApp({ user: makeUser({ role: 'technician' }), path: '/onboard' });
+    renderApp({ user: makeUser({ role: 'technician' }), path: '/firmware' });
     expect(await screen.findByTestId('coming-soon')).toBeInTheDocument();
   });
 

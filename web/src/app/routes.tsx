@@ -5,9 +5,11 @@ import { AuditPage } from '../features/audit/components/AuditPage';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { DashboardPage } from '../features/dashboard/components/DashboardPage';
 import { DeploymentsPage } from '../features/deployments/components/DeploymentsPage';
+import { DevicePage } from '../features/devices/components/DevicePage';
 import { DevicesPage } from '../features/devices/components/DevicesPage';
 import { FirmwarePage } from '../features/firmware/components/FirmwarePage';
 import { OnboardPage } from '../features/onboarding/components/OnboardPage';
+import { RegistryPage } from '../features/registry/components/RegistryPage';
 import { ReportsPage } from '../features/reports/components/ReportsPage';
 import { UsersPage } from '../features/users/components/UsersPage';
 import { AppLayout } from './AppLayout';
@@ -19,6 +21,7 @@ const PAGES: Record<NavKey, ReactNode> = {
   dashboard: <DashboardPage />,
   devices: <DevicesPage />,
   onboard: <OnboardPage />,
+  registry: <RegistryPage />,
   firmware: <FirmwarePage />,
   deployments: <DeploymentsPage />,
   audit: <AuditPage />,
@@ -35,6 +38,18 @@ const pageRoutes: RouteObject[] = NAV_ITEMS.map((item) => {
   return item.path === '/' ? { index: true, element } : { path: item.path, element };
 });
 
+/** Pages reached from another page rather than from the navigation. */
+const detailRoutes: RouteObject[] = [
+  {
+    path: '/devices/:id',
+    element: (
+      <RequirePermission permission="devices.read" action="view devices">
+        <DevicePage />
+      </RequirePermission>
+    ),
+  },
+];
+
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
   {
@@ -49,7 +64,7 @@ export const routes: RouteObject[] = [
       {
         // Errors inside a page keep the shell (header and navigation) around them.
         errorElement: <RouteError />,
-        children: [...pageRoutes, { path: '*', element: <NotFound /> }],
+        children: [...pageRoutes, ...detailRoutes, { path: '*', element: <NotFound /> }],
       },
     ],
   },

@@ -26,6 +26,8 @@ export class ApiError extends Error {
   readonly errors: readonly FieldError[];
   /** Seconds from the Retry-After header (429), when present. */
   readonly retryAfter: number | undefined;
+  /** The whole problem document, for members beyond RFC 7807's (e.g. `attempts_left`). */
+  readonly body: Readonly<Record<string, unknown>>;
 
   constructor(init: {
     status: number;
@@ -35,6 +37,7 @@ export class ApiError extends Error {
     requestId?: string;
     errors?: readonly FieldError[];
     retryAfter?: number;
+    body?: Record<string, unknown>;
   }) {
     const detail = init.detail ?? init.title ?? `HTTP ${init.status}`;
     super(detail);
@@ -46,6 +49,7 @@ export class ApiError extends Error {
     this.requestId = init.requestId;
     this.errors = init.errors ?? [];
     this.retryAfter = init.retryAfter;
+    this.body = init.body ?? {};
   }
 
   /** The problem slug, e.g. `conflict` for https://mothership.dev/problems/conflict. */
@@ -180,8 +184,12 @@ export type QueryValue = string | number | boolean | null | undefined;
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   query?: Record<string, QueryValue>;
-  /** JSON-encoded when present. */
+  /** JSON-encoded when present, unless `contentType` is given and it is a string (sent as is). */
   body?: unknown;
+  /** Content type of a string `body` sent as is, e.g. `text/csv`. */
+  contentType?: string;
+  /** Default `application/json`. */
+  accept?: string;
   signal?: AbortSignal;
   /**
    * Whether to send the access token and refresh on 401 (default true). The auth
@@ -246,6 +254,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
       requestId: str('request_id'),
       errors,
       retryAfter,
+      body,
     });
   }
   return new ApiError({
@@ -257,15 +266,16 @@ export async function toApiError(res: Response): Promise<ApiError> {
 }
 
 async function send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = options.contentType !== undefined && typeof options.body === 'string';
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = raw ? (options.contentType ?? '') : 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   const init: RequestInit = {
     method: options.method ?? 'GET',
     headers,
     credentials: 'same-origin',
   };
-  if (options.body !== undefined) init.body = JSON.stringify(options.body);
+  if (options.body !== undefined) init.body = raw ? (options.body as string) : JSON.stringify(options.body);
   if (options.signal) init.signal = options.signal;
   try {
     return await fetch(toUrl(path, options.query), init);
@@ -280,8 +290,11 @@ async function send(path: string, options: RequestOptions, token: string | null)
   }
 }
 
-/** Sends one API request; resolves to the JSON body (undefined for 204) or throws ApiError. */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/**
+ * Sends one request with the access token, refreshing once on 401. Resolves to the response,
+ * whatever its status; throws ApiError only when the session could not be refreshed.
+ */
+export async function authorizedFetch(path: string, options: RequestOptions = {}): Promise<Response> {
   const auth = options.auth ?? true;
   const token = auth ? (session?.accessToken ?? null) : null;
   let res = await send(path, options, token);
@@ -299,7 +312,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       throw error;
     }
   }
+  return res;
+}
 
+/** Sends one API request; resolves to the JSON body (undefined for 204) or throws ApiError. */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const res = await authorizedFetch(path, options);
   if (!res.ok) throw await toApiError(res);
   if (res.status === 204 || res.headers.get('Content-Length') === '0') return undefined as T;
   const text = await res.text();

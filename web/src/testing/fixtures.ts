@@ -1,5 +1,6 @@
 import { HttpResponse } from 'msw';
 import type { LoginResponse, User } from '../lib/api-client';
+import type { components } from '../lib/api-types';
 import type { Role } from '../lib/permissions';
 
 export function makeUser(overrides: Partial<User> & { role?: Role } = {}): User {
@@ -41,4 +42,64 @@ export function problem(status: number, slug: string, detail: string, extra: Rec
     },
     { status, headers: { 'Content-Type': 'application/problem+json' } },
   );
+}
+
+type Schemas = components['schemas'];
+
+export function makeDevice(overrides: Partial<Schemas['Device']> = {}): Schemas['Device'] {
+  const serial = overrides.serial ?? 'SN-0001';
+  return {
+    id: `dev_${serial.toLowerCase()}`,
+    serial,
+    model: 'Thermo',
+    hw_revision: 'rev1',
+    status: 'offline',
+    lifecycle: 'active',
+    firmware_version: '1.0.0',
+    labels: {},
+    last_seen: '2025-03-01T12:00:00Z',
+    first_connected_at: '2025-03-01T11:00:00Z',
+    onboarded_by: 'usr_tech1',
+    created_at: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function makeDeviceDetail(
+  overrides: Partial<Schemas['DeviceDetail']> = {},
+): Schemas['DeviceDetail'] {
+  return {
+    ...makeDevice(overrides),
+    reported_state: { temperature: 21.5 },
+    certificates: [
+      {
+        serial: '4f1a',
+        sha256: 'ab'.repeat(32),
+        not_before: '2025-03-01T10:00:00Z',
+        not_after: '2026-03-01T10:00:00Z',
+        status: 'active',
+        revoked_at: null,
+        issued_at: '2025-03-01T10:00:00Z',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function makeRecord(overrides: Partial<Schemas['ManufacturingRecord']> = {}): Schemas['ManufacturingRecord'] {
+  return {
+    serial: 'SN-0001',
+    model: 'Thermo',
+    hw_revision: 'rev1',
+    batch: 'batch-1',
+    status: 'manufactured',
+    device_id: null,
+    has_claim_code: true,
+    factory_cert_sha256: null,
+    claim_failures: 0,
+    locked: false,
+    imported_at: '2025-03-01T10:00:00Z',
+    updated_at: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
 }

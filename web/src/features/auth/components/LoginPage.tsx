@@ -4,7 +4,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { isApiError, sessionExpired } from '../../../lib/api-client';
 import { useAuthStatus, useSession } from '../../../lib/auth';
 import { useLogin } from '../api/login';
-import { useCountdown } from '../hooks/use-countdown';
+import { useCountdown } from '../../../lib/use-countdown';
 
 interface FromState {
   from?: string;

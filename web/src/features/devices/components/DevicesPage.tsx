@@ -1,13 +1,63 @@
-import { ComingSoon } from '../../../components/ui/ComingSoon';
+import { Button, Card, Center, Loader, Text } from '@mantine/core';
+import { ErrorAlert } from '../../../components/ui/ErrorAlert';
+import { LiveIndicator } from '../../../components/ui/LiveIndicator';
 import { PageHeader } from '../../../components/ui/PageHeader';
+import { useDevices } from '../api/devices';
+import { useDeviceFilters } from '../hooks/use-device-filters';
+import { useLiveDevices } from '../hooks/use-live-devices';
+import { DeviceFiltersForm } from './DeviceFiltersForm';
+import { DevicesTable } from './DevicesTable';
 
 export function DevicesPage() {
+  const pollMs = useLiveDevices();
+  const filters = useDeviceFilters();
+  const devices = useDevices(filters.query, { pollMs });
+  const rows = devices.data?.pages.flatMap((page) => page.items) ?? [];
+
   return (
     <>
-      <PageHeader title="Devices" />
-      <ComingSoon
-        description="The fleet: every registered device, its state, labels and groups, and whether it is online."
-      />
+      <PageHeader title="Devices" description="Every onboarded device and whether it is connected." actions={<LiveIndicator />} />
+      <Card withBorder radius="md" mb="md">
+        <DeviceFiltersForm
+          key={filters.key}
+          initial={filters.values}
+          onApply={(values) => {
+            // "Search" again with the same filters means "show me what is there now".
+            if (!filters.apply(values)) void devices.refetch();
+          }}
+        />
+      </Card>
+
+      {devices.isPending ? (
+        <Center p="xl">
+          <Loader aria-label="Loading devices" />
+        </Center>
+      ) : devices.isError && rows.length === 0 ? (
+        <ErrorAlert error={devices.error} action="list devices" />
+      ) : (
+        <Card withBorder radius="md" padding={0}>
+          <DevicesTable devices={rows} />
+          {rows.length === 0 ? (
+            <Text c="dimmed" ta="center" p="md" data-testid="devices-empty">
+              No devices match.
+            </Text>
+          ) : null}
+        </Card>
+      )}
+
+      {devices.hasNextPage ? (
+        <Center mt="md">
+          <Button
+            variant="default"
+            onClick={() => void devices.fetchNextPage()}
+            loading={devices.isFetchingNextPage}
+            data-testid="devices-load-more"
+          >
+            Load more
+          </Button>
+        </Center>
+      ) : null}
+      {devices.isError && rows.length > 0 ? <ErrorAlert error={devices.error} action="load more devices" /> : null}
     </>
   );
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""A simulated device for the portal's end-to-end test: onboards over TLS exactly as
+tests/onboarding/fleet_fixture.py's Device does (docs/device-protocol.md "Onboarding"), then
+stays connected with its certificate until stdin closes.
+
+  sim_device.py --port MQTTS_PORT --ca CA_PEM --serial SN --code CLAIM_CODE
+
+Prints one line per step on stdout for the test to follow: "hello", "certificate <device id>",
+"connected <device id>"; "error <text>" and exit 1 on failure.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "onboarding"))
+
+from fleet_fixture import Device  # noqa: E402
+
+
+def say(line):
+    print(line, flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ca", required=True)
+    parser.add_argument("--serial", required=True)
+    parser.add_argument("--code", required=True)
+    parser.add_argument("--model", default="Thermo")
+    parser.add_argument("--firmware", default="1.0.0")
+    parser.add_argument("--timeout", type=float, default=120)
+    args = parser.parse_args()
+
+    device = Device(tempfile.mkdtemp(prefix="portal-e2e-device-"), args.port, args.ca, args.serial, args.code)
+    connection = None
+    try:
+        device.connect_for_onboarding()
+        device.say_hello(model=args.model, firmware=args.firmware)
+        say("hello")
+        # The technician claims it in the portal meanwhile; then the certificate comes.
+        device.wait_certificate(timeout=args.timeout)
+        say("certificate %s" % device.device_id)
+        device.stop()
+        connection = device.connect_with_certificate()
+        state = {"firmware_version": args.firmware, "model": args.model, "uptime_s": 1}
+        connection.publish("devices/%s/state" % device.device_id, json.dumps(state), qos=1, retain=True)
+        say("connected %s" % device.device_id)
+        sys.stdin.read()  # until the test closes our stdin (or kills us)
+    except Exception as error:  # noqa: BLE001 - reported to the test, which fails the check
+        say("error %s" % str(error).replace("\n", " "))
+        return 1
+    finally:
+        if connection is not None:
+            connection.stop()
+        device.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { makeDevice, makeUser } from '../../../testing/fixtures';
+import { server } from '../../../testing/msw-server';
+import { renderApp } from '../../../testing/render';
+import { DevicesPage } from './DevicesPage';
+
+const viewer = makeUser({ username: 'vic', role: 'viewer' });
+
+function renderDevices(path = '/devices') {
+  return renderApp({ user: viewer, path, routes: [{ path: '/devices', element: <DevicesPage /> }] });
+}
+
+describe('DevicesPage', () => {
+  it('shows status, model, firmware, last seen and labels', async () => {
+    server.use(
+      http.get('/api/v1/devices', () =>
+        HttpResponse.json({
+          items: [
+            makeDevice({ serial: 'SN-A', status: 'online', labels: { site: 'paris', spare: '' }, firmware_version: '2.1.0' }),
+            makeDevice({ serial: 'SN-B', last_seen: null, firmware_version: null, lifecycle: 'awaiting_certificate' }),
+          ],
+          next_cursor: null,
+        }),
+      ),
+    );
+    renderDevices();
+    const a = await screen.findByTestId('device-row-SN-A');
+    expect(within(a).getByTestId('device-status')).toHaveTextContent('online');
+    expect(a).toHaveTextContent('Thermo');
+    expect(a).toHaveTextContent('2.1.0');
+    expect(a).toHaveTextContent('site=paris');
+    expect(a).toHaveTextContent('spare');
+    expect(within(a).getByRole('link', { name: 'SN-A' })).toHaveAttribute('href', '/devices/dev_sn-a');
+    const b = screen.getByTestId('device-row-SN-B');
+    expect(within(b).getByTestId('device-status')).toHaveTextContent('offline');
+    expect(b).toHaveTextContent('never');
+    expect(b).toHaveTextContent('awaiting certificate');
+  });
+
+  it('sends the search and filters, and pages with the cursor', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get('/api/v1/devices', ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        queries.push(params);
+        return params.get('cursor') === 'c2'
+          ? HttpResponse.json({ items: [makeDevice({ serial: 'SN-C' })], next_cursor: null })
+          : HttpResponse.json({ items: [makeDevice({ serial: 'SN-A' })], next_cursor: 'c2' });
+      }),
+    );
+    renderDevices();
+    await screen.findByTestId('device-row-SN-A');
+    const ui = userEvent.setup();
+    await ui.type(screen.getByLabelText('Search'), 'therm');
+    await ui.selectOptions(screen.getByLabelText('Status'), 'online');
+    await ui.selectOptions(screen.getByLabelText('Lifecycle'), 'active');
+    await ui.type(screen.getByLabelText('Model'), 'Thermo');
+    await ui.type(screen.getByLabelText('Label'), 'site=paris');
+    await ui.click(screen.getByRole('button', { name: 'Search' }));
+    await waitFor(() => {
+      expect(queries.at(-1)?.get('q')).toBe('therm');
+    });
+    const last = queries.at(-1);
+    expect(last?.get('status')).toBe('online');
+    expect(last?.get('lifecycle')).toBe('active');
+    expect(last?.get('model')).toBe('Thermo');
+    expect(last?.get('label')).toBe('site=paris');
+    expect(last?.get('limit')).toBe('50');
+
+    await ui.click(await screen.findByRole('button', { name: 'Load more' }));
+    expect(await screen.findByTestId('device-row-SN-C')).toBeInTheDocument();
+    expect(queries.at(-1)?.get('cursor')).toBe('c2');
+    expect(queries.at(-1)?.get('q')).toBe('therm');
+  });
+
+  it('turns a device online when a device.updated event says so', async () => {
+    server.use(
+      http.get('/api/v1/devices', () => HttpResponse.json({ items: [makeDevice({ id: 'dev_a', serial: 'SN-A' })], next_cursor: null })),
+    );
+    const { events } = renderDevices();
+    const row = await screen.findByTestId('device-row-SN-A');
+    expect(within(row).getByTestId('device-status')).toHaveTextContent('offline');
+    events.emit('device.updated', {
+      id: 'dev_a',
+      serial: 'SN-A',
+      model: 'Thermo',
+      status: 'online',
+      lifecycle: 'active',
+      firmware_version: '3.0.0',
+    });
+    // TanStack Query tells its observers on the next tick.
+    await waitFor(() => {
+      expect(within(row).getByTestId('device-status')).toHaveTextContent('online');
+    });
+    expect(row).toHaveTextContent('3.0.0');
+  });
+
+  it('refetches when a device it does not show changes (it may be new)', async () => {
+    let calls = 0;
+    server.use(
+      http.get('/api/v1/devices', () => {
+        calls += 1;
+        const items = [makeDevice({ id: 'dev_a', serial: 'SN-A' })];
+        if (calls > 1) items.push(makeDevice({ id: 'dev_n', serial: 'SN-NEW', status: 'online' }));
+        return HttpResponse.json({ items, next_cursor: null });
+      }),
+    );
+    const { events } = renderDevices();
+    await screen.findByTestId('device-row-SN-A');
+    events.emit('device.updated', { id: 'dev_n', serial: 'SN-NEW', model: 'Thermo', status: 'online', lifecycle: 'active' });
+    expect(await screen.findByTestId('device-row-SN-NEW')).toBeInTheDocument();
+  });
+});

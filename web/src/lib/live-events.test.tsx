@@ -1,0 +1,92 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { makeLogin, makeUser } from '../testing/fixtures';
+import { createFakeLiveEvents } from '../testing/live-events';
+import { setSession } from './api-client';
+import { LiveEventsProvider, parseLiveEvent, useLiveEvents, useLiveStatus, type LiveEventListener } from './live-events';
+
+describe('parseLiveEvent', () => {
+  it('reads onboarding and device updates', () => {
+    expect(
+      parseLiveEvent({ event: 'onboarding.updated', data: '{"serial":"SN1","stage":"verified","device_id":"dev_1"}', id: undefined }),
+    ).toEqual({ type: 'onboarding.updated', data: { serial: 'SN1', stage: 'verified', device_id: 'dev_1' } });
+    expect(
+      parseLiveEvent({
+        event: 'device.updated',
+        data: '{"id":"dev_1","serial":"SN1","model":"Thermo","status":"online","lifecycle":"active","last_seen":"2025-01-01T00:00:00Z"}',
+        id: undefined,
+      }),
+    ).toEqual({
+      type: 'device.updated',
+      data: { id: 'dev_1', serial: 'SN1', model: 'Thermo', status: 'online', lifecycle: 'active', last_seen: '2025-01-01T00:00:00Z' },
+    });
+  });
+
+  it.each([
+    ['onboarding.updated', 'not json'],
+    ['onboarding.updated', '[1]'],
+    ['onboarding.updated', '{"serial":"SN1","stage":"teleported"}'],
+    ['device.updated', '{"id":"dev_1","serial":"SN1","status":"sleeping","lifecycle":"active"}'],
+    ['device.updated', '{"serial":"SN1","status":"online","lifecycle":"active"}'],
+    ['firmware.updated', '{"id":"fw_1"}'],
+  ])('ignores %s with data %s', (event, data) => {
+    expect(parseLiveEvent({ event, data, id: undefined })).toBeNull();
+  });
+});
+
+function Probe({ listener }: { listener: LiveEventListener }) {
+  useLiveEvents(listener);
+  return <span data-testid="status">{useLiveStatus()}</span>;
+}
+
+describe('LiveEventsProvider', () => {
+  it('connects only with a session, delivers events and asks for a resync after a break', () => {
+    const events = createFakeLiveEvents();
+    const onDevice = vi.fn();
+    const resync = vi.fn();
+    const { rerender } = render(
+      <LiveEventsProvider connect={events.connect}>
+        <Probe listener={{ 'device.updated': onDevice, resync }} />
+      </LiveEventsProvider>,
+    );
+    expect(events.connected()).toBe(false);
+    expect(screen.getByTestId('status')).toHaveTextContent('off');
+
+    setSession(makeLogin(makeUser({ role: 'viewer' })));
+    rerender(
+      <LiveEventsProvider connect={events.connect}>
+        <Probe listener={{ 'device.updated': onDevice, resync }} />
+      </LiveEventsProvider>,
+    );
+    expect(events.connected()).toBe(true);
+    expect(screen.getByTestId('status')).toHaveTextContent('open');
+
+    const update = { id: 'dev_1', serial: 'SN1', model: 'Thermo', status: 'offline', lifecycle: 'active' } as const;
+    events.emit('device.updated', update);
+    events.emit('onboarding.updated', { serial: 'SN1', stage: 'verified' });
+    expect(onDevice).toHaveBeenCalledTimes(1);
+    expect(onDevice).toHaveBeenCalledWith(update);
+    expect(resync).not.toHaveBeenCalled();
+
+    events.setStatus('reconnecting');
+    expect(screen.getByTestId('status')).toHaveTextContent('reconnecting');
+    events.setStatus('open');
+    expect(resync).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops delivering to a component once it unmounts', () => {
+    setSession(makeLogin(makeUser()));
+    const events = createFakeLiveEvents();
+    const onOnboarding = vi.fn();
+    const { unmount } = render(
+      <LiveEventsProvider connect={events.connect}>
+        <Probe listener={{ 'onboarding.updated': onOnboarding }} />
+      </LiveEventsProvider>,
+    );
+    events.emit('onboarding.updated', { serial: 'SN1', stage: 'verified' });
+    unmount();
+    events.emit('onboarding.updated', { serial: 'SN1', stage: 'connected' });
+    expect(onOnboarding).toHaveBeenCalledTimes(1);
+    expect(events.connected()).toBe(false);
+  });
+});
