@@ -47,6 +47,8 @@ void add_routes(router& r) {
   const auto devices_onboard = access_rule::require(permission::devices_onboard);
   r.add({"POST",   "/api/v1/onboarding",               devices_onboard, h::claim_device});
   r.add({"GET",    "/api/v1/onboarding",               devices_onboard, h::list_onboarding});
+  r.add({"GET",    "/api/v1/provisioning/templates",      access_rule::require(permission::devices_read), h::list_templates});
+  r.add({"PUT",    "/api/v1/provisioning/templates/{id}", devices_manage,  h::put_template});
 
   const auto devices_read = access_rule::require(permission::devices_read);
   r.add({"GET",    "/api/v1/devices",                          devices_read,   h::list_devices});

@@ -73,7 +73,7 @@ std::optional<std::string> text_field(const json::object& o, std::string_view ke
 
 onboarding_service::onboarding_service(storage::database& db, audit::audit_log& audit, events::event_bus* events,
                                        const pki::certificate_authority& ca, const registry::claim_codes& codes,
-                                       onboarding_settings settings, mqtt_publisher publish, template_labels labels)
+                                       onboarding_settings settings, mqtt_publisher publish)
     : db_(db),
       audit_(audit),
       events_(events),
@@ -81,7 +81,6 @@ onboarding_service::onboarding_service(storage::database& db, audit::audit_log& 
       codes_(codes),
       settings_(std::move(settings)),
       publish_(std::move(publish)),
-      labels_(std::move(labels)),
       throttle_(settings_.address_free_failures, throttle_max_delay_s) {}
 
 void onboarding_service::audit_failure(const std::string& action, audit::actor by, const std::string& serial,
@@ -137,7 +136,7 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
     d.serial = serial;
     d.model = record->model;
     d.hw_revision = record->hw_revision;
-    d.labels_json = labels_ ? labels_(record->model) : "{}";
+    d.labels_json = template_store::labels_for(c, record->model);
     d.onboarded_by = by.by.id;
     d.created_at = d.updated_at = now;
     registry::device_store::insert(c, d);
@@ -346,6 +345,26 @@ void onboarding_service::complete(const std::string& serial, const std::string& 
   });
   publish_("$provision/" + serial + "/certificate", "", true);  // clears the retained certificate
   announce(serial, "connected", device_id);
+}
+
+provisioning_template onboarding_service::save_template(const std::string& model, const std::string& labels_json,
+                                                        const registry::change_author& by) {
+  provisioning_template t{model, labels_json, by.by.id, common::now_ms()};
+  db_.write([&](storage::connection& c) {
+    template_store::save(c, t);
+    audit_.append(c, {by.by,
+                      "provisioning.template",
+                      "provisioning_template",
+                      model,
+                      audit::outcome::success,
+                      by.source,
+                      {{"labels", json::parse(labels_json)}}});
+  });
+  return t;
+}
+
+std::vector<provisioning_template> onboarding_service::templates() {
+  return db_.read_result([](storage::connection& c) { return template_store::list(c); });
 }
 
 std::vector<onboarding_request> onboarding_service::pending(int limit) {

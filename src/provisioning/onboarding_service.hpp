@@ -24,6 +24,7 @@
 #include "events/event_bus.hpp"
 #include "pki/certificate_authority.hpp"
 #include "provisioning/onboarding_store.hpp"
+#include "provisioning/template_store.hpp"
 #include "registry/claim_codes.hpp"
 #include "registry/registry_service.hpp"
 #include "storage/database.hpp"
@@ -33,14 +34,12 @@ namespace mothership::provisioning {
 struct onboarding_settings {
   int lockout_after_failures = 5;
   int certificate_days = 365;
-  std::string mqtt_endpoint;  // "host:port" of the TLS listener devices reconnect to
+  std::string mqtt_endpoint;       // "host:port" of the TLS listener devices reconnect to
   int address_free_failures = 20;  // then each wrong claim from the address doubles a delay
 };
 
 // Sends an MQTT message to devices (the server's in-process client). QoS 1.
 using mqtt_publisher = std::function<void(const std::string& topic, const std::string& payload, bool retain)>;
-// Labels a newly registered device gets, from the provisioning template of its model (JSON object).
-using template_labels = std::function<std::string(const std::string& model)>;
 
 enum class claim_refusal {
   unknown_serial,
@@ -64,7 +63,7 @@ class onboarding_service {
  public:
   onboarding_service(storage::database& db, audit::audit_log& audit, events::event_bus* events,
                      const pki::certificate_authority& ca, const registry::claim_codes& codes,
-                     onboarding_settings settings, mqtt_publisher publish, template_labels labels = {});
+                     onboarding_settings settings, mqtt_publisher publish);
 
   // A technician's claim: verifies the record (exists, not locked, code matches in constant
   // time, not registered) and registers the device.
@@ -84,6 +83,12 @@ class onboarding_service {
   void complete(const std::string& serial, const std::string& device_id);
 
   std::vector<onboarding_request> pending(int limit);
+
+  // Provisioning templates: the labels a newly registered device of a model starts with.
+  // `labels_json` must be a JSON object of string values (the API checks it).
+  provisioning_template save_template(const std::string& model, const std::string& labels_json,
+                                      const registry::change_author& by);
+  std::vector<provisioning_template> templates();
 
   // Where devices reconnect with their certificate; set before devices can reach the server.
   void set_mqtt_endpoint(std::string host_port) { settings_.mqtt_endpoint = std::move(host_port); }
@@ -107,7 +112,6 @@ class onboarding_service {
   const registry::claim_codes& codes_;
   onboarding_settings settings_;
   mqtt_publisher publish_;
-  template_labels labels_;
   auth::login_throttle throttle_;
 };
 

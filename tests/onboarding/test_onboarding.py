@@ -96,6 +96,26 @@ class Onboarding(FleetTestCase):
         dev.connect_with_certificate(version=V311)
         wait_until(lambda: self.device_online(body["device_id"]), 10, "the device online")
 
+    def test_a_models_provisioning_template_labels_its_new_devices(self):
+        model = unique("Model")
+        status, body = self.api.call("PUT", "/api/v1/provisioning/templates/" + model,
+                                     {"labels": {"site": "plant-1", "ring": "canary"}})
+        self.assertEqual((status, body["labels"]), (200, {"site": "plant-1", "ring": "canary"}), body)
+        for bad in ({"labels": {"a b": "x"}}, {"labels": {"k": 1}}, {"labels": "x"}):
+            with self.subTest(bad=bad):
+                self.assertEqual(self.api.call("PUT", "/api/v1/provisioning/templates/" + model, bad)[0], 422)
+        self.assertEqual(self.user("technician").call("PUT", "/api/v1/provisioning/templates/" + model,
+                                                      {"labels": {}})[0], 403)
+        [(serial, code)] = self.import_devices(1, model=model)
+        status, claimed = self.api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": code})
+        self.assertEqual(status, 202, claimed)
+        device = self.api.call("GET", "/api/v1/devices/" + claimed["device_id"])[1]
+        self.assertEqual(device["labels"], {"site": "plant-1", "ring": "canary"})
+        status, page = self.api.call("GET", "/api/v1/devices?label=ring=canary&limit=500")
+        self.assertIn(claimed["device_id"], [d["id"] for d in page["items"]])
+        listed = self.user("viewer").call("GET", "/api/v1/provisioning/templates")[1]["items"]
+        self.assertIn(model, [t["model"] for t in listed])
+
     def test_technician_refusals_name_the_reason(self):
         [(serial, code)] = self.import_devices(1)
         cases = [({"serial": unique("SN"), "claim_code": code}, 404, "unknown-serial"),

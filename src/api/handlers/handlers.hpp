@@ -39,6 +39,8 @@ http_response re_enable_registry_record(services&, request_context&);
 // onboarding_handlers.cpp
 http_response claim_device(services&, request_context&);
 http_response list_onboarding(services&, request_context&);
+http_response list_templates(services&, request_context&);
+http_response put_template(services&, request_context&);
 
 // device_handlers.cpp
 http_response list_devices(services&, request_context&);

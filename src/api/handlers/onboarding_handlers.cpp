@@ -65,6 +65,51 @@ http_response claim_device(services& s, request_context& ctx) {
                        json::serialize(json::object{{"status", result.status}, {"device_id", result.device_id}}));
 }
 
+namespace {
+
+json::object to_json(const provisioning::provisioning_template& t) {
+  return {{"model", t.model},
+          {"labels", json::parse(t.labels_json)},
+          {"updated_by", optional_text(t.updated_by)},
+          {"updated_at", common::to_rfc3339(t.updated_at)}};
+}
+
+// Labels: at most 32, keys of letters, digits, '-', '_', '.' (they become filter paths), string
+// values of at most 128 bytes.
+std::optional<std::string> label_problem(const json::object& labels) {
+  if (labels.size() > 32) return "at most 32 labels";
+  for (const auto& [key, value] : labels) {
+    if (key.empty() || key.size() > 64) return "label keys are 1 to 64 characters";
+    for (unsigned char c : key)
+      if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.'))
+        return "label keys may contain only letters, digits, '-', '_' and '.'";
+    if (!value.is_string() || value.as_string().size() > 128) return "label values are strings of at most 128 bytes";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+http_response list_templates(services& s, request_context&) {
+  json::array items;
+  for (const auto& t : s.fleet.onboarding.templates()) items.push_back(to_json(t));
+  return json_response(200, json::serialize(json::object{{"items", std::move(items)}}));
+}
+
+http_response put_template(services& s, request_context& ctx) {
+  auto body = read_json_object(ctx.request);
+  if (auto* problem_response = std::get_if<http_response>(&body)) return std::move(*problem_response);
+  const auto& request = std::get<json::object>(body);
+  const auto& model = ctx.param("id");
+  if (model.empty() || model.size() > 64) return validation_failed({{"model", "must be 1 to 64 characters"}});
+  auto* labels = request.if_contains("labels");
+  if (!labels || !labels->is_object()) return validation_failed({{"labels", "must be an object of strings"}});
+  if (auto problem_text = label_problem(labels->as_object())) return validation_failed({{"labels", *problem_text}});
+  auto saved = s.fleet.onboarding.save_template(model, json::serialize(*labels),
+                                                {{"user", ctx.user->id}, ctx.request.remote_address});
+  return json_response(200, json::serialize(to_json(saved)));
+}
+
 http_response list_onboarding(services& s, request_context&) {
   json::array items;
   for (const auto& r : s.fleet.onboarding.pending(200))

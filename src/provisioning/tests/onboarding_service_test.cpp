@@ -56,9 +56,9 @@ class onboarding_test : public ::testing::Test {
         {(dir_ / "r.crt").string(), (dir_ / "r.key").string(), (dir_ / "i.crt").string(), (dir_ / "i.key").string()},
         "Test"));
     auto publish = [this](const std::string& t, const std::string& p, bool r) { sent_.push_back({t, p, r}); };
-    onboarding_ = std::make_unique<onboarding_service>(
-        *db_, *audit_, nullptr, *ca_, *codes_, onboarding_settings{3, 30, "127.0.0.1:8883"}, publish,
-        [](const std::string& model) { return "{\"model\":\"" + model + "\"}"; });
+    onboarding_ = std::make_unique<onboarding_service>(*db_, *audit_, nullptr, *ca_, *codes_,
+                                                       onboarding_settings{3, 30, "127.0.0.1:8883"}, publish);
+    onboarding_->save_template("Thermo", "{\"site\":\"lab\"}", admin());
     devices_ = std::make_unique<device_service>(*db_, *audit_, nullptr, *ca_, revoked_, *onboarding_, 30, publish,
                                                 [this](const std::string& id) { disconnected_.push_back(id); });
     devices_->start();
@@ -122,7 +122,7 @@ TEST_F(onboarding_test, device_first_then_technician_issues_the_certificate_for_
 
   auto device = devices_->find(result.device_id);
   ASSERT_TRUE(device);
-  EXPECT_EQ(device->labels_json, "{\"model\":\"Thermo\"}");
+  EXPECT_EQ(device->labels_json, "{\"site\":\"lab\"}");  // from the model's provisioning template
   EXPECT_EQ(*device->onboarded_by, "usr_tech");
   EXPECT_EQ(device->stage, registry::lifecycle::awaiting_certificate);
 

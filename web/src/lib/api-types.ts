@@ -435,6 +435,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/provisioning/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provisioning templates per model
+         * @description What a newly registered device of each model starts with (its labels).
+         */
+        get: operations["listProvisioningTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provisioning/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a model's provisioning template
+         * @description `id` is the model (as in the manufacturing records). Devices of that model registered
+         *     from now on get these labels; devices already registered keep theirs. At most 32
+         *     labels; keys of letters, digits, `-`, `_`, `.`; string values of at most 128 bytes.
+         */
+        put: operations["putProvisioningTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices": {
         parameters: {
             query?: never;
@@ -768,6 +810,18 @@ export interface components {
         DevicePage: {
             items: components["schemas"]["Device"][];
             next_cursor: string | null;
+        };
+        ProvisioningTemplate: {
+            model: string;
+            labels: {
+                [key: string]: string;
+            };
+            updated_by: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        TemplateList: {
+            items: components["schemas"]["ProvisioningTemplate"][];
         };
     };
     responses: {
@@ -1632,6 +1686,68 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listProvisioningTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All templates, by model. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putProvisioningTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The model. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    labels: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The template as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvisioningTemplate"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
         };
     };
