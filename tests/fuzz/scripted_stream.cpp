@@ -96,7 +96,7 @@ void scripted_stream::arrive_later() {
 }
 
 void scripted_stream::notify_ready(error_code ec) {
-  asio::post(executor_, [ready = std::move(ready_), ec] { ready(ec); });
+  asio::post(executor_, [ready = std::move(ready_), ec] { ready->on_readable(ec); });
   ready_ = nullptr;
 }
 
@@ -135,8 +135,8 @@ std::pair<error_code, std::size_t> scripted_stream::try_read_some(asio::mutable_
   return {asio::error::eof, 0};
 }
 
-void scripted_stream::async_wait_readable(std::function<void(error_code)> ready) {
-  ready_ = std::move(ready);
+void scripted_stream::async_wait_readable(std::shared_ptr<mqtt::readable_waiter> waiter) {
+  ready_ = std::move(waiter);
   if (at_end()) mark_consumed();
   if (arrived_ && (!at_end() || eof_due())) notify_ready({});
 }

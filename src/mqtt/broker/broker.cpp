@@ -93,9 +93,9 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
       encode(connack{false, refused.reason, {}}, c.version, refused.connack_bytes);
       return refused;
     }
-    if (existing->connected()) {
+    if (auto old_sink = existing->sink()) {
       // Takeover [MQTT-3.1.4-3]: the old connection goes; its will follows the usual rules.
-      existing->sink()->close(reason_code::session_taken_over);
+      old_sink->close(reason_code::session_taken_over);
       existing->detach();
       if (existing->will) {
         std::uint32_t delay = existing->will->message.properties.will_delay_interval.value_or(0);
@@ -142,7 +142,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
 void broker::connection_closed(session& s, const session_sink* sink, bool send_will,
                                std::optional<std::uint32_t> expiry_override, steady_time now) {
   std::lock_guard lock(mutex_);
-  if (s.sink() != sink) return;  // this connection was already taken over
+  if (s.sink().get() != sink) return;  // this connection was already taken over
   s.detach();
   if (expiry_override) s.expiry_interval_s = std::min(*expiry_override, limits_.max_session_expiry_s);
   if (!send_will) s.will.reset();
@@ -305,7 +305,7 @@ void broker::send(session& s, const packet& p, const session_sink* via) {
 
 std::string broker::take_output(session& s, const session_sink* sink) {
   std::lock_guard lock(mutex_);
-  if (s.sink() != sink) return {};
+  if (s.sink().get() != sink) return {};
   return s.take_outbox();
 }
 
@@ -361,7 +361,7 @@ void broker::disconnect_slow(const std::vector<std::weak_ptr<session>>& sessions
   std::lock_guard lock(mutex_);
   for (const auto& w : sessions) {
     if (auto s = w.lock(); s && s->congested()) {
-      s->sink()->close(reason_code::quota_exceeded);
+      if (auto sink = s->sink()) sink->close(reason_code::quota_exceeded);
       ++stats_.slow_disconnects;
     }
   }
@@ -401,8 +401,9 @@ std::size_t broker::disconnect_identity(const identity& who, reason_code reason)
   std::lock_guard lock(mutex_);
   std::size_t closed = 0;
   for (auto& [id, s] : sessions_) {
-    if (s->connected() && s->who.what == who.what && s->who.name == who.name) {
-      s->sink()->close(reason);
+    if (s->who.what != who.what || s->who.name != who.name) continue;
+    if (auto sink = s->sink()) {
+      sink->close(reason);
       ++closed;
     }
   }

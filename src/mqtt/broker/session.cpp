@@ -24,12 +24,12 @@ std::size_t session::window() const {
 }
 
 void session::wake() {
-  if (sink_) sink_->wake();
+  if (auto sink = sink_.lock()) sink->wake();
 }
 
-void session::attach(std::shared_ptr<session_sink> sink, protocol_version version, std::uint16_t receive_maximum,
+void session::attach(const std::shared_ptr<session_sink>& sink, protocol_version version, std::uint16_t receive_maximum,
                      std::uint32_t max_packet_size) {
-  sink_ = std::move(sink);
+  sink_ = sink;
   version_ = version;
   receive_maximum_ = receive_maximum == 0 ? 65535 : receive_maximum;
   max_packet_size_ = max_packet_size;

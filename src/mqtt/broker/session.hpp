@@ -22,7 +22,9 @@
 namespace mothership::mqtt {
 
 // The connection side of a session. Both calls come with the broker's lock held: they must
-// not block and must not call back into the broker.
+// not block and must not call back into the broker. The session holds its sink weakly: the
+// connection (or in-process client) owns itself, and a sink that is gone leaves its session
+// offline.
 class session_sink {
  public:
   virtual ~session_sink() = default;
@@ -65,15 +67,18 @@ class session : public std::enable_shared_from_this<session> {
   subscriber_id id() const { return id_; }
 
   // --- connection lifecycle ------------------------------------------------------------
-  // A new connection takes the session (its outbox starts empty, for the CONNACK).
-  void attach(std::shared_ptr<session_sink> sink, protocol_version version, std::uint16_t receive_maximum,
+  // A new connection takes the session (its outbox starts empty, for the CONNACK). Its owner
+  // keeps `sink` alive; the session only points at it.
+  void attach(const std::shared_ptr<session_sink>& sink, protocol_version version, std::uint16_t receive_maximum,
               std::uint32_t max_packet_size);
   // After the CONNACK: resends what was in flight (PUBLISH with DUP set, or PUBREL), then
   // what is queued.
   void resume(steady_time now);
   void detach();
-  bool connected() const { return sink_ != nullptr; }
-  session_sink* sink() const { return sink_.get(); }
+  bool connected() const { return !sink_.expired(); }
+  // Null when offline. Also compared with a caller's own sink, to tell whether the session
+  // still belongs to it.
+  std::shared_ptr<session_sink> sink() const { return sink_.lock(); }
   protocol_version version() const { return version_; }
 
   // --- towards the client --------------------------------------------------------------
@@ -156,7 +161,7 @@ class session : public std::enable_shared_from_this<session> {
   std::string client_id_;
   subscriber_id id_;
   const session_limits& limits_;
-  std::shared_ptr<session_sink> sink_;
+  std::weak_ptr<session_sink> sink_;  // weak: see session_sink
   std::string outbox_;
   std::unique_ptr<qos_flows> flows_;
   std::unique_ptr<std::unordered_map<std::uint16_t, std::string>> topic_aliases_;
