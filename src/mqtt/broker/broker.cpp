@@ -260,7 +260,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, co
     subscription_options options{static_cast<std::uint8_t>(entry.max_qos), entry.no_local, entry.retain_as_published,
                                  identifier};
     bool is_new = subscriptions_.subscribe(filter, s.id(), options, group);
-    s.subscriptions[entry.filter] = {filter, group, options};
+    s.remember({filter, group, options});
     ack.reasons.push_back(granted(entry.max_qos));
 
     bool send_retained = entry.retain_handling == retain_handling::send_on_subscribe ||
@@ -286,12 +286,12 @@ void broker::unsubscribe(session& s, const mqtt::unsubscribe& p, const session_s
   if (moved_on(s, via)) return;
   unsuback ack{p.packet_id, {}, {}};
   for (const auto& f : p.filters) {
-    auto it = s.subscriptions.find(f);
-    bool existed = it != s.subscriptions.end();
-    if (existed) {
-      subscriptions_.unsubscribe(it->second.filter, s.id(), it->second.share_group);
-      s.subscriptions.erase(it);
-    }
+    // Found by the filter and group it was stored under: "$share/g/x" is x shared in g.
+    auto shared = parse_shared_subscription(f);
+    std::string_view filter = shared ? shared->filter : std::string_view(f);
+    std::string_view group = shared ? shared->group : std::string_view();
+    bool existed = s.forget(filter, group);
+    if (existed) subscriptions_.unsubscribe(filter, s.id(), group);
     ack.reasons.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);
   }
   s.send(ack);
@@ -383,7 +383,7 @@ void broker::publish_will(session& s, steady_time now) {
 }
 
 void broker::remove_subscriptions(session& s) {
-  for (const auto& [key, sub] : s.subscriptions) subscriptions_.unsubscribe(sub.filter, s.id(), sub.share_group);
+  for (const auto& sub : s.subscriptions) subscriptions_.unsubscribe(sub.filter, s.id(), sub.share_group);
   s.subscriptions.clear();
 }
 
@@ -415,7 +415,7 @@ void broker::tick(steady_time now) {
   std::vector<std::string> expired;
   for (auto& [id, s] : sessions_) {
     if (s->will && s->will->due && *s->will->due <= now) publish_will(*s, now);
-    if (!s->connected() && s->expires_at && *s->expires_at <= now) expired.emplace_back(id);
+    if (!s->connected() && s->expires_at <= now) expired.emplace_back(id);
   }
   for (const auto& id : expired) end_session(id, now);
 }

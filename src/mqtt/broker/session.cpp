@@ -34,7 +34,7 @@ void session::attach(const std::shared_ptr<session_sink>& sink, protocol_version
   receive_maximum_ = receive_maximum == 0 ? 65535 : receive_maximum;
   max_packet_size_ = max_packet_size;
   topic_aliases_.reset();  // aliases live as long as one network connection [MQTT-3.3.2-7]
-  expires_at.reset();
+  expires_at = steady_time::max();
   outbox_.clear();
 }
 
@@ -203,6 +203,28 @@ bool session::end_incoming_qos2(std::uint16_t packet_id) {
   if (at == ids.end() || *at != packet_id) return false;
   ids.erase(at);
   drop_flows_if_idle();
+  return true;
+}
+
+namespace {
+bool before(const stored_subscription& sub, std::pair<std::string_view, std::string_view> key) {
+  return std::pair<std::string_view, std::string_view>(sub.filter, sub.share_group) < key;
+}
+}  // namespace
+
+void session::remember(stored_subscription sub) {
+  auto at =
+      std::lower_bound(subscriptions.begin(), subscriptions.end(), std::pair{sub.filter, sub.share_group}, before);
+  if (at != subscriptions.end() && at->filter == sub.filter && at->share_group == sub.share_group)
+    *at = std::move(sub);
+  else
+    subscriptions.insert(at, std::move(sub));
+}
+
+bool session::forget(std::string_view filter, std::string_view share_group) {
+  auto at = std::lower_bound(subscriptions.begin(), subscriptions.end(), std::pair{filter, share_group}, before);
+  if (at == subscriptions.end() || at->filter != filter || at->share_group != share_group) return false;
+  subscriptions.erase(at);
   return true;
 }
 

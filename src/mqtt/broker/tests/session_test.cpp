@@ -163,3 +163,24 @@ TEST_F(session_test, incoming_qos2_state_survives_outgoing_flows_ending) {
   EXPECT_FALSE(s_->begin_incoming_qos2(5));  // still remembered
   EXPECT_TRUE(s_->end_incoming_qos2(5));
 }
+
+TEST_F(session_test, subscriptions_are_kept_by_filter_and_share_group) {
+  subscription_options qos1{1, false, false, std::nullopt};
+  subscription_options qos2{2, false, false, std::nullopt};
+  s_->remember({"b/#", "", qos1});
+  s_->remember({"a/+", "", qos1});
+  s_->remember({"a/+", "g", qos1});  // the same filter shared: a subscription of its own
+  s_->remember({"a/+", "", qos2});   // subscribed again: replaces
+  ASSERT_EQ(s_->subscriptions.size(), 3u);
+  EXPECT_EQ(s_->subscriptions[0].filter, "a/+");
+  EXPECT_EQ(s_->subscriptions[0].share_group, "");
+  EXPECT_EQ(s_->subscriptions[0].options.max_qos, 2);
+  EXPECT_EQ(s_->subscriptions[1].share_group, "g");
+  EXPECT_EQ(s_->subscriptions[2].filter, "b/#");
+
+  EXPECT_FALSE(s_->forget("a/+", "h"));
+  EXPECT_TRUE(s_->forget("a/+", "g"));
+  EXPECT_FALSE(s_->forget("a/+", "g"));
+  ASSERT_EQ(s_->subscriptions.size(), 2u);
+  EXPECT_EQ(s_->subscriptions[0].share_group, "");
+}
