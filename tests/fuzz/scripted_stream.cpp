@@ -30,10 +30,11 @@ mqtt::peer_info peer_info_of(const peer_shape& shape) {
     case transport_identity::plain:
       break;
     case transport_identity::device_certificate:
-      peer.certificate_identity = std::string(certificate_device);
+      peer.certificate = std::make_unique<mqtt::client_certificate>();
+      peer.certificate->identity = std::string(certificate_device);
       [[fallthrough]];
     case transport_identity::unnamed_certificate:
-      peer.certificate_presented = true;
+      if (!peer.certificate) peer.certificate = std::make_unique<mqtt::client_certificate>();
       [[fallthrough]];
     case transport_identity::failed_handshake:
       peer.transport = "tls";

@@ -504,9 +504,10 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
   c->client_max_packet = hello->properties.maximum_packet_size.value_or(0);
 
   const auto& peer = c->stream->peer();
-  credentials presented{
-      hello->client_id,          hello->username,         hello->password,         peer.certificate_presented,
-      peer.certificate_identity, peer.certificate_serial, peer.certificate_sha256, peer.address};
+  const client_certificate none;
+  const client_certificate& cert = peer.certificate ? *peer.certificate : none;
+  credentials presented{hello->client_id, hello->username, hello->password, peer.certificate != nullptr,
+                        cert.identity,    cert.serial,     cert.sha256,     peer.address};
   auto verdict = co_await authenticate(ctx, std::move(presented));
   if (!verdict.who) {
     ++ctx.auth_failures;
