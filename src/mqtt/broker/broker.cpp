@@ -46,7 +46,11 @@ broker::broker(broker_limits limits, const authorizer& policy)
     : limits_(limits), policy_(policy), retained_(limits.max_retained) {}
 
 std::string broker::assign_client_id() {
-  return "ms-auto-" + std::to_string(++assigned_ids_) + "-" + std::to_string(next_id_);
+  std::string id;
+  do {
+    id = "ms-auto-" + std::to_string(++assigned_ids_);
+  } while (sessions_.find(id));  // a client may have picked it itself
+  return id;
 }
 
 broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, std::shared_ptr<session_sink> sink,
@@ -82,8 +86,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
 
   std::shared_ptr<session> s;
   bool present = false;
-  if (auto it = sessions_.find(client_id); it != sessions_.end()) {
-    auto existing = it->second;
+  if (auto existing = sessions_.find(client_id)) {
     // A client id belongs to the identity whose session holds it: anyone else presenting it
     // could otherwise knock a device off the network, or resume its session and read its
     // queued messages.
@@ -111,9 +114,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
     }
   }
   if (!s) {
-    s = std::make_shared<session>(client_id, next_id_++, std::move(who), limits_.session);
-    sessions_.emplace(s->client_id(), s);  // the key views the session's own id
-    by_id_.emplace(s->id(), s.get());
+    s = sessions_.add(client_id, std::move(who), limits_.session);
   }
   s->will = c.will ? std::make_unique<stored_will>(stored_will{*c.will, std::nullopt}) : nullptr;
   s->expiry_interval_s = granted_expiry;
@@ -318,9 +319,9 @@ void broker::publish_internal(const message_ptr& m, steady_time now) {
 std::size_t broker::route(const message_ptr& m, steady_time now, std::vector<std::weak_ptr<session>>* congested) {
   std::size_t matched = 0;
   for (auto& match : subscriptions_.match(m->topic)) {
-    auto it = by_id_.find(match.who);
-    if (it == by_id_.end()) continue;
-    session& target = *it->second;
+    session* found = sessions_.find(match.who);
+    if (!found) continue;
+    session& target = *found;
     if (match.no_local && target.client_id() == m->publisher) continue;  // [MQTT-3.8.3-3]
     if (!policy_.may_receive(target.who, m->topic)) continue;
     ++matched;
@@ -388,35 +389,34 @@ void broker::remove_subscriptions(session& s) {
 }
 
 void broker::end_session(const std::string& client_id, steady_time now) {
-  auto it = sessions_.find(client_id);
-  if (it == sessions_.end()) return;
-  session& s = *it->second;
+  auto ending = sessions_.find(client_id);  // holds it until the end, also if `client_id` is its own
+  if (!ending) return;
+  session& s = *ending;
   if (s.will && s.will->due) publish_will(s, now);  // the session ends before the will's delay [MQTT-3.1.2-?]
   remove_subscriptions(s);
-  by_id_.erase(s.id());
-  sessions_.erase(it);
+  sessions_.remove(s);
 }
 
 std::size_t broker::disconnect_identity(const identity& who, reason_code reason) {
   std::lock_guard lock(mutex_);
   std::size_t closed = 0;
-  for (auto& [id, s] : sessions_) {
-    if (s->who.what != who.what || s->who.name != who.name) continue;
-    if (auto sink = s->sink()) {
+  sessions_.for_each([&](session& s) {
+    if (s.who.what != who.what || s.who.name != who.name) return;
+    if (auto sink = s.sink()) {
       sink->close(reason);
       ++closed;
     }
-  }
+  });
   return closed;
 }
 
 void broker::tick(steady_time now) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> expired;
-  for (auto& [id, s] : sessions_) {
-    if (s->will && s->will->due && *s->will->due <= now) publish_will(*s, now);
-    if (!s->connected() && s->expires_at <= now) expired.emplace_back(id);
-  }
+  sessions_.for_each([&](session& s) {
+    if (s.will && s.will->due && *s.will->due <= now) publish_will(s, now);
+    if (!s.connected() && s.expires_at <= now) expired.push_back(s.client_id());
+  });
   for (const auto& id : expired) end_session(id, now);
 }
 
@@ -427,7 +427,9 @@ std::size_t broker::session_count() const {
 
 std::size_t broker::connected_count() const {
   std::lock_guard lock(mutex_);
-  return std::count_if(sessions_.begin(), sessions_.end(), [](const auto& kv) { return kv.second->connected(); });
+  std::size_t connected = 0;
+  sessions_.for_each([&](const session& s) { connected += s.connected() ? 1 : 0; });
+  return connected;
 }
 
 std::size_t broker::subscription_count() const {

@@ -12,11 +12,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "mqtt/broker/identity.hpp"
 #include "mqtt/broker/retained_store.hpp"
 #include "mqtt/broker/session.hpp"
+#include "mqtt/broker/session_table.hpp"
 #include "mqtt/broker/topic_tree.hpp"
 
 namespace mothership::mqtt {
@@ -118,13 +118,9 @@ class broker {
   broker_limits limits_;
   const authorizer& policy_;
   mutable std::mutex mutex_;
-  // By client id. The key is a view of the session's own client_id(): a copy would cost every
-  // session a second string.
-  std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
-  std::unordered_map<subscriber_id, session*> by_id_;
+  session_table sessions_;
   topic_tree subscriptions_;
   retained_store retained_;
-  subscriber_id next_id_ = 1;
   std::uint64_t assigned_ids_ = 0;
   broker_stats stats_;
 };
