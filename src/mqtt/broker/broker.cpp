@@ -241,6 +241,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, co
     std::vector<std::uint32_t> ids;
   };
   std::vector<retained_delivery> retained;
+  std::vector<stored_subscription> kept;  // into the session in one pass, after the loop
   std::optional<std::uint32_t> identifier;
   if (!p.properties.subscription_identifiers.empty()) identifier = p.properties.subscription_identifiers.front();
 
@@ -261,7 +262,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, co
     subscription_options options{static_cast<std::uint8_t>(entry.max_qos), entry.no_local, entry.retain_as_published,
                                  identifier};
     bool is_new = subscriptions_.subscribe(filter, s.id(), options, group);
-    s.remember({filter, group, options});
+    kept.push_back({filter, group, options});
     ack.reasons.push_back(granted(entry.max_qos));
 
     bool send_retained = entry.retain_handling == retain_handling::send_on_subscribe ||
@@ -274,6 +275,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, co
       retained.push_back({m, min_qos(m->qos, options.max_qos), std::move(ids)});
     }
   }
+  s.remember(std::move(kept));
   s.send(ack);
   for (auto& r : retained) {  // after the SUBACK, with the retain flag set [MQTT-3.3.1-9]
     auto result = s.deliver(r.m, r.q, true, std::move(r.ids), now);
@@ -286,14 +288,17 @@ void broker::unsubscribe(session& s, const mqtt::unsubscribe& p, const session_s
   std::lock_guard lock(mutex_);
   if (moved_on(s, via)) return;
   unsuback ack{p.packet_id, {}, {}};
+  // Found by the filter and group they were stored under: "$share/g/x" is x shared in g.
+  std::vector<session::subscription_key> keys;
+  keys.reserve(p.filters.size());
   for (const auto& f : p.filters) {
-    // Found by the filter and group it was stored under: "$share/g/x" is x shared in g.
     auto shared = parse_shared_subscription(f);
-    std::string_view filter = shared ? shared->filter : std::string_view(f);
-    std::string_view group = shared ? shared->group : std::string_view();
-    bool existed = s.forget(filter, group);
-    if (existed) subscriptions_.unsubscribe(filter, s.id(), group);
-    ack.reasons.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);
+    keys.emplace_back(shared ? shared->filter : std::string_view(f), shared ? shared->group : std::string_view());
+  }
+  const auto existed = s.forget(keys);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (existed[i]) subscriptions_.unsubscribe(keys[i].first, s.id(), keys[i].second);
+    ack.reasons.push_back(existed[i] ? reason_code::success : reason_code::no_subscription_existed);
   }
   s.send(ack);
 }

@@ -1,6 +1,7 @@
 #include "mqtt/broker/session.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "mqtt/codec/encode.hpp"
 
@@ -207,25 +208,45 @@ bool session::end_incoming_qos2(std::uint16_t packet_id) {
 }
 
 namespace {
-bool before(const stored_subscription& sub, std::pair<std::string_view, std::string_view> key) {
-  return std::pair<std::string_view, std::string_view>(sub.filter, sub.share_group) < key;
+session::subscription_key key_of(const stored_subscription& sub) {
+  return {sub.filter, sub.share_group};
+}
+bool before(const stored_subscription& a, const stored_subscription& b) {
+  return key_of(a) < key_of(b);
 }
 }  // namespace
 
-void session::remember(stored_subscription sub) {
-  auto at =
-      std::lower_bound(subscriptions.begin(), subscriptions.end(), std::pair{sub.filter, sub.share_group}, before);
-  if (at != subscriptions.end() && at->filter == sub.filter && at->share_group == sub.share_group)
-    *at = std::move(sub);
-  else
-    subscriptions.insert(at, std::move(sub));
+void session::remember(std::vector<stored_subscription> subs) {
+  std::stable_sort(subs.begin(), subs.end(), before);
+  // Merge the two sorted lists; on equal keys the newer wins, and of `subs` the last.
+  std::vector<stored_subscription> merged;
+  merged.reserve(subscriptions.size() + subs.size());
+  auto old = subscriptions.begin();
+  for (auto it = subs.begin(); it != subs.end(); ++it) {
+    if (std::next(it) != subs.end() && !before(*it, *std::next(it))) continue;  // a later one replaces it
+    while (old != subscriptions.end() && before(*old, *it)) merged.push_back(std::move(*old++));
+    if (old != subscriptions.end() && !before(*it, *old)) ++old;  // replaced
+    merged.push_back(std::move(*it));
+  }
+  std::move(old, subscriptions.end(), std::back_inserter(merged));
+  subscriptions = std::move(merged);
 }
 
-bool session::forget(std::string_view filter, std::string_view share_group) {
-  auto at = std::lower_bound(subscriptions.begin(), subscriptions.end(), std::pair{filter, share_group}, before);
-  if (at == subscriptions.end() || at->filter != filter || at->share_group != share_group) return false;
-  subscriptions.erase(at);
-  return true;
+std::vector<bool> session::forget(const std::vector<subscription_key>& keys) {
+  std::vector<bool> existed(keys.size(), false);
+  std::vector<bool> erase(subscriptions.size(), false);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto at =
+        std::lower_bound(subscriptions.begin(), subscriptions.end(), keys[i],
+                         [](const stored_subscription& sub, const subscription_key& k) { return key_of(sub) < k; });
+    if (at == subscriptions.end() || key_of(*at) != keys[i]) continue;
+    const auto index = static_cast<std::size_t>(at - subscriptions.begin());
+    existed[i] = !erase[index];
+    erase[index] = true;
+  }
+  std::size_t index = 0;
+  std::erase_if(subscriptions, [&](const stored_subscription&) { return erase[index++]; });
+  return existed;
 }
 
 void session::set_topic_alias(std::uint16_t alias, std::string topic) {

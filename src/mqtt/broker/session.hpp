@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "mqtt/broker/identity.hpp"
@@ -107,9 +108,15 @@ class session : public std::enable_shared_from_this<session> {
   const identity who;
   // Sorted by filter, then share group. A vector, not a map keyed by the filter as subscribed:
   // most clients have a few, and every session carries the container (24 bytes instead of 48).
+  // Changed a packet at a time, in one pass, so that a SUBSCRIBE or UNSUBSCRIBE of thousands
+  // of filters does not move the rest once per filter.
   std::vector<stored_subscription> subscriptions;
-  void remember(stored_subscription sub);  // adds, or replaces the one of the same filter and group
-  bool forget(std::string_view filter, std::string_view share_group);  // false when there was none
+  // Adds each, or replaces the one of the same filter and group (the last of `subs` wins).
+  void remember(std::vector<stored_subscription> subs);
+  // Removes the subscriptions of these (filter, share group) keys; says for each whether it
+  // was there (a key repeated counts once).
+  using subscription_key = std::pair<std::string_view, std::string_view>;
+  std::vector<bool> forget(const std::vector<subscription_key>& keys);
   std::uint32_t expiry_interval_s = 0;
   std::unique_ptr<stored_will> will;
   // While disconnected with expiry > 0: when the session ends; max() otherwise (no optional:
