@@ -30,10 +30,11 @@ mqtt::peer_info peer_info_of(const peer_shape& shape) {
     case transport_identity::plain:
       break;
     case transport_identity::device_certificate:
-      peer.certificate_identity = std::string(certificate_device);
+      peer.certificate = std::make_unique<mqtt::client_certificate>();
+      peer.certificate->identity = std::string(certificate_device);
       [[fallthrough]];
     case transport_identity::unnamed_certificate:
-      peer.certificate_presented = true;
+      if (!peer.certificate) peer.certificate = std::make_unique<mqtt::client_certificate>();
       [[fallthrough]];
     case transport_identity::failed_handshake:
       peer.transport = "tls";
@@ -96,7 +97,7 @@ void scripted_stream::arrive_later() {
 }
 
 void scripted_stream::notify_ready(error_code ec) {
-  asio::post(executor_, [ready = std::move(ready_), ec] { ready(ec); });
+  asio::post(executor_, [ready = std::move(ready_), ec] { ready->on_readable(ec); });
   ready_ = nullptr;
 }
 
@@ -135,8 +136,8 @@ std::pair<error_code, std::size_t> scripted_stream::try_read_some(asio::mutable_
   return {asio::error::eof, 0};
 }
 
-void scripted_stream::async_wait_readable(std::function<void(error_code)> ready) {
-  ready_ = std::move(ready);
+void scripted_stream::async_wait_readable(std::shared_ptr<mqtt::readable_waiter> waiter) {
+  ready_ = std::move(waiter);
   if (at_end()) mark_consumed();
   if (arrived_ && (!at_end() || eof_due())) notify_ready({});
 }

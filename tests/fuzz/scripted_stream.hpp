@@ -53,7 +53,7 @@ class scripted_stream final : public mqtt::byte_stream {
 
   bool can_wait_readable() const override;
   std::pair<boost::system::error_code, std::size_t> try_read_some(boost::asio::mutable_buffer into) override;
-  void async_wait_readable(std::function<void(boost::system::error_code)> ready) override;
+  void async_wait_readable(std::shared_ptr<mqtt::readable_waiter> waiter) override;
 
   boost::asio::any_io_executor get_executor() override { return executor_; }
   const mqtt::peer_info& peer() const override { return peer_; }
@@ -80,7 +80,7 @@ class scripted_stream final : public mqtt::byte_stream {
   std::uint32_t chunk_seed_;
   std::uint64_t cancels_ = 0;                                   // an operation that sees this change is aborted
   bool arrived_ = true;                                         // the next chunk (or the end) is readable now
-  std::function<void(boost::system::error_code)> ready_;        // a readiness wait
+  std::shared_ptr<mqtt::readable_waiter> ready_;                // a readiness wait
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for handlers posted by this stream
   std::size_t writes_ = 0;
   bool silent_read_ = false;  // a read waits on silence_

@@ -108,8 +108,8 @@ void conversation::client_packet(const frame& f, std::span<const std::uint8_t> b
     client_readable_ = true;
     version_ = c->version;
     who_ = server_.policy
-               .authenticate(
-                   {c->client_id, c->username, c->password, peer_.certificate_presented, peer_.certificate_identity})
+               .authenticate({c->client_id, c->username, c->password, peer_.certificate != nullptr,
+                              peer_.certificate ? peer_.certificate->identity : std::nullopt})
                .who;
     hello_ = std::move(*c);
     return;

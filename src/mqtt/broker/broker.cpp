@@ -46,7 +46,11 @@ broker::broker(broker_limits limits, const authorizer& policy)
     : limits_(limits), policy_(policy), retained_(limits.max_retained) {}
 
 std::string broker::assign_client_id() {
-  return "ms-auto-" + std::to_string(++assigned_ids_) + "-" + std::to_string(next_id_);
+  std::string id;
+  do {
+    id = "ms-auto-" + std::to_string(++assigned_ids_);
+  } while (sessions_.find(id));  // a client may have picked it itself
+  return id;
 }
 
 broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, std::shared_ptr<session_sink> sink,
@@ -82,8 +86,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
 
   std::shared_ptr<session> s;
   bool present = false;
-  if (auto it = sessions_.find(client_id); it != sessions_.end()) {
-    auto existing = it->second;
+  if (auto existing = sessions_.find(client_id)) {
     // A client id belongs to the identity whose session holds it: anyone else presenting it
     // could otherwise knock a device off the network, or resume its session and read its
     // queued messages.
@@ -93,9 +96,9 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
       encode(connack{false, refused.reason, {}}, c.version, refused.connack_bytes);
       return refused;
     }
-    if (existing->connected()) {
+    if (auto old_sink = existing->sink()) {
       // Takeover [MQTT-3.1.4-3]: the old connection goes; its will follows the usual rules.
-      existing->sink()->close(reason_code::session_taken_over);
+      old_sink->close(reason_code::session_taken_over);
       existing->detach();
       if (existing->will) {
         std::uint32_t delay = existing->will->message.properties.will_delay_interval.value_or(0);
@@ -111,9 +114,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
     }
   }
   if (!s) {
-    s = std::make_shared<session>(client_id, next_id_++, std::move(who), limits_.session);
-    sessions_.emplace(s->client_id(), s);  // the key views the session's own id
-    by_id_.emplace(s->id(), s.get());
+    s = sessions_.add(client_id, std::move(who), limits_.session);
   }
   s->will = c.will ? std::make_unique<stored_will>(stored_will{*c.will, std::nullopt}) : nullptr;
   s->expiry_interval_s = granted_expiry;
@@ -142,7 +143,7 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
 void broker::connection_closed(session& s, const session_sink* sink, bool send_will,
                                std::optional<std::uint32_t> expiry_override, steady_time now) {
   std::lock_guard lock(mutex_);
-  if (s.sink() != sink) return;  // this connection was already taken over
+  if (s.sink().get() != sink) return;  // this connection was already taken over
   s.detach();
   if (expiry_override) s.expiry_interval_s = std::min(*expiry_override, limits_.max_session_expiry_s);
   if (!send_will) s.will.reset();
@@ -240,6 +241,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, co
     std::vector<std::uint32_t> ids;
   };
   std::vector<retained_delivery> retained;
+  std::vector<stored_subscription> kept;  // into the session in one pass, after the loop
   std::optional<std::uint32_t> identifier;
   if (!p.properties.subscription_identifiers.empty()) identifier = p.properties.subscription_identifiers.front();
 
@@ -260,7 +262,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, co
     subscription_options options{static_cast<std::uint8_t>(entry.max_qos), entry.no_local, entry.retain_as_published,
                                  identifier};
     bool is_new = subscriptions_.subscribe(filter, s.id(), options, group);
-    s.subscriptions[entry.filter] = {filter, group, options};
+    kept.push_back({filter, group, options});
     ack.reasons.push_back(granted(entry.max_qos));
 
     bool send_retained = entry.retain_handling == retain_handling::send_on_subscribe ||
@@ -273,6 +275,7 @@ void broker::subscribe(session& s, const mqtt::subscribe& p, steady_time now, co
       retained.push_back({m, min_qos(m->qos, options.max_qos), std::move(ids)});
     }
   }
+  s.remember(std::move(kept));
   s.send(ack);
   for (auto& r : retained) {  // after the SUBACK, with the retain flag set [MQTT-3.3.1-9]
     auto result = s.deliver(r.m, r.q, true, std::move(r.ids), now);
@@ -285,14 +288,17 @@ void broker::unsubscribe(session& s, const mqtt::unsubscribe& p, const session_s
   std::lock_guard lock(mutex_);
   if (moved_on(s, via)) return;
   unsuback ack{p.packet_id, {}, {}};
+  // Found by the filter and group they were stored under: "$share/g/x" is x shared in g.
+  std::vector<session::subscription_key> keys;
+  keys.reserve(p.filters.size());
   for (const auto& f : p.filters) {
-    auto it = s.subscriptions.find(f);
-    bool existed = it != s.subscriptions.end();
-    if (existed) {
-      subscriptions_.unsubscribe(it->second.filter, s.id(), it->second.share_group);
-      s.subscriptions.erase(it);
-    }
-    ack.reasons.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);
+    auto shared = parse_shared_subscription(f);
+    keys.emplace_back(shared ? shared->filter : std::string_view(f), shared ? shared->group : std::string_view());
+  }
+  const auto existed = s.forget(keys);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (existed[i]) subscriptions_.unsubscribe(keys[i].first, s.id(), keys[i].second);
+    ack.reasons.push_back(existed[i] ? reason_code::success : reason_code::no_subscription_existed);
   }
   s.send(ack);
 }
@@ -305,7 +311,7 @@ void broker::send(session& s, const packet& p, const session_sink* via) {
 
 std::string broker::take_output(session& s, const session_sink* sink) {
   std::lock_guard lock(mutex_);
-  if (s.sink() != sink) return {};
+  if (s.sink().get() != sink) return {};
   return s.take_outbox();
 }
 
@@ -318,9 +324,9 @@ void broker::publish_internal(const message_ptr& m, steady_time now) {
 std::size_t broker::route(const message_ptr& m, steady_time now, std::vector<std::weak_ptr<session>>* congested) {
   std::size_t matched = 0;
   for (auto& match : subscriptions_.match(m->topic)) {
-    auto it = by_id_.find(match.who);
-    if (it == by_id_.end()) continue;
-    session& target = *it->second;
+    session* found = sessions_.find(match.who);
+    if (!found) continue;
+    session& target = *found;
     if (match.no_local && target.client_id() == m->publisher) continue;  // [MQTT-3.8.3-3]
     if (!policy_.may_receive(target.who, m->topic)) continue;
     ++matched;
@@ -361,7 +367,7 @@ void broker::disconnect_slow(const std::vector<std::weak_ptr<session>>& sessions
   std::lock_guard lock(mutex_);
   for (const auto& w : sessions) {
     if (auto s = w.lock(); s && s->congested()) {
-      s->sink()->close(reason_code::quota_exceeded);
+      if (auto sink = s->sink()) sink->close(reason_code::quota_exceeded);
       ++stats_.slow_disconnects;
     }
   }
@@ -383,39 +389,39 @@ void broker::publish_will(session& s, steady_time now) {
 }
 
 void broker::remove_subscriptions(session& s) {
-  for (const auto& [key, sub] : s.subscriptions) subscriptions_.unsubscribe(sub.filter, s.id(), sub.share_group);
+  for (const auto& sub : s.subscriptions) subscriptions_.unsubscribe(sub.filter, s.id(), sub.share_group);
   s.subscriptions.clear();
 }
 
 void broker::end_session(const std::string& client_id, steady_time now) {
-  auto it = sessions_.find(client_id);
-  if (it == sessions_.end()) return;
-  session& s = *it->second;
+  auto ending = sessions_.find(client_id);  // holds it until the end, also if `client_id` is its own
+  if (!ending) return;
+  session& s = *ending;
   if (s.will && s.will->due) publish_will(s, now);  // the session ends before the will's delay [MQTT-3.1.2-?]
   remove_subscriptions(s);
-  by_id_.erase(s.id());
-  sessions_.erase(it);
+  sessions_.remove(s);
 }
 
 std::size_t broker::disconnect_identity(const identity& who, reason_code reason) {
   std::lock_guard lock(mutex_);
   std::size_t closed = 0;
-  for (auto& [id, s] : sessions_) {
-    if (s->connected() && s->who.what == who.what && s->who.name == who.name) {
-      s->sink()->close(reason);
+  sessions_.for_each([&](session& s) {
+    if (s.who.what != who.what || s.who.name != who.name) return;
+    if (auto sink = s.sink()) {
+      sink->close(reason);
       ++closed;
     }
-  }
+  });
   return closed;
 }
 
 void broker::tick(steady_time now) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> expired;
-  for (auto& [id, s] : sessions_) {
-    if (s->will && s->will->due && *s->will->due <= now) publish_will(*s, now);
-    if (!s->connected() && s->expires_at && *s->expires_at <= now) expired.emplace_back(id);
-  }
+  sessions_.for_each([&](session& s) {
+    if (s.will && s.will->due && *s.will->due <= now) publish_will(s, now);
+    if (!s.connected() && s.expires_at <= now) expired.push_back(s.client_id());
+  });
   for (const auto& id : expired) end_session(id, now);
 }
 
@@ -426,7 +432,9 @@ std::size_t broker::session_count() const {
 
 std::size_t broker::connected_count() const {
   std::lock_guard lock(mutex_);
-  return std::count_if(sessions_.begin(), sessions_.end(), [](const auto& kv) { return kv.second->connected(); });
+  std::size_t connected = 0;
+  sessions_.for_each([&](const session& s) { connected += s.connected() ? 1 : 0; });
+  return connected;
 }
 
 std::size_t broker::subscription_count() const {

@@ -12,11 +12,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "mqtt/broker/identity.hpp"
 #include "mqtt/broker/retained_store.hpp"
 #include "mqtt/broker/session.hpp"
+#include "mqtt/broker/session_table.hpp"
 #include "mqtt/broker/topic_tree.hpp"
 
 namespace mothership::mqtt {
@@ -58,6 +58,7 @@ class broker {
     std::uint16_t keep_alive_s = 0;  // what the connection must enforce (the server's may win)
   };
   // Attaches a connection to a new or resumed session and writes CONNACK into its outbox.
+  // The session holds `sink` weakly: the caller keeps it alive while connected.
   connect_outcome connect(const mqtt::connect& c, identity who, std::shared_ptr<session_sink> sink, steady_time now);
 
   // The connection of `sink` ended. `send_will` is false after DISCONNECT with reason 0x00;
@@ -88,7 +89,7 @@ class broker {
   // The bytes waiting for the connection of `sink`; nothing if the session has moved on to
   // another connection (a takeover that resumed it), whose bytes they are.
   std::string take_output(session& s, const session_sink* sink);
-  std::string take_output(session& s) { return take_output(s, s.sink()); }
+  std::string take_output(session& s) { return take_output(s, s.sink().get()); }
 
   // A message from inside the server (wills, the in-process client): routed like any other.
   void publish_internal(const message_ptr& m, steady_time now);
@@ -109,7 +110,7 @@ class broker {
   std::size_t route(const message_ptr& m, steady_time now, std::vector<std::weak_ptr<session>>* congested = nullptr);
   void publish_will(session& s, steady_time now);
   // The session belongs to another connection than `via` now (or to none). Under mutex_.
-  static bool moved_on(const session& s, const session_sink* via) { return via && s.sink() != via; }
+  static bool moved_on(const session& s, const session_sink* via) { return via && s.sink().get() != via; }
   void end_session(const std::string& client_id, steady_time now);
   void remove_subscriptions(session& s);
   std::string assign_client_id();
@@ -117,13 +118,9 @@ class broker {
   broker_limits limits_;
   const authorizer& policy_;
   mutable std::mutex mutex_;
-  // By client id. The key is a view of the session's own client_id(): a copy would cost every
-  // session a second string.
-  std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
-  std::unordered_map<subscriber_id, session*> by_id_;
+  session_table sessions_;
   topic_tree subscriptions_;
   retained_store retained_;
-  subscriber_id next_id_ = 1;
   std::uint64_t assigned_ids_ = 0;
   broker_stats stats_;
 };

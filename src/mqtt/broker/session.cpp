@@ -1,6 +1,7 @@
 #include "mqtt/broker/session.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "mqtt/codec/encode.hpp"
 
@@ -24,17 +25,17 @@ std::size_t session::window() const {
 }
 
 void session::wake() {
-  if (sink_) sink_->wake();
+  if (auto sink = sink_.lock()) sink->wake();
 }
 
-void session::attach(std::shared_ptr<session_sink> sink, protocol_version version, std::uint16_t receive_maximum,
+void session::attach(const std::shared_ptr<session_sink>& sink, protocol_version version, std::uint16_t receive_maximum,
                      std::uint32_t max_packet_size) {
-  sink_ = std::move(sink);
+  sink_ = sink;
   version_ = version;
   receive_maximum_ = receive_maximum == 0 ? 65535 : receive_maximum;
   max_packet_size_ = max_packet_size;
   topic_aliases_.reset();  // aliases live as long as one network connection [MQTT-3.3.2-7]
-  expires_at.reset();
+  expires_at = steady_time::max();
   outbox_.clear();
 }
 
@@ -204,6 +205,48 @@ bool session::end_incoming_qos2(std::uint16_t packet_id) {
   ids.erase(at);
   drop_flows_if_idle();
   return true;
+}
+
+namespace {
+session::subscription_key key_of(const stored_subscription& sub) {
+  return {sub.filter, sub.share_group};
+}
+bool before(const stored_subscription& a, const stored_subscription& b) {
+  return key_of(a) < key_of(b);
+}
+}  // namespace
+
+void session::remember(std::vector<stored_subscription> subs) {
+  std::stable_sort(subs.begin(), subs.end(), before);
+  // Merge the two sorted lists; on equal keys the newer wins, and of `subs` the last.
+  std::vector<stored_subscription> merged;
+  merged.reserve(subscriptions.size() + subs.size());
+  auto old = subscriptions.begin();
+  for (auto it = subs.begin(); it != subs.end(); ++it) {
+    if (std::next(it) != subs.end() && !before(*it, *std::next(it))) continue;  // a later one replaces it
+    while (old != subscriptions.end() && before(*old, *it)) merged.push_back(std::move(*old++));
+    if (old != subscriptions.end() && !before(*it, *old)) ++old;  // replaced
+    merged.push_back(std::move(*it));
+  }
+  std::move(old, subscriptions.end(), std::back_inserter(merged));
+  subscriptions = std::move(merged);
+}
+
+std::vector<bool> session::forget(const std::vector<subscription_key>& keys) {
+  std::vector<bool> existed(keys.size(), false);
+  std::vector<bool> erase(subscriptions.size(), false);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto at =
+        std::lower_bound(subscriptions.begin(), subscriptions.end(), keys[i],
+                         [](const stored_subscription& sub, const subscription_key& k) { return key_of(sub) < k; });
+    if (at == subscriptions.end() || key_of(*at) != keys[i]) continue;
+    const auto index = static_cast<std::size_t>(at - subscriptions.begin());
+    existed[i] = !erase[index];
+    erase[index] = true;
+  }
+  std::size_t index = 0;
+  std::erase_if(subscriptions, [&](const stored_subscription&) { return erase[index++]; });
+  return existed;
 }
 
 void session::set_topic_alias(std::uint16_t alias, std::string topic) {

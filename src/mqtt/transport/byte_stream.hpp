@@ -12,25 +12,42 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 namespace mothership::mqtt {
 
+// A client certificate presented in the TLS handshake (which, since it succeeded, means our CA
+// verified it).
+struct client_certificate {
+  // The identity it names (the device id); nullopt when it names none.
+  std::optional<std::string> identity;
+  // Its serial number and SHA-256 fingerprint (lower-case hex), so that revoked certificates
+  // and factory certificates can be recognised.
+  std::string serial;
+  std::string sha256;
+};
+
 // What the transport learned about the peer during the handshake.
 struct peer_info {
   std::string address;            // "ip:port"
   const char* transport = "tcp";  // tcp | tls | ws | wss
-  // A client certificate was presented (and, since the handshake succeeded, our CA verified it).
-  bool certificate_presented = false;
-  // The identity that certificate names (the device id); nullopt when it names none.
-  std::optional<std::string> certificate_identity;
-  // Of a verified client certificate: its serial number and SHA-256 fingerprint (lower-case
-  // hex), so that revoked certificates and factory certificates can be recognised.
-  std::string certificate_serial;
-  std::string certificate_sha256;
+  // Null when the client presented none. Boxed: most connections (every plain TCP one) have
+  // none, and every stream holds a peer_info for its whole life (104 bytes less each).
+  std::unique_ptr<client_certificate> certificate;
+};
+
+// Told once that a parked stream's socket has bytes, or that its wait ended (see
+// async_wait_readable). An interface held by shared_ptr rather than a std::function: the wait
+// then holds one pointer and allocates nothing beside itself, on every idle connection.
+class readable_waiter {
+ public:
+  virtual void on_readable(boost::system::error_code ec) = 0;
+
+ protected:
+  ~readable_waiter() = default;
 };
 
 class byte_stream {
@@ -52,14 +69,14 @@ class byte_stream {
   // may hold bytes the socket no longer shows). can_wait_readable is true while the transport
   // holds nothing the socket does not show. try_read_some never blocks: would_block when
   // nothing is there, and 0 bytes without an error when the transport has work only read_some
-  // can finish (can_wait_readable is then false). async_wait_readable calls back once the
-  // socket has bytes.
+  // can finish (can_wait_readable is then false). async_wait_readable keeps the waiter alive
+  // and calls it back once the socket has bytes (or with operation_aborted after cancel()).
   virtual bool can_wait_readable() const { return false; }
   virtual std::pair<boost::system::error_code, std::size_t> try_read_some(boost::asio::mutable_buffer) {
     return {boost::asio::error::would_block, 0};
   }
-  virtual void async_wait_readable(std::function<void(boost::system::error_code)> ready) {
-    ready(boost::asio::error::operation_not_supported);
+  virtual void async_wait_readable(std::shared_ptr<readable_waiter> waiter) {
+    waiter->on_readable(boost::asio::error::operation_not_supported);
   }
 
   virtual boost::asio::any_io_executor get_executor() = 0;

@@ -18,7 +18,9 @@ class local_client : public session_sink, public std::enable_shared_from_this<lo
   using message_handler = std::function<void(const publish&)>;
   using close_handler = std::function<void(reason_code)>;
 
-  // Connects with a clean session; the CONNACK's reason is in connack_reason().
+  // Connects with a clean session; the CONNACK's reason is in connack_reason(). The session
+  // holds the client weakly: keep the pointer while connected (dropped without disconnect(),
+  // the session is left offline).
   static std::shared_ptr<local_client> connect(broker& b, boost::asio::any_io_executor executor, std::string client_id,
                                                identity who, message_handler on_message, close_handler on_close = {});
 
@@ -45,8 +47,7 @@ class local_client : public session_sink, public std::enable_shared_from_this<lo
   boost::asio::any_io_executor executor_;
   message_handler on_message_;
   close_handler on_close_;
-  // Weak: the broker owns the session, and the session owns this sink (a strong pointer
-  // here would keep both alive for ever).
+  // Weak: the broker owns the session; once it ends, calls here find no session.
   std::weak_ptr<session> session_;
   reason_code connack_reason_ = reason_code::success;
   std::uint16_t next_id_ = 0;

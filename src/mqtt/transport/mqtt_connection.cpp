@@ -64,26 +64,22 @@ asio::io_context::executor_type io_executor_of(byte_stream& stream) {
   return *io;
 }
 
-// The broker's handle on this connection: wakes the writer, or asks it to close. Holds no Asio
-// object, so sessions may outlive the I/O contexts safely.
-class connection_sink final : public session_sink {
- public:
-  explicit connection_sink(std::weak_ptr<connection> c) : conn_(std::move(c)) {}
-  void wake() override;
-  void close(reason_code reason) override;
-
- private:
-  std::weak_ptr<connection> conn_;
-};
-
 // Everything below runs on the connection's executor (one thread), except the sink's entry
 // points, which post to it. An idle connection is this object and little else, so its small
 // members sit together at the end (no padding between them), and it holds nothing only a busy
 // connection needs: the read buffer is released while idle, and the subscribers a PUBLISH
 // found congested are the reader's own business (read_loop keeps them).
-struct connection {
+//
+// It is its own session sink (the broker's handle on it: wake the writer, or close) and its
+// own readiness waiter, rather than owning small objects for those: one allocation each less.
+// The session holds it weakly, so sessions may still outlive the I/O contexts safely.
+struct connection final : session_sink, readable_waiter, std::enable_shared_from_this<connection> {
   connection(std::unique_ptr<byte_stream> s, std::shared_ptr<connection_context> c)
       : stream(std::move(s)), ctx(std::move(c)), watchdog(io_executor_of(*stream)) {}
+
+  void wake() override;
+  void close(reason_code reason) override;
+  void on_readable(boost::system::error_code ec) override;
 
   std::unique_ptr<byte_stream> stream;
   std::shared_ptr<connection_context> ctx;
@@ -91,7 +87,6 @@ struct connection {
   // and writer to end (one timer less per connection).
   io_timer watchdog;
   std::shared_ptr<session> s;
-  std::shared_ptr<connection_sink> sink;
   read_buffer in;  // empty while idle
   steady_time last_activity = now();
   std::optional<std::uint32_t> expiry_override;
@@ -121,21 +116,29 @@ void finish(const std::shared_ptr<connection>& c);
 void start_reading(const std::shared_ptr<connection>& c);
 void start_writing(const std::shared_ptr<connection>& c);
 
-void connection_sink::wake() {
-  auto c = conn_.lock();
-  if (!c || c->wake_pending.exchange(true)) return;
-  asio::post(c->stream->get_executor(), [c] {
+// The session found this connection alive (it holds it weakly), so shared_from_this() holds.
+void connection::wake() {
+  if (wake_pending.exchange(true)) return;
+  asio::post(stream->get_executor(), [c = shared_from_this()] {
     if (!c->ending) start_writing(c);
   });
 }
 
-void connection_sink::close(reason_code reason) {
-  auto c = conn_.lock();
-  if (!c) return;
-  asio::post(c->stream->get_executor(), [c, reason] {
+void connection::close(reason_code reason) {
+  asio::post(stream->get_executor(), [c = shared_from_this(), reason] {
     c->fail(reason);
     finish(c);  // also ends a write stuck on a client that does not read
   });
+}
+
+// The socket of a parked connection has bytes (or failed, or the wait was cancelled).
+void connection::on_readable(boost::system::error_code ec) {
+  if (ending) return;
+  if (ec && ec != asio::error::operation_aborted) {
+    finish(shared_from_this());
+    return;
+  }
+  start_reading(shared_from_this());
 }
 
 // Reads until a whole packet is buffered. Returns the frame, or nullopt when the connection
@@ -170,26 +173,26 @@ bool handle(connection& c, packet&& p, std::vector<std::weak_ptr<session>>& cong
         c.fail(reason_code::protocol_error);
         return false;
       }
-      reason_code r = b.publish(s, std::move(pub), now(), &congested, c.sink.get());
+      reason_code r = b.publish(s, std::move(pub), now(), &congested, &c);
       if (is_fatal(r)) c.fail(r);
       return !is_fatal(r);
     }
     case packet_type::puback:
     case packet_type::pubrec:
     case packet_type::pubcomp:
-      b.acknowledged(s, p, now(), c.sink.get());
+      b.acknowledged(s, p, now(), &c);
       return true;
     case packet_type::pubrel:
-      b.pubrel(s, std::get<pubrel>(p), c.sink.get());
+      b.pubrel(s, std::get<pubrel>(p), &c);
       return true;
     case packet_type::subscribe:
-      b.subscribe(s, std::get<subscribe>(p), now(), c.sink.get());
+      b.subscribe(s, std::get<subscribe>(p), now(), &c);
       return true;
     case packet_type::unsubscribe:
-      b.unsubscribe(s, std::get<unsubscribe>(p), c.sink.get());
+      b.unsubscribe(s, std::get<unsubscribe>(p), &c);
       return true;
     case packet_type::pingreq:
-      b.send(s, pingresp{}, c.sink.get());
+      b.send(s, pingresp{}, &c);
       return true;
     case packet_type::disconnect: {
       auto& d = std::get<disconnect>(p);
@@ -245,14 +248,7 @@ bool park_if_idle(const std::shared_ptr<connection>& c) {
   }
   if (ec != asio::error::would_block) return false;  // the next read reports it
   c->in.release();
-  c->stream->async_wait_readable([c](boost::system::error_code wait_ec) {
-    if (c->ending) return;
-    if (wait_ec && wait_ec != asio::error::operation_aborted) {
-      finish(c);
-      return;
-    }
-    start_reading(c);
-  });
+  c->stream->async_wait_readable(c);
   return true;
 }
 
@@ -298,7 +294,7 @@ asio::awaitable<bool> write_all(std::shared_ptr<connection> c, std::string bytes
 asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
   while (!c->ending) {
     c->wake_pending = false;
-    std::string out = c->ctx->b.take_output(*c->s, c->sink.get());
+    std::string out = c->ctx->b.take_output(*c->s, c.get());
     if (out.empty()) co_return;
     if (!co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s))) {
       finish(c);
@@ -374,7 +370,7 @@ void tell(connection_context& ctx, const char* type, const connection& c, std::s
 void detach(const std::shared_ptr<connection>& c) {
   if (c->detached) return;
   c->detached = true;
-  c->ctx->b.connection_closed(*c->s, c->sink.get(), c->send_will, c->expiry_override, now());
+  c->ctx->b.connection_closed(*c->s, c.get(), c->send_will, c->expiry_override, now());
 }
 
 asio::awaitable<void> close_connection(std::shared_ptr<connection> c) {
@@ -388,7 +384,7 @@ asio::awaitable<void> close_connection(std::shared_ptr<connection> c) {
   // its DISCONNECT gets a moment only.
   const bool silent = c->close_reason == reason_code::keep_alive_timeout;
   std::string last;
-  if (!silent) last = ctx.b.take_output(*c->s, c->sink.get());
+  if (!silent) last = ctx.b.take_output(*c->s, c.get());
   if (c->version == protocol_version::v5 && c->close_reason) {
     // Some reasons exist only for CONNACK (e.g. 0x84 from a second CONNECT's decoding).
     reason_code why =
@@ -508,9 +504,10 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
   c->client_max_packet = hello->properties.maximum_packet_size.value_or(0);
 
   const auto& peer = c->stream->peer();
-  credentials presented{
-      hello->client_id,          hello->username,         hello->password,         peer.certificate_presented,
-      peer.certificate_identity, peer.certificate_serial, peer.certificate_sha256, peer.address};
+  const client_certificate none;
+  const client_certificate& cert = peer.certificate ? *peer.certificate : none;
+  credentials presented{hello->client_id, hello->username, hello->password, peer.certificate != nullptr,
+                        cert.identity,    cert.serial,     cert.sha256,     peer.address};
   auto verdict = co_await authenticate(ctx, std::move(presented));
   if (!verdict.who) {
     ++ctx.auth_failures;
@@ -521,8 +518,7 @@ asio::awaitable<bool> establish(std::shared_ptr<connection> c) {
     co_await c->stream->close();
     co_return false;
   }
-  c->sink = std::make_shared<connection_sink>(c);
-  auto outcome = ctx.b.connect(*hello, std::move(*verdict.who), c->sink, now());
+  auto outcome = ctx.b.connect(*hello, std::move(*verdict.who), c, now());
   if (!outcome.attached) {
     co_await send_bytes(c, std::move(outcome.connack_bytes));
     co_await c->stream->close();

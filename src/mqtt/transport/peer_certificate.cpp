@@ -31,11 +31,11 @@ void read_peer_certificate(void* handle, const tls_settings& tls, peer_info& pee
   auto* connection = static_cast<SSL*>(handle);
   X509* cert = SSL_get0_peer_certificate(connection);
   if (!cert) return;
-  peer.certificate_presented = true;
+  peer.certificate = std::make_unique<client_certificate>();
   if (SSL_get_verify_result(connection) != X509_V_OK) return;  // verify_peer already refused these
-  peer.certificate_serial = serial_hex(cert);
-  peer.certificate_sha256 = sha256_hex(cert);
-  if (tls.identity_of) peer.certificate_identity = tls.identity_of(cert);
+  peer.certificate->serial = serial_hex(cert);
+  peer.certificate->sha256 = sha256_hex(cert);
+  if (tls.identity_of) peer.certificate->identity = tls.identity_of(cert);
 }
 
 }  // namespace mothership::mqtt

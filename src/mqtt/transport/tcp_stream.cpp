@@ -88,8 +88,9 @@ class tcp_byte_stream final : public byte_stream {
     return {ec, n};
   }
 
-  void async_wait_readable(std::function<void(boost::system::error_code)> ready) override {
-    socket_.async_wait(tcp::socket::wait_read, std::move(ready));
+  void async_wait_readable(std::shared_ptr<readable_waiter> waiter) override {
+    socket_.async_wait(tcp::socket::wait_read,
+                       [w = std::move(waiter)](boost::system::error_code ec) { w->on_readable(ec); });
   }
 
   asio::any_io_executor get_executor() override { return socket_.get_executor(); }

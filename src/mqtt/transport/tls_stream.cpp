@@ -223,8 +223,8 @@ class tls_byte_stream final : public byte_stream {
     return {asio::error::would_block, 0};
   }
 
-  void async_wait_readable(std::function<void(error_code)> ready) override {
-    socket_.async_wait(tcp::socket::wait_read, std::move(ready));
+  void async_wait_readable(std::shared_ptr<readable_waiter> waiter) override {
+    socket_.async_wait(tcp::socket::wait_read, [w = std::move(waiter)](error_code ec) { w->on_readable(ec); });
   }
 
   asio::any_io_executor get_executor() override { return socket_.get_executor(); }

@@ -163,3 +163,44 @@ TEST_F(session_test, incoming_qos2_state_survives_outgoing_flows_ending) {
   EXPECT_FALSE(s_->begin_incoming_qos2(5));  // still remembered
   EXPECT_TRUE(s_->end_incoming_qos2(5));
 }
+
+TEST_F(session_test, subscriptions_are_kept_by_filter_and_share_group) {
+  subscription_options qos1{1, false, false, std::nullopt};
+  subscription_options qos2{2, false, false, std::nullopt};
+  s_->remember({{"b/#", "", qos1}, {"a/+", "", qos1}});
+  s_->remember({{"a/+", "g", qos1}});  // the same filter shared: a subscription of its own
+  s_->remember({{"a/+", "", qos2}});   // subscribed again: replaces
+  ASSERT_EQ(s_->subscriptions.size(), 3u);
+  EXPECT_EQ(s_->subscriptions[0].filter, "a/+");
+  EXPECT_EQ(s_->subscriptions[0].share_group, "");
+  EXPECT_EQ(s_->subscriptions[0].options.max_qos, 2);
+  EXPECT_EQ(s_->subscriptions[1].share_group, "g");
+  EXPECT_EQ(s_->subscriptions[2].filter, "b/#");
+
+  EXPECT_EQ(s_->forget({{"a/+", "h"}, {"a/+", "g"}, {"a/+", "g"}}), (std::vector<bool>{false, true, false}));
+  ASSERT_EQ(s_->subscriptions.size(), 2u);
+  EXPECT_EQ(s_->subscriptions[0].share_group, "");
+}
+
+TEST_F(session_test, one_packet_of_many_subscriptions_is_merged_in_one_pass) {
+  subscription_options qos0{0, false, false, std::nullopt};
+  subscription_options qos1{1, false, false, std::nullopt};
+  s_->remember({{"m/5", "", qos0}, {"m/1", "", qos0}});
+  std::vector<stored_subscription> packet;
+  for (int i = 9; i >= 0; --i) packet.push_back({"m/" + std::to_string(i), "", qos0});
+  packet.push_back({"m/3", "", qos1});  // the same filter twice in one packet: the last counts
+  s_->remember(std::move(packet));
+  ASSERT_EQ(s_->subscriptions.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(s_->subscriptions[i].filter, "m/" + std::to_string(i));
+  EXPECT_EQ(s_->subscriptions[3].options.max_qos, 1);
+  EXPECT_EQ(s_->subscriptions[4].options.max_qos, 0);
+
+  std::vector<std::string> spelled;  // the keys view these
+  for (int i = 0; i < 10; i += 2) spelled.push_back("m/" + std::to_string(i));
+  std::vector<session::subscription_key> keys;
+  for (const auto& f : spelled) keys.emplace_back(f, "");
+  EXPECT_EQ(s_->forget(keys), std::vector<bool>(5, true));
+  ASSERT_EQ(s_->subscriptions.size(), 5u);
+  EXPECT_EQ(s_->subscriptions[0].filter, "m/1");
+  EXPECT_EQ(s_->subscriptions[4].filter, "m/9");
+}

@@ -47,6 +47,12 @@ std::string pattern(std::size_t size, char seed) {
   return s;
 }
 
+// Remembers whether a readiness wait ended with the socket readable.
+struct wake_flag final : readable_waiter {
+  void on_readable(error_code ec) override { woken = !ec; }
+  bool woken = false;
+};
+
 class tls_stream_test : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -126,12 +132,12 @@ class tls_stream_test : public ::testing::Test {
     std::array<char, 4096> buffer;
     auto [ec, n] = server_->try_read_some(asio::buffer(buffer));
     EXPECT_EQ(ec, asio::error::would_block);
-    bool woken = false;
-    server_->async_wait_readable([&](error_code wait_ec) { woken = !wait_ec; });
+    auto woken = std::make_shared<wake_flag>();
+    server_->async_wait_readable(woken);
     error_code write_ec;
     run(client_write(client_.get(), message, &write_ec));
     EXPECT_FALSE(write_ec);
-    EXPECT_TRUE(woken);
+    EXPECT_TRUE(woken->woken);
     std::string got;
     for (int i = 0; i < 100; ++i) {
       std::tie(ec, n) = server_->try_read_some(asio::buffer(buffer));
