@@ -1,7 +1,10 @@
 #pragma once
 // The few REST calls the simulator makes (import manufacturing records, claim a device as a
-// technician would), over plain HTTP/1.1 with a bearer token. Blocking: call it from a
-// thread of its own, never from the MQTT executor.
+// technician would), over plain HTTP/1.1 with a bearer token and a kept-alive connection per
+// calling thread. Blocking: call it from a thread of its own, never from the MQTT executor.
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <optional>
 #include <string>
 
 namespace mothership::sim {
@@ -22,6 +25,9 @@ class api_client {
  private:
   api_answer call(const std::string& method, const std::string& target, const std::string& content_type,
                   const std::string& body) const;
+  // Nothing when the connection turned out closed before any answer came (then it is safe to
+  // send again); throws on other failures.
+  std::optional<api_answer> exchange(const boost::beast::http::request<boost::beast::http::string_body>& request) const;
 
   std::string host_;
   std::string port_;

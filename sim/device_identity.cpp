@@ -1,7 +1,9 @@
 #include "device_identity.hpp"
 
 #include <fcntl.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
@@ -33,6 +35,22 @@ std::string pem_of(BIO* bio) {
   return std::string(data, static_cast<std::size_t>(n));
 }
 
+// The request's SubjectPublicKeyInfo from the key's point: X509_REQ_set_pubkey would go through
+// OpenSSL 3's encoder lookup, a good part of what making a key cost the simulator.
+bool set_public_key(X509_REQ* req, EVP_PKEY* key) {
+  unsigned char point[65];  // uncompressed P-256 point
+  std::size_t length = 0;
+  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &length) != 1)
+    return false;
+  auto* bits = static_cast<unsigned char*>(OPENSSL_memdup(point, length));
+  if (bits &&
+      X509_PUBKEY_set0_param(X509_REQ_get_X509_PUBKEY(req), OBJ_nid2obj(NID_X9_62_id_ecPublicKey), V_ASN1_OBJECT,
+                             OBJ_nid2obj(NID_X9_62_prime256v1), bits, static_cast<int>(length)) == 1)
+    return true;
+  OPENSSL_free(bits);
+  return false;
+}
+
 }  // namespace
 
 factory_identity new_factory_identity(const std::string& prefix) {
@@ -44,7 +62,7 @@ device_key make_device_key(const std::string& key_file) {
   std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> req(X509_REQ_new(), X509_REQ_free);
   std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new(BIO_s_mem()), BIO_free);
   std::unique_ptr<BIO, decltype(&BIO_free)> csr_bio(BIO_new(BIO_s_mem()), BIO_free);
-  if (!key || !req || !key_bio || !csr_bio || X509_REQ_set_pubkey(req.get(), key.get()) != 1 ||
+  if (!key || !req || !key_bio || !csr_bio || !set_public_key(req.get(), key.get()) ||
       X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0 ||
       PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
       PEM_write_bio_X509_REQ(csr_bio.get(), req.get()) != 1)
@@ -56,7 +74,7 @@ device_key make_device_key(const std::string& key_file) {
     throw std::runtime_error("cannot write " + key_file);
   }
   ::close(fd);
-  return {key_file, pem_of(csr_bio.get())};
+  return {key_file, pem_of(csr_bio.get()), std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free)};
 }
 
 }  // namespace mothership::sim

@@ -1,5 +1,7 @@
 #include "simulated_device.hpp"
 
+#include "device_tls.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -137,9 +139,10 @@ asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void(
   }
   auto message = json::parse(*certificate).as_object();
   device_id_ = text_of(message, "device_id");
+  const std::string chain = text_of(message, "certificate") + text_of(message, "chain");
   {
     std::ofstream out(base + ".crt", std::ios::trunc);
-    out << text_of(message, "certificate") << text_of(message, "chain");
+    out << chain;
   }
   co_await client_->disconnect();
 
@@ -154,6 +157,7 @@ asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void(
   }
   operational.client_id = device_id_;
   operational.tls = tls_files(settings_.ca_file, base + ".crt", key.key_file);
+  operational.tls->context = device_tls_context(settings_.ca_file, chain, key.key.get());
   client_ = std::make_unique<mqtt::client>(executor_);
   ack = co_await client_->connect(operational);
   if (ack.reason != mqtt::reason_code::success)

@@ -88,7 +88,7 @@ certificate_authority certificate_authority::import(const std::string& chain_pem
 
 issued_certificate certificate_authority::issue_device(const checked_csr& csr, const std::string& device_id,
                                                        int valid_days) const {
-  certificate_plan plan{csr.public_key().pkey.get(),
+  certificate_plan plan{nullptr,
                         {{"CN", device_id}},
                         {{NID_basic_constraints, "critical,CA:FALSE"},
                          {NID_key_usage, "critical,digitalSignature"},
@@ -97,6 +97,7 @@ issued_certificate certificate_authority::issue_device(const checked_csr& csr, c
                          {NID_subject_key_identifier, "hash"},
                          {NID_authority_key_identifier, "keyid:always"}},
                         static_cast<long>(valid_days) * day_s};
+  plan.subject_public_key_info = csr.public_key().public_key_info();
   auto cert = sign_certificate(plan, p_->issuing.get(), p_->issuing_key.get());
   return {pem_of(cert.get()), serial_hex(cert.get()), sha256_fingerprint(cert.get()),
           millis_of(X509_get0_notBefore(cert.get())), millis_of(X509_get0_notAfter(cert.get()))};
@@ -169,6 +170,11 @@ bool certificate_authority::issued(const void* x509) const {
   auto* cert = static_cast<X509*>(const_cast<void*>(x509));
   if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(p_->issuing.get())) != 0) return false;
   return X509_verify(cert, X509_get0_pubkey(p_->issuing.get())) == 1;
+}
+
+bool certificate_authority::issued_verified(const void* x509, const void* verified_issuer) const {
+  if (!verified_issuer) return issued(x509);
+  return X509_cmp(static_cast<const X509*>(verified_issuer), p_->issuing.get()) == 0;
 }
 
 }  // namespace mothership::pki

@@ -27,6 +27,41 @@ std::string subject_alt_names(const std::vector<std::string>& names) {
   return out;
 }
 
+namespace {
+
+// The algorithm parameters of a SubjectPublicKeyInfo (a curve's OID for EC keys, NULL for RSA,
+// absent for Ed25519), copied for X509_PUBKEY_set0_param.
+void* copy_parameters(int type, const void* value) {
+  if (type == V_ASN1_OBJECT) return OBJ_dup(static_cast<const ASN1_OBJECT*>(value));
+  if (type == V_ASN1_SEQUENCE || type == V_ASN1_OCTET_STRING)
+    return ASN1_STRING_dup(static_cast<const ASN1_STRING*>(value));
+  return nullptr;
+}
+
+// Puts `from` into the certificate field `to` as encoded: algorithm, parameters, key bits.
+void copy_public_key_info(const X509_PUBKEY* from, X509_PUBKEY* to) {
+  ASN1_OBJECT* algorithm = nullptr;
+  const unsigned char* bits = nullptr;
+  int bits_length = 0;
+  X509_ALGOR* algor = nullptr;
+  check(X509_PUBKEY_get0_param(&algorithm, &bits, &bits_length, &algor, from) == 1, "public key");
+  const ASN1_OBJECT* ignored = nullptr;
+  int parameter_type = V_ASN1_UNDEF;
+  const void* parameters = nullptr;
+  X509_ALGOR_get0(&ignored, &parameter_type, &parameters, algor);
+  auto* bits_copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, static_cast<std::size_t>(bits_length)));
+  ASN1_OBJECT* algorithm_copy = OBJ_dup(algorithm);
+  void* parameters_copy = copy_parameters(parameter_type, parameters);
+  if (bits_copy && algorithm_copy &&
+      X509_PUBKEY_set0_param(to, algorithm_copy, parameter_type, parameters_copy, bits_copy, bits_length) == 1)
+    return;
+  OPENSSL_free(bits_copy);
+  ASN1_OBJECT_free(algorithm_copy);
+  check(false, "public key");
+}
+
+}  // namespace
+
 owned_x509 sign_certificate(const certificate_plan& plan, const X509* issuer, EVP_PKEY* issuer_key) {
   owned_x509 cert(X509_new());
   check(cert && X509_set_version(cert.get(), X509_VERSION_3) == 1, "X509_new");
@@ -48,7 +83,10 @@ owned_x509 sign_certificate(const certificate_plan& plan, const X509* issuer, EV
                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1, 0) == 1,
           "subject");
   check(X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : subject) == 1, "issuer");
-  check(X509_set_pubkey(cert.get(), plan.subject_key) == 1, "public key");
+  if (plan.subject_public_key_info)
+    copy_public_key_info(plan.subject_public_key_info, X509_get_X509_PUBKEY(cert.get()));
+  else
+    check(X509_set_pubkey(cert.get(), plan.subject_key) == 1, "public key");
 
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);

@@ -18,6 +18,9 @@ struct certificate_plan {
   long valid_seconds = 0;
   // Backdated so that a device whose clock is a little behind accepts it at once.
   long backdate_seconds = 5 * 60;
+  // Instead of subject_key, the key as a request encoded it (device certificates): copied,
+  // not encoded again.
+  const X509_PUBKEY* subject_public_key_info = nullptr;
 };
 
 // Signs with `issuer_key`; `issuer` null means self-signed (a root).

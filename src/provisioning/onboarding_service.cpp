@@ -148,7 +148,9 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
     request.approved_at = now;
     request.device_id = d.id;
     request.updated_at = now;
-    if (request.csr) issued = issue(c, request, *request.csr, now);
+    if (request.csr) {
+      if (auto checked = csrs_.check(serial, *request.csr)) issued = issue(c, request, *checked.csr, now);
+    }
     onboarding_store::save(c, request);
 
     claim_result r;
@@ -244,10 +246,9 @@ std::optional<std::string> onboarding_service::admit_factory_certificate(const s
 
 std::optional<onboarding_service::delivery> onboarding_service::issue(storage::connection& c,
                                                                       onboarding_request& request,
-                                                                      const std::string& csr_pem, common::millis now) {
-  auto checked = pki::check_csr(csr_pem);
-  if (!checked || !request.device_id) return std::nullopt;
-  auto cert = ca_.issue_device(*checked.csr, *request.device_id, settings_.certificate_days);
+                                                                      const pki::checked_csr& csr, common::millis now) {
+  if (!request.device_id) return std::nullopt;
+  auto cert = ca_.issue_device(csr, *request.device_id, settings_.certificate_days);
   pki::certificate_store::insert(c, cert, *request.device_id, now);
   request.certificate_serial = cert.serial;
   request.issued_at = now;
@@ -260,7 +261,7 @@ std::optional<onboarding_service::delivery> onboarding_service::issue(storage::c
                     {{"serial", request.serial},
                      {"certificate_serial", cert.serial},
                      {"sha256", cert.sha256},
-                     {"key", checked.csr->key_description()},
+                     {"key", csr.key_description()},
                      {"not_after", common::to_rfc3339(cert.not_after_ms)}}});
   json::object message{{"device_id", *request.device_id},
                        {"certificate", cert.certificate_pem},
@@ -272,6 +273,7 @@ std::optional<onboarding_service::delivery> onboarding_service::issue(storage::c
 }
 
 void onboarding_service::deliver(const delivery& d) {
+  csrs_.forget(d.serial);  // signed: only a new key needs checking from now on
   publish_("$provision/" + d.serial + "/certificate", d.payload, true);
   tell_device(d.serial, {{"status", "approved"}, {"device_id", d.device_id}});
   announce(d.serial, "certificate_issued", d.device_id);
@@ -289,7 +291,7 @@ void onboarding_service::on_hello(const std::string& serial, const std::string& 
   const auto& hello = parsed.as_object();
   auto csr = text_field(hello, "csr", 64 * 1024);
   if (!csr) return reject("the hello has no \"csr\" (a PEM certificate signing request)");
-  auto checked = pki::check_csr(*csr);
+  auto checked = csrs_.check(serial, *csr);
   if (!checked) return reject(checked.refusal);
 
   auto now = common::now_ms();
@@ -308,7 +310,7 @@ void onboarding_service::on_hello(const std::string& serial, const std::string& 
     request.updated_at = now;
     // A hello after the certificate was issued for the same key needs nothing new: the
     // retained certificate message is still there. A new key gets a new certificate.
-    if (request.device_id && !same_key_already_issued) issued = issue(c, request, *csr, now);
+    if (request.device_id && !same_key_already_issued) issued = issue(c, request, *checked.csr, now);
     onboarding_store::save(c, request);
     stage = request.stage();
     audit_.append(c, {device_actor(serial),

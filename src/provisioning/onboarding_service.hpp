@@ -23,6 +23,7 @@
 #include "auth/login_throttle.hpp"
 #include "events/event_bus.hpp"
 #include "pki/certificate_authority.hpp"
+#include "provisioning/checked_csr_cache.hpp"
 #include "provisioning/onboarding_store.hpp"
 #include "provisioning/template_store.hpp"
 #include "registry/claim_codes.hpp"
@@ -95,7 +96,7 @@ class onboarding_service {
 
  private:
   struct delivery;
-  std::optional<delivery> issue(storage::connection& c, onboarding_request& request, const std::string& csr_pem,
+  std::optional<delivery> issue(storage::connection& c, onboarding_request& request, const pki::checked_csr& csr,
                                 common::millis now);
   void deliver(const delivery& d);
   void tell_device(const std::string& serial, boost::json::object status);
@@ -113,6 +114,7 @@ class onboarding_service {
   onboarding_settings settings_;
   mqtt_publisher publish_;
   auth::login_throttle throttle_;
+  checked_csr_cache csrs_;
 };
 
 }  // namespace mothership::provisioning

@@ -109,8 +109,8 @@ device_trust device_fleet::trust() const {
   t.client_ca_file = dir_.client_ca_bundle();
 
   const auto* ca = &ca_;
-  t.identity_of = [ca](const void* x509) -> std::optional<std::string> {
-    if (!ca->issued(x509)) return std::nullopt;
+  t.identity_of = [ca](const void* x509, const void* issuer) -> std::optional<std::string> {
+    if (!ca->issued_verified(x509, issuer)) return std::nullopt;
     return pki::device_id_of(x509);
   };
   auto* onboarding = const_cast<provisioning::onboarding_service*>(&onboarding_);

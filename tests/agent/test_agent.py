@@ -145,11 +145,17 @@ class AgentHarness(FleetTestCase):
         return {p["serial"]: p["stage"] for p in self.api.call("GET", "/api/v1/onboarding")[1]["items"]}
 
     def onboard_first(self, **options):
-        """A technician claims a fresh serial, then its agent starts; returns (agent, device id) once online."""
+        """A technician claims a fresh serial, then its agent starts; returns (agent, device id) once online.
+
+        The key the agent made at first boot is read as soon as it is written (a.first_key): by the
+        time the device shows online an agent due for renewal may have replaced it already."""
         [(serial, code)] = self.import_devices(1)
         status, body = self.api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": code})
         self.assertEqual((status, body["status"]), (202, "awaiting_device"), body)
         a = self.agent(serial, code, **options).start()
+        key = os.path.join(a.state_dir, "device.key")
+        wait_until(lambda: os.path.exists(key) and os.path.getsize(key) > 0, 20, "the agent's first key")
+        a.first_key = a.file("device.key")
         wait_until(lambda: self.online(body["device_id"]), 20, "the device online")
         return a, body["device_id"]
 
@@ -241,7 +247,7 @@ class AgentTest(AgentHarness):
         # A threshold of 1 makes any certificate due: the agent renews once at start, then not
         # again for renew_min_interval_s (an hour by default).
         a, device_id = self.onboard_first(renew_before_fraction=1.0)
-        old_key = a.file("device.key")
+        old_key = a.first_key
         a.wait_log("renewed the certificate")
         a.wait_log("connected to .* as device %s" % device_id, count=2)
 

@@ -217,7 +217,7 @@ asio::awaitable<void> connect_tcp(std::shared_ptr<client::state> st, std::string
 }
 
 asio::awaitable<void> handshake_tls(std::shared_ptr<client::state> st, tls_options tls, std::string host) {
-  st->tls_context = client_tls_context(tls);
+  st->tls_context = tls.context ? tls.context : client_tls_context(tls);
   st->tls = std::make_unique<ssl::stream<tcp::socket&>>(st->socket, *st->tls_context);
   std::string name = tls.server_name.empty() ? host : tls.server_name;
   boost::system::error_code not_an_address;

@@ -24,6 +24,10 @@
 
 #include "mqtt/codec/packets.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace mothership::mqtt {
 
 // TLS settings. The files are read once per process and shared by every client that names the
@@ -37,6 +41,9 @@ struct tls_options {
   std::string server_name;  // sent as SNI (unless an IP address) and matched against the certificate;
                             // empty: client_options::host
   bool verify = true;       // false accepts any broker certificate: benchmarks and tests only
+  // A context the caller built (a simulator holding thousands of device keys in memory): used
+  // as it is, and the files above are not read. Set it up as a client context that verifies.
+  std::shared_ptr<boost::asio::ssl::context> context;
 };
 
 struct client_options {

@@ -35,7 +35,10 @@ void read_peer_certificate(void* handle, const tls_settings& tls, peer_info& pee
   if (SSL_get_verify_result(connection) != X509_V_OK) return;  // verify_peer already refused these
   peer.certificate->serial = serial_hex(cert);
   peer.certificate->sha256 = sha256_hex(cert);
-  if (tls.identity_of) peer.certificate->identity = tls.identity_of(cert);
+  if (!tls.identity_of) return;
+  STACK_OF(X509)* chain = SSL_get0_verified_chain(connection);  // [0] is the certificate itself
+  const X509* issuer = chain && sk_X509_num(chain) > 1 ? sk_X509_value(chain, 1) : nullptr;
+  peer.certificate->identity = tls.identity_of(cert, issuer);
 }
 
 }  // namespace mothership::mqtt

@@ -16,8 +16,9 @@ class context;
 namespace mothership::mqtt {
 
 // Maps a client certificate that verified against our CA to the identity it names (the
-// device id), or nullopt when the certificate names none. Receives the OpenSSL X509*.
-using certificate_identity_fn = std::function<std::optional<std::string>(const void* x509)>;
+// device id), or nullopt when the certificate names none. Receives the OpenSSL X509* and the
+// X509* that verification found as its issuer (null when the chain is not known).
+using certificate_identity_fn = std::function<std::optional<std::string>(const void* x509, const void* issuer)>;
 
 struct tls_settings {
   std::shared_ptr<boost::asio::ssl::context> context;

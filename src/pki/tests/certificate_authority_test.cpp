@@ -182,6 +182,14 @@ TEST_F(certificate_authority_test, a_certificate_from_another_ca_is_not_ours) {
   auto checked = check_csr(csr_pem(ec_key("P-256").get(), "x"));
   auto foreign = certificates_in(other.issue_device(*checked.csr, "d1", 30).certificate_pem);
   EXPECT_FALSE(ours.issued(foreign.front().get()));
+  // After a handshake verified the chain, the issuer it found decides (no signature check).
+  auto our_issuer = certificates_in(ours.issuing_pem());
+  auto their_issuer = certificates_in(other.issuing_pem());
+  EXPECT_FALSE(ours.issued_verified(foreign.front().get(), their_issuer.front().get()));
+  EXPECT_TRUE(other.issued_verified(foreign.front().get(), their_issuer.front().get()));
+  EXPECT_FALSE(ours.issued_verified(foreign.front().get(), nullptr));  // unknown chain: the signature decides
+  EXPECT_TRUE(other.issued_verified(foreign.front().get(), nullptr));
+  EXPECT_FALSE(other.issued_verified(foreign.front().get(), our_issuer.front().get()));
 }
 
 }  // namespace

@@ -239,5 +239,25 @@ TEST_F(onboarding_test, a_connected_device_renews_its_certificate_over_mqtt) {
   EXPECT_EQ(sent_.back().topic, "devices/" + result.device_id + "/certificate/rejected");
 }
 
+TEST(checked_csr_cache_test, a_check_is_reused_only_for_the_same_serial_and_text) {
+  checked_csr_cache cache(2);
+  pki::detail::owned_key a(EVP_EC_gen("P-256")), b(EVP_EC_gen("P-256"));
+  const auto pem_a = csr_for(a.get()), pem_b = csr_for(b.get());
+  auto first = cache.check("SN-A", pem_a);
+  ASSERT_TRUE(first) << first.refusal;
+  EXPECT_EQ(cache.check("SN-A", pem_a).csr, first.csr);  // the same object: not parsed again
+  EXPECT_NE(cache.check("SN-B", pem_a).csr, first.csr);  // another serial checks for itself
+  auto other_key = cache.check("SN-A", pem_b);           // a new key replaces the entry
+  ASSERT_TRUE(other_key);
+  EXPECT_NE(other_key.csr->key_sha256(), first.csr->key_sha256());
+  EXPECT_FALSE(cache.check("SN-C", "-----BEGIN CERTIFICATE REQUEST-----\nbroken\n"));
+  cache.forget("SN-A");
+  EXPECT_NE(cache.check("SN-A", pem_b).csr, other_key.csr);
+  cache.check("SN-D", pem_a);  // capacity 2: the oldest entries go
+  cache.check("SN-E", pem_a);
+  auto again = cache.check("SN-D", pem_a);
+  EXPECT_EQ(cache.check("SN-D", pem_a).csr, again.csr);
+}
+
 }  // namespace
 }  // namespace mothership::provisioning

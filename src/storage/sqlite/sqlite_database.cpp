@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "storage/migrations.hpp"
 
@@ -23,6 +26,12 @@ struct statement_deleter {
 };
 using statement = std::unique_ptr<sqlite3_stmt, statement_deleter>;
 
+// Lets the statement cache be searched with the string_view a caller passes.
+struct text_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
 }  // namespace
 
 class sqlite_connection final : public connection {
@@ -39,7 +48,10 @@ class sqlite_connection final : public connection {
     sqlite3_busy_timeout(db_, 10000);
     script("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
   }
-  ~sqlite_connection() override { sqlite3_close_v2(db_); }
+  ~sqlite_connection() override {
+    statements_.clear();  // finalized before the connection closes
+    sqlite3_close_v2(db_);
+  }
 
   void script(const std::string& sql) {
     char* message = nullptr;
@@ -52,7 +64,7 @@ class sqlite_connection final : public connection {
   }
 
   std::vector<row> query(std::string_view sql, const params& p) override {
-    statement stmt = prepare(sql, p);
+    in_use stmt(prepare(sql, p));
     std::vector<row> rows;
     for (;;) {
       int rc = sqlite3_step(stmt.get());
@@ -68,7 +80,7 @@ class sqlite_connection final : public connection {
   }
 
   std::int64_t execute(std::string_view sql, const params& p) override {
-    statement stmt = prepare(sql, p);
+    in_use stmt(prepare(sql, p));
     int rc;
     while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
     }
@@ -76,21 +88,57 @@ class sqlite_connection final : public connection {
     return sqlite3_changes64(db_);
   }
 
+  // BEGIN, COMMIT and the like: no parameters, no rows.
+  void command(std::string_view sql) { execute(sql, {}); }
+
   sqlite3* handle() const { return db_; }
 
  private:
-  statement prepare(std::string_view sql, const params& p) {
+  // A cached statement while a call steps it; reset on the way out, so that it holds no
+  // read snapshot or lock and its text bindings are dropped.
+  class in_use {
+   public:
+    explicit in_use(sqlite3_stmt* s) : s_(s) {}
+    ~in_use() {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+    in_use(const in_use&) = delete;
+    in_use& operator=(const in_use&) = delete;
+    sqlite3_stmt* get() const { return s_; }
+
+   private:
+    sqlite3_stmt* s_;
+  };
+
+  // The statements run so far, by their text: the server runs the same few dozen statements
+  // over and over, and parsing them anew was a tenth of its work while a fleet onboarded
+  // (bench/onboarding). Bounded: a caller that builds SQL text on the fly (filters, paging)
+  // cannot grow it without end; when full it starts over.
+  sqlite3_stmt* cached(std::string_view sql) {
+    if (auto found = statements_.find(sql); found != statements_.end()) return found->second.get();
+    if (statements_.size() >= max_cached_statements) statements_.clear();
     sqlite3_stmt* raw = nullptr;
     int rc =
         sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-    if (rc != SQLITE_OK) throw error_from(db_, rc, "prepare");
-    statement stmt(raw);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(raw);
+      throw error_from(db_, rc, "prepare");
+    }
+    statements_.emplace(std::string(sql), statement(raw));
+    return raw;
+  }
+
+  sqlite3_stmt* prepare(std::string_view sql, const params& p) {
+    sqlite3_stmt* raw = cached(sql);
     // "$1" is a named parameter to SQLite; bind each by looking up its name.
     for (std::size_t i = 0; i < p.size(); ++i) {
-      std::string name = "$" + std::to_string(i + 1);
-      int index = sqlite3_bind_parameter_index(raw, name.c_str());
+      char name[24];
+      std::snprintf(name, sizeof name, "$%zu", i + 1);
+      int index = sqlite3_bind_parameter_index(raw, name);
       if (index == 0) continue;  // parameter not used by this statement
       const value& v = p[i];
+      int rc;
       if (std::holds_alternative<std::nullptr_t>(v))
         rc = sqlite3_bind_null(raw, index);
       else if (auto n = std::get_if<std::int64_t>(&v))
@@ -101,9 +149,12 @@ class sqlite_connection final : public connection {
         const auto& s = std::get<std::string>(v);
         rc = sqlite3_bind_text64(raw, index, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       }
-      if (rc != SQLITE_OK) throw error_from(db_, rc, "bind");
+      if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(raw);
+        throw error_from(db_, rc, "bind");
+      }
     }
-    return stmt;
+    return raw;
   }
 
   static value column(sqlite3_stmt* s, int i) {
@@ -121,7 +172,10 @@ class sqlite_connection final : public connection {
     }
   }
 
+  static constexpr std::size_t max_cached_statements = 256;
+
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, statement, text_hash, std::equal_to<>> statements_;
 };
 
 sqlite_database::sqlite_database(const std::string& path, int pool_size) : path_(path), size_(pool_size) {
@@ -182,10 +236,10 @@ void sqlite_database::release(std::unique_ptr<sqlite_connection> c) {
 void sqlite_database::transact(const char* begin, const std::function<void(connection&)>& fn) {
   lease held(*this);
   auto& c = held.conn;
-  c->script(begin);
+  c->command(begin);
   try {
     fn(*c);
-    c->script("COMMIT");
+    c->command("COMMIT");
   } catch (...) {
     sqlite3_exec(c->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;

@@ -50,6 +50,33 @@ TEST_F(sqlite_database_test, numbered_parameters_and_types_round_trip) {
   EXPECT_TRUE(r->is_null(2));
 }
 
+// Statements are kept prepared by their text: the same text must bind afresh each time, see
+// rows a later write made, survive a schema change, and leave no lock behind when it fails.
+TEST_F(sqlite_database_test, a_statement_run_again_binds_afresh_and_sees_schema_changes) {
+  sqlite_database db(path(), 1);
+  db.write([](connection& c) { c.execute("CREATE TABLE t (a BIGINT, b TEXT)"); });
+  for (std::int64_t i = 0; i < 3; ++i)
+    db.write([&](connection& c) { c.execute("INSERT INTO t (a, b) VALUES ($1, $2)", {i, std::string("v")}); });
+  auto count_of = [&](std::int64_t a) {
+    return db.read_result([&](connection& c) {
+      return c.query("SELECT a FROM t WHERE a = $1 OR $1 IS NULL", {a == -1 ? value(nullptr) : value(a)}).size();
+    });
+  };
+  EXPECT_EQ(count_of(1), 1u);
+  EXPECT_EQ(count_of(-1), 3u);  // the NULL bound this time, not the 1 of the last run
+  db.write([](connection& c) { c.execute("ALTER TABLE t ADD COLUMN c TEXT DEFAULT 'new'"); });
+  auto row =
+      db.read_result([](connection& c) { return c.query_one("SELECT * FROM t WHERE a = $1", {std::int64_t{2}}); });
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->text(2), "new");
+  EXPECT_THROW(db.write([](connection& c) { c.execute("INSERT INTO missing VALUES ($1)", {std::int64_t{1}}); }),
+               database_error);
+  db.write([](connection& c) {
+    c.execute("INSERT INTO t (a, b) VALUES ($1, $2)", {std::int64_t{9}, std::string("w")});
+  });
+  EXPECT_EQ(count_of(-1), 4u);
+}
+
 TEST_F(sqlite_database_test, a_throwing_write_leaves_nothing_behind) {
   sqlite_database db(path(), 1);
   db.write([](connection& c) { c.execute("CREATE TABLE t (a TEXT UNIQUE)"); });
