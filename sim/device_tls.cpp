@@ -27,6 +27,8 @@ X509_STORE* trust_store(const std::string& ca_file) {
   owned_store store(X509_STORE_new(), X509_STORE_free);
   if (!store || X509_STORE_load_file(store.get(), ca_file.c_str()) != 1)
     throw std::runtime_error("cannot load the CA bundle " + ca_file);
+  // The bundle's issuing CA is an anchor by itself: the broker's chain ends there.
+  X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
   return stores.emplace(ca_file, std::move(store)).first->second.get();
 }
 

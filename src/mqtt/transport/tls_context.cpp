@@ -41,6 +41,9 @@ std::shared_ptr<ssl::context> make_server_tls_context(const tls_files& files) {
     // Ask for a certificate; refuse the handshake when one is presented and does not verify
     // (foreign CA, expired, not yet valid); let a connection without one continue.
     ctx->set_verify_mode(ssl::verify_peer);
+    // Every certificate in the bundle is an anchor: a device certificate verifies against the
+    // issuing CA alone, without checking the issuing CA's own signature again in every handshake.
+    X509_STORE_set_flags(SSL_CTX_get_cert_store(native), X509_V_FLAG_PARTIAL_CHAIN);
     // Name the CAs we accept in the CertificateRequest, so clients pick the right certificate.
     if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(files.client_ca.c_str()))
       SSL_CTX_set_client_CA_list(native, names);
