@@ -62,16 +62,22 @@ void device_service::announce(const registry::device& d) {
 
 void device_service::on_connected(const std::string& device_id, const std::string& address) {
   auto now = common::now_ms();
-  auto before = db_.write_result([&](storage::connection& c) {
+  bool onboarded = false;  // this connection ended the device's onboarding
+  // One transaction for the connection, the end of onboarding and the row the portal is shown.
+  auto after = db_.write_result([&](storage::connection& c) {
     auto d = registry::device_store::find(c, device_id);
     if (!d) return d;
     registry::device_store::set_online(c, device_id, true, now);
     audit_.append(c, device_event(device_id, "device.connected", {{"serial", d->serial}}, address));
-    return d;
+    if (d->stage == lifecycle::awaiting_certificate) {
+      onboarding_.record_completion(c, d->serial, device_id);
+      onboarded = true;
+    }
+    return registry::device_store::find(c, device_id);
   });
-  if (!before) return;  // a certificate for a device that is gone: the broker refuses it next time
-  if (before->stage == lifecycle::awaiting_certificate) onboarding_.complete(before->serial, device_id);
-  if (auto now_d = find(device_id)) announce(*now_d);
+  if (!after) return;  // a certificate for a device that is gone: the broker refuses it next time
+  if (onboarded) onboarding_.completed(after->serial, device_id);
+  announce(*after);
 }
 
 void device_service::on_disconnected(const std::string& device_id, const std::string& reason) {

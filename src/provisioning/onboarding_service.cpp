@@ -334,17 +334,19 @@ void onboarding_service::on_hello(const std::string& serial, const std::string& 
   }
 }
 
-void onboarding_service::complete(const std::string& serial, const std::string& device_id) {
-  db_.write([&](storage::connection& c) {
-    onboarding_store::remove(c, serial);
-    audit_.append(c, {{"device", device_id},
-                      "device.onboarded",
-                      "device",
-                      device_id,
-                      audit::outcome::success,
-                      "",
-                      {{"serial", serial}}});
-  });
+void onboarding_service::record_completion(storage::connection& c, const std::string& serial,
+                                           const std::string& device_id) {
+  onboarding_store::remove(c, serial);
+  audit_.append(c, {{"device", device_id},
+                    "device.onboarded",
+                    "device",
+                    device_id,
+                    audit::outcome::success,
+                    "",
+                    {{"serial", serial}}});
+}
+
+void onboarding_service::completed(const std::string& serial, const std::string& device_id) {
   publish_("$provision/" + serial + "/certificate", "", true);  // clears the retained certificate
   announce(serial, "connected", device_id);
 }

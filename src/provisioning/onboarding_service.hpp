@@ -8,7 +8,7 @@
 //
 // Either way the certificate goes to $provision/<serial>/certificate (retained, so a device
 // that was offline finds it when it subscribes), and onboarding ends when the device first
-// connects with that certificate (device_service calls complete()).
+// connects with that certificate (device_service records the completion).
 //
 // Every step and every refusal is audited. Wrong claim codes count against the serial (a
 // lockout after `lockout_after_failures`, lifted by an admin) and, with delays, against the
@@ -80,8 +80,11 @@ class onboarding_service {
   // A message on $provision/<serial>/hello: {"model", "firmware_version", "csr"}.
   void on_hello(const std::string& serial, const std::string& payload);
 
-  // The device connected with its certificate for the first time: onboarding is over.
-  void complete(const std::string& serial, const std::string& device_id);
+  // The device connected with its certificate for the first time: onboarding is over. The
+  // record is written in the caller's transaction (device_service's, for the connection);
+  // completed() then clears the retained certificate and tells the portal.
+  void record_completion(storage::connection& c, const std::string& serial, const std::string& device_id);
+  void completed(const std::string& serial, const std::string& device_id);
 
   std::vector<onboarding_request> pending(int limit);
 
