@@ -62,14 +62,6 @@ std::vector<std::string> provisioning_topics(const std::string& serial) {
   return {"$provision/" + serial + "/certificate", "$provision/" + serial + "/status"};
 }
 
-mqtt::tls_options tls_files(std::string ca, std::string cert, std::string key) {
-  mqtt::tls_options t;
-  t.ca_file = std::move(ca);
-  t.cert_file = std::move(cert);
-  t.key_file = std::move(key);
-  return t;
-}
-
 std::string text_of(const json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -104,7 +96,8 @@ asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void(
   provisioning.client_id = serial;
   provisioning.username = serial;
   provisioning.password = identity_.claim_code;
-  provisioning.tls = tls_files(settings_.ca_file, "", "");
+  provisioning.tls.emplace();
+  provisioning.tls->ca_file = settings_.ca_file;
   auto ack = co_await client_->connect(provisioning);
   if (ack.reason != mqtt::reason_code::success)
     co_return failed("provisioning CONNACK " + std::to_string(static_cast<int>(ack.reason)));
@@ -156,7 +149,7 @@ asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void(
     operational.port = static_cast<std::uint16_t>(std::stoi(endpoint.substr(colon + 1)));
   }
   operational.client_id = device_id_;
-  operational.tls = tls_files(settings_.ca_file, base + ".crt", key.key_file);
+  operational.tls.emplace();  // the key and certificate from memory, not from the files above
   operational.tls->context = device_tls_context(settings_.ca_file, chain, key.key.get());
   client_ = std::make_unique<mqtt::client>(executor_);
   ack = co_await client_->connect(operational);

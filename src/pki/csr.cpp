@@ -65,8 +65,7 @@ csr_check check_csr(std::string_view pem) {
   if (der_size <= 0) return refuse("the certificate request's public key cannot be encoded");
   std::string key_sha256 = common::sha256_hex({reinterpret_cast<const char*>(der), static_cast<std::size_t>(der_size)});
   OPENSSL_free(der);
-  EVP_PKEY_up_ref(key);
-  auto k = std::make_shared<checked_csr::key>(detail::owned_key(key), std::move(request));
+  auto k = std::make_shared<checked_csr::key>(std::move(request));
   return {std::make_shared<checked_csr>(std::move(k), std::move(description), std::move(key_sha256)), {}};
 }
 

@@ -19,12 +19,13 @@ class checked_csr_cache {
  public:
   explicit checked_csr_cache(std::size_t capacity = 1024) : capacity_(capacity) {}
 
-  void remember(const std::string& serial, const std::string& pem, std::shared_ptr<pki::checked_csr> csr);
   // The checked CSR for this serial and PEM text, or check_csr's verdict on it now.
   pki::csr_check check(const std::string& serial, const std::string& pem);
   void forget(const std::string& serial);
 
  private:
+  void remember(const std::string& serial, const std::string& pem, std::shared_ptr<pki::checked_csr> csr);
+
   struct entry {
     std::string pem;
     std::shared_ptr<pki::checked_csr> csr;

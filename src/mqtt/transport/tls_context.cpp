@@ -21,7 +21,7 @@ std::shared_ptr<ssl::context> make_server_tls_context(const tls_files& files) {
   // one thing that would make the MQTT TLS stream's SSL_write wait for input (tls_stream.cpp).
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
   // No TLS 1.3 session tickets: OpenSSL 3.0 builds each one by encoding and decoding a copy of
-  // the session, peer certificate included, which made ticket issuing a tenth of the server's
+  // the session, peer certificate included, which made ticket issuing 7% of the server's
   // work while a fleet onboards (bench/onboarding), and devices seldom resume anyway: a reboot
   // loses the ticket. A reconnect is a full handshake that verifies the certificate again.
   SSL_CTX_set_num_tickets(native, 0);
