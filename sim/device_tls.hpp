@@ -1,9 +1,9 @@
 #pragma once
-// TLS client contexts for simulated devices, built from what the simulator holds in memory
-// (the device's key, the certificate the server sent) with one trust store per CA file shared
-// by all of them: parsing the CA bundle, certificate and key files again for each of
-// thousands of devices cost the simulator a third of its time.
-#include <openssl/evp.h>
+// TLS for simulated devices, from what the simulator holds in memory: one client context per
+// CA file shared by every device (building a context, or parsing the CA bundle, for each of
+// thousands of devices cost the simulator a third of its time), and each device's certificate
+// and key presented on its own connection (mqtt::tls_options::certificate and ::key).
+#include <openssl/x509.h>
 
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
@@ -11,10 +11,13 @@
 
 namespace mothership::sim {
 
-// A context that verifies the broker against `ca_file` and presents the device's certificate
-// (the first in `certificate_chain_pem`) with `key`. Throws std::runtime_error when the PEM
-// does not parse or does not match the key.
-std::shared_ptr<boost::asio::ssl::context> device_tls_context(const std::string& ca_file,
-                                                              const std::string& certificate_chain_pem, EVP_PKEY* key);
+// The context every device connection uses: verifies the broker against `ca_file`, sends
+// only the device's own certificate. Built on first use for each file.
+std::shared_ptr<boost::asio::ssl::context> device_client_context(const std::string& ca_file);
+
+// The device's certificate: the first in `certificate_chain_pem` (the rest of the chain, the
+// issuing CA, is not presented: the server trusts it already, and each certificate sent costs
+// both sides a parse in the handshake). Throws std::runtime_error when it does not parse.
+std::shared_ptr<X509> device_certificate(const std::string& certificate_chain_pem);
 
 }  // namespace mothership::sim

@@ -150,7 +150,9 @@ asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void(
   }
   operational.client_id = device_id_;
   operational.tls.emplace();  // the key and certificate from memory, not from the files above
-  operational.tls->context = device_tls_context(settings_.ca_file, chain, key.key.get());
+  operational.tls->context = device_client_context(settings_.ca_file);
+  operational.tls->certificate = device_certificate(chain);
+  operational.tls->key = key.key;
   client_ = std::make_unique<mqtt::client>(executor_);
   ack = co_await client_->connect(operational);
   if (ack.reason != mqtt::reason_code::success)

@@ -225,6 +225,13 @@ asio::awaitable<void> handshake_tls(std::shared_ptr<client::state> st, tls_optio
   if (not_an_address && !SSL_set_tlsext_host_name(st->tls->native_handle(), name.c_str()))
     throw boost::system::system_error(asio::error::invalid_argument, "mqtt client: TLS server name");
   if (tls.verify) st->tls->set_verify_callback(ssl::host_name_verification(name));
+  if (tls.certificate || tls.key) {
+    SSL* native = st->tls->native_handle();
+    if (!tls.certificate || !tls.key || SSL_use_certificate(native, tls.certificate.get()) != 1 ||
+        SSL_use_PrivateKey(native, tls.key.get()) != 1)
+      throw boost::system::system_error(asio::error::invalid_argument,
+                                        "mqtt client: the TLS certificate and key do not belong together");
+  }
   co_await st->tls->async_handshake(ssl::stream_base::client, asio::use_awaitable);
 }
 

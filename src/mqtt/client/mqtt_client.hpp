@@ -27,6 +27,8 @@
 namespace boost::asio::ssl {
 class context;
 }
+struct x509_st;      // OpenSSL's X509
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
 
 namespace mothership::mqtt {
 
@@ -44,6 +46,11 @@ struct tls_options {
   // A context the caller built (a simulator holding thousands of device keys in memory): used
   // as it is, and the files above are not read. Set it up as a client context that verifies.
   std::shared_ptr<boost::asio::ssl::context> context;
+  // A client identity for this connection only, over whatever the context holds: thousands of
+  // simulated devices share one context (building one costs more than a handshake) and each
+  // presents its own certificate. Both or neither; the key must match the certificate.
+  std::shared_ptr<x509_st> certificate;
+  std::shared_ptr<evp_pkey_st> key;
 };
 
 struct client_options {

@@ -36,6 +36,7 @@ class sqlite_database final : public database {
   void release(std::unique_ptr<sqlite_connection> c);
 
   std::string path_;
+  std::mutex writer_;  // held through each write transaction
   mutable std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<sqlite_connection>> free_;

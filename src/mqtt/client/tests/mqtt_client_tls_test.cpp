@@ -6,9 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <cstdio>
@@ -165,6 +168,33 @@ TEST_F(MqttClientTls, PresentsAClientCertificate) {
   EXPECT_EQ(run_echo(options(mutual_port_, with_cert)), "over tls");
   // Without one, TLS 1.3 completes the client's handshake and the broker then closes.
   EXPECT_THROW(run_echo(options(mutual_port_, {.ca_file = file("ca.crt")})), boost::system::system_error);
+}
+
+std::shared_ptr<X509> read_certificate(const std::string& path) {
+  std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(path.c_str(), "r"), std::fclose);
+  return {f ? PEM_read_X509(f.get(), nullptr, nullptr, nullptr) : nullptr, X509_free};
+}
+std::shared_ptr<EVP_PKEY> read_key(const std::string& path) {
+  std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(path.c_str(), "r"), std::fclose);
+  return {f ? PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr) : nullptr, EVP_PKEY_free};
+}
+
+// A simulator's way: one context for every device, each connection with its own identity.
+TEST_F(MqttClientTls, PresentsAPerConnectionIdentityOverASharedContext) {
+  auto shared = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  shared->load_verify_file(file("ca.crt"));
+  shared->set_verify_mode(asio::ssl::verify_peer);
+  auto certificate = read_certificate(file("device.crt"));
+  auto key = read_key(file("device.key"));
+  ASSERT_TRUE(certificate && key);
+
+  tls_options identity{.context = shared, .certificate = certificate, .key = key};
+  EXPECT_EQ(run_echo(options(mutual_port_, identity)), "over tls");
+  // The context itself holds no identity: without one the broker refuses.
+  EXPECT_THROW(run_echo(options(mutual_port_, {.context = shared})), boost::system::system_error);
+  // A key that is not the certificate's is refused before anything is sent.
+  tls_options mismatched{.context = shared, .certificate = certificate, .key = read_key(file("other-ca.key"))};
+  EXPECT_THROW(run_echo(options(mutual_port_, mismatched)), boost::system::system_error);
 }
 
 TEST_F(MqttClientTls, RefusesAMissingCaFile) {
