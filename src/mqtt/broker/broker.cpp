@@ -315,6 +315,11 @@ std::string broker::take_output(session& s, const session_sink* sink) {
   return s.take_outbox();
 }
 
+void broker::give_back_output(session& s, const session_sink* sink, std::string unsent) {
+  std::lock_guard lock(mutex_);
+  if (s.sink().get() == sink) s.give_back(std::move(unsent));
+}
+
 void broker::publish_internal(const message_ptr& m, steady_time now) {
   std::lock_guard lock(mutex_);
   if (m->retain) retained_.put(m);

@@ -90,6 +90,9 @@ class broker {
   // another connection (a takeover that resumed it), whose bytes they are.
   std::string take_output(session& s, const session_sink* sink);
   std::string take_output(session& s) { return take_output(s, s.sink().get()); }
+  // Bytes taken with take_output that the socket did not accept: they go out before anything
+  // queued since. Dropped if the session has moved on to another connection.
+  void give_back_output(session& s, const session_sink* sink, std::string unsent);
 
   // A message from inside the server (wills, the in-process client): routed like any other.
   void publish_internal(const message_ptr& m, steady_time now);

@@ -93,6 +93,10 @@ class session : public std::enable_shared_from_this<session> {
   bool abandon(std::uint16_t packet_id, steady_time now);  // PUBREC with an error: delivery over
   void send(const packet& p);                              // control packets: CONNACK, SUBACK, PUBACK ...
   std::string take_outbox();
+  void give_back(std::string unsent) {  // in front of what was queued since take_outbox
+    unsent += outbox_;
+    outbox_.swap(unsent);
+  }
   bool has_output() const { return !outbox_.empty(); }
 
   // --- from the client -----------------------------------------------------------------

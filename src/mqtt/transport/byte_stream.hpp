@@ -79,6 +79,15 @@ class byte_stream {
     waiter->on_readable(boost::asio::error::operation_not_supported);
   }
 
+  // Plain TCP only: writes what the socket takes now, from any thread, never blocking
+  // (would_block when it takes nothing). The caller makes sure that no other write is in
+  // flight (mqtt_connection.cpp's output claim). Lets a publisher's thread hand a message
+  // straight to an idle subscriber's socket instead of waking the subscriber's thread.
+  virtual bool can_write_from_any_thread() const { return false; }
+  virtual std::pair<boost::system::error_code, std::size_t> try_write_some(boost::asio::const_buffer) {
+    return {boost::asio::error::operation_not_supported, 0};
+  }
+
   virtual boost::asio::any_io_executor get_executor() = 0;
   virtual const peer_info& peer() const = 0;
 };

@@ -79,6 +79,21 @@ struct connection final : session_sink, readable_waiter, std::enable_shared_from
 
   void wake() override;
   void close(reason_code reason) override;
+  // Any thread: writes the outbox to the socket now, or leaves word for whoever is writing.
+  // False when the writer must be started to finish the job.
+  bool send_now();
+  // Word is left before trying, so that a holder letting go at that moment still sees it.
+  bool claim_output() {
+    output_wanted = true;
+    if (output_claimed.exchange(true, std::memory_order_acquire)) return false;
+    output_wanted = false;
+    return true;
+  }
+  // True when someone found the output held meanwhile: the writer must run for them.
+  bool release_output() {
+    output_claimed.store(false, std::memory_order_release);
+    return output_wanted.exchange(false);
+  }
   void on_readable(boost::system::error_code ec) override;
 
   std::unique_ptr<byte_stream> stream;
@@ -95,6 +110,12 @@ struct connection final : session_sink, readable_waiter, std::enable_shared_from
   std::optional<reason_code> close_reason;  // why we end it (sent in DISCONNECT to MQTT 5 clients)
   protocol_version version = protocol_version::v311;
   std::atomic<bool> wake_pending{false};
+  // Whoever writes to the stream holds this: the writer coroutine, a publisher's thread in
+  // send_now(), and at the end close_connection() (which never gives it back). Output stays in
+  // order. One that finds it held leaves word (output_wanted) instead of waiting, and the
+  // holder, once it lets go, starts the writer for it.
+  std::atomic<bool> output_claimed{false};
+  std::atomic<bool> output_wanted{false};
   bool send_will = true;
   bool client_disconnected = false;  // it sent DISCONNECT
 
@@ -116,12 +137,62 @@ void finish(const std::shared_ptr<connection>& c);
 void start_reading(const std::shared_ptr<connection>& c);
 void start_writing(const std::shared_ptr<connection>& c);
 
+// Subscribers a PUBLISH woke while its reader handled it (see read_loop): after the broker's
+// lock is released, the reader writes to them directly (send_now) rather than posting to
+// their threads; the hand-over between the two I/O threads was most of a message's latency.
+// Only a few per PUBLISH: a fan-out to many is spread over their threads as before.
+struct direct_sends {
+  const connection* reader = nullptr;  // its own acknowledgements are batched by its writer
+  std::vector<std::shared_ptr<connection>> woken;
+  static constexpr std::size_t most = 4;
+};
+thread_local direct_sends* pending_direct_sends = nullptr;
+
+// While it lives (a synchronous call, never across a co_await), wakes on this thread collect.
+struct collecting_direct_sends {
+  explicit collecting_direct_sends(direct_sends& d) { pending_direct_sends = &d; }
+  ~collecting_direct_sends() { pending_direct_sends = nullptr; }
+  collecting_direct_sends(const collecting_direct_sends&) = delete;
+  collecting_direct_sends& operator=(const collecting_direct_sends&) = delete;
+};
+
+void post_start_writing(std::shared_ptr<connection> c) {
+  auto executor = c->stream->get_executor();
+  asio::post(executor, [c = std::move(c)] {
+    if (!c->ending) start_writing(c);
+  });
+}
+
 // The session found this connection alive (it holds it weakly), so shared_from_this() holds.
 void connection::wake() {
   if (wake_pending.exchange(true)) return;
-  asio::post(stream->get_executor(), [c = shared_from_this()] {
-    if (!c->ending) start_writing(c);
-  });
+  if (auto* direct = pending_direct_sends; direct && direct->reader != this &&
+                                           direct->woken.size() < direct_sends::most &&
+                                           stream->can_write_from_any_thread()) {
+    direct->woken.push_back(shared_from_this());
+    return;
+  }
+  post_start_writing(shared_from_this());
+}
+
+bool connection::send_now() {
+  if (!claim_output()) return true;  // its holder takes our bytes or starts the writer for them
+  wake_pending = false;              // a wake from here on starts the writer, or comes back here
+  std::string out = ctx->b.take_output(*s, this);
+  auto [ec, n] =
+      out.empty() ? std::pair{boost::system::error_code{}, std::size_t{0}} : stream->try_write_some(asio::buffer(out));
+  // A full socket, or a failed one: the rest goes back in front of the outbox (still ours, so
+  // nothing newer can pass it) and the writer sends it (or meets the failure).
+  const bool rest_for_writer = n < out.size();
+  if (rest_for_writer) ctx->b.give_back_output(*s, this, out.substr(n));
+  return !release_output() && !rest_for_writer;
+}
+
+// Sends to the subscribers collected while the reader handled a packet.
+void send_direct(direct_sends& direct) {
+  for (auto& c : direct.woken)
+    if (!c->send_now()) post_start_writing(std::move(c));
+  direct.woken.clear();
 }
 
 void connection::close(reason_code reason) {
@@ -254,6 +325,7 @@ bool park_if_idle(const std::shared_ptr<connection>& c) {
 
 asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
   std::vector<std::weak_ptr<session>> congested;  // subscribers our last PUBLISH found full
+  direct_sends direct{c.get(), {}};
   while (!c->ending) {
     if (park_if_idle(c)) co_return;
     auto f = co_await read_frame(c);
@@ -264,7 +336,13 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
       c->fail(decoded.error().reason);
       break;
     }
-    if (!handle(*c, std::move(*decoded), congested)) break;
+    bool go_on;
+    {
+      collecting_direct_sends collecting(direct);
+      go_on = handle(*c, std::move(*decoded), congested);
+    }
+    send_direct(direct);
+    if (!go_on) break;
     if (!congested.empty()) {
       co_await wait_while_congested(c, std::move(congested));
       congested.clear();
@@ -293,10 +371,17 @@ asio::awaitable<bool> write_all(std::shared_ptr<connection> c, std::string bytes
 // Runs while the outbox has bytes.
 asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
   while (!c->ending) {
+    if (!c->claim_output()) co_return;  // a direct send holds it, and restarts us when done
     c->wake_pending = false;
     std::string out = c->ctx->b.take_output(*c->s, c.get());
-    if (out.empty()) co_return;
-    if (!co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s))) {
+    if (out.empty()) {
+      // Woken, or wanted by a direct send, while it held the output: look again.
+      if (c->release_output() || c->wake_pending) continue;
+      co_return;
+    }
+    bool written = co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s));
+    c->release_output();  // the loop looks again anyway
+    if (!written) {
       finish(c);
       co_return;
     }
@@ -383,6 +468,8 @@ asio::awaitable<void> close_connection(std::shared_ptr<connection> c) {
   // A client that went silent is presumed gone: its queued bytes are not worth the wait, and
   // its DISCONNECT gets a moment only.
   const bool silent = c->close_reason == reason_code::keep_alive_timeout;
+  // A publisher's thread may be in send_now() for a moment; from here on only we write.
+  while (!c->claim_output()) co_await asio::post(c->stream->get_executor(), asio::use_awaitable);
   std::string last;
   if (!silent) last = ctx.b.take_output(*c->s, c.get());
   if (c->version == protocol_version::v5 && c->close_reason) {

@@ -4,7 +4,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <stdexcept>
 
@@ -91,6 +94,17 @@ class tcp_byte_stream final : public byte_stream {
   void async_wait_readable(std::shared_ptr<readable_waiter> waiter) override {
     socket_.async_wait(tcp::socket::wait_read,
                        [w = std::move(waiter)](boost::system::error_code ec) { w->on_readable(ec); });
+  }
+
+  bool can_write_from_any_thread() const override { return true; }
+
+  // ::send on the descriptor rather than the socket object, whose Asio state belongs to its
+  // own thread; the kernel orders this against the reads that thread makes.
+  std::pair<boost::system::error_code, std::size_t> try_write_some(asio::const_buffer bytes) override {
+    ssize_t n = ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return {{}, static_cast<std::size_t>(n)};
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return {asio::error::would_block, 0};
+    return {boost::system::error_code(errno, boost::system::system_category()), 0};
   }
 
   asio::any_io_executor get_executor() override { return socket_.get_executor(); }
