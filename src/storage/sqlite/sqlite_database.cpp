@@ -255,7 +255,15 @@ void sqlite_database::transact(const char* begin, const std::function<void(conne
 // (1, 2, 5 ... ms), so a writer that found the lock taken slept long after it was free; with
 // fifty devices onboarding at once that was a thousand sleeps per five hundred devices.
 void sqlite_database::write(const std::function<void(connection&)>& fn) {
+  // A write inside another on the same thread would wait for itself on the mutex: say so.
+  static thread_local const sqlite_database* writing = nullptr;
+  if (writing == this)
+    throw database_error(database_error::kind::other, "a write transaction was started inside another one");
   std::lock_guard one_writer(writer_);
+  writing = this;
+  struct done_writing {
+    ~done_writing() { writing = nullptr; }
+  } on_the_way_out;
   transact("BEGIN IMMEDIATE", fn);
 }
 

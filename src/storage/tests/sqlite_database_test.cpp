@@ -118,6 +118,20 @@ TEST_F(sqlite_database_test, concurrent_writers_are_serialised_without_loss) {
   EXPECT_EQ(db.read_result([](connection& c) { return c.query_one("SELECT n FROM counter")->integer(0); }), 200);
 }
 
+// Writers queue on a mutex: a write started inside another on the same thread would wait for
+// itself forever. It is refused instead, and the outer write carries on.
+TEST_F(sqlite_database_test, a_write_inside_a_write_is_refused_not_deadlocked) {
+  sqlite_database db(path(), 2);
+  db.write([](connection& c) { c.execute("CREATE TABLE t (a TEXT)"); });
+  db.write([&](connection& c) {
+    c.execute("INSERT INTO t VALUES ('outer')");
+    EXPECT_THROW(db.write([](connection& inner) { inner.execute("INSERT INTO t VALUES ('inner')"); }), database_error);
+  });
+  db.write([](connection& c) { c.execute("INSERT INTO t VALUES ('after')"); });
+  EXPECT_EQ(db.read_result([](connection& c) { return c.query_one("SELECT group_concat(a) FROM t")->text(0); }),
+            "outer,after");
+}
+
 TEST_F(sqlite_database_test, audit_rows_cannot_be_changed_through_sql) {
   sqlite_database db(path(), 1);
   db.write([](connection& c) {
