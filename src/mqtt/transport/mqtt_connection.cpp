@@ -379,7 +379,13 @@ asio::awaitable<void> write_loop(std::shared_ptr<connection> c) {
       if (c->release_output() || c->wake_pending) continue;
       co_return;
     }
-    bool written = co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s));
+    bool written = false;
+    try {
+      written = co_await write_all(c, std::move(out), std::chrono::seconds(c->ctx->limits.write_timeout_s));
+    } catch (...) {
+      c->release_output();  // close_connection() waits for it
+      throw;
+    }
     c->release_output();  // the loop looks again anyway
     if (!written) {
       finish(c);
