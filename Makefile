@@ -50,6 +50,7 @@ bench: build-release
 	@cmake --build --preset release -j $(JOBS) --target mqtt_load >/dev/null
 	@bench/http/run
 	@bench/mqtt/run
+	@bench/onboarding/run
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
