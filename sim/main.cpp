@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
         std::cout << " " << fleet[static_cast<std::size_t>(i)].serial << " (code " << fleet[i].claim_code << ")";
       std::cout << "\n";
     }
-    std::printf("onboarded %d/%d in %.1f s\n", counts.onboarded, devices, *approved_done_s);
+    std::printf("onboarded %d/%d in %.2f s\n", counts.onboarded, devices, *approved_done_s);
     std::fflush(stdout);
     if (!hold && pending == 0) io.stop();
   };
