@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "storage/migrations.hpp"
 
@@ -260,10 +261,12 @@ void sqlite_database::write(const std::function<void(connection&)>& fn) {
   if (writing == this)
     throw database_error(database_error::kind::other, "a write transaction was started inside another one");
   std::lock_guard one_writer(writer_);
-  writing = this;
-  struct done_writing {
-    ~done_writing() { writing = nullptr; }
-  } on_the_way_out;
+  // Restores the marker of a write to another database this one may run inside.
+  struct marked_writing {
+    const sqlite_database* outer = std::exchange(writing, nullptr);
+    explicit marked_writing(const sqlite_database* db) { writing = db; }
+    ~marked_writing() { writing = outer; }
+  } on_the_way_out(this);
   transact("BEGIN IMMEDIATE", fn);
 }
 

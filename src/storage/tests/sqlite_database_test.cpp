@@ -128,6 +128,12 @@ TEST_F(sqlite_database_test, a_write_inside_a_write_is_refused_not_deadlocked) {
     EXPECT_THROW(db.write([](connection& inner) { inner.execute("INSERT INTO t VALUES ('inner')"); }), database_error);
   });
   db.write([](connection& c) { c.execute("INSERT INTO t VALUES ('after')"); });
+  // A write to another database may run inside; after it, this one's is still known.
+  sqlite_database other((dir_ / "other.db").string(), 1);
+  db.write([&](connection&) {
+    other.write([](connection& c) { c.execute("CREATE TABLE u (a TEXT)"); });
+    EXPECT_THROW(db.write([](connection&) {}), database_error);
+  });
   EXPECT_EQ(db.read_result([](connection& c) { return c.query_one("SELECT group_concat(a) FROM t")->text(0); }),
             "outer,after");
 }
