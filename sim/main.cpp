@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -25,6 +26,8 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "api_client.hpp"
@@ -35,18 +38,27 @@ using namespace mothership::sim;
 
 namespace {
 
+// Shared by the I/O threads and the claim pool.
 struct run_counts {
+  std::mutex mutex;
   int started = 0;
   int onboarded = 0;
   int failed = 0;
   int waiting = 0;  // pending devices waiting for a technician
   std::vector<std::string> failures;
+
+  template <typename Change>
+  void add(Change&& change) {
+    std::lock_guard lock(mutex);
+    change(*this);
+  }
 };
 
 // One line on stderr, rewritten in place on a terminal.
-void show_progress(const run_counts& c, int total, bool final) {
+void show_progress(run_counts& c, int total, bool final) {
   static const bool tty = ::isatty(2);
   if (!tty && !final) return;
+  std::lock_guard lock(c.mutex);
   std::fprintf(stderr, "%sonboarding: %d/%d done, %d failed, %d in flight%s", tty ? "\r" : "", c.onboarded, total,
                c.failed, c.started - c.onboarded - c.failed, final ? "\n" : "");
   std::fflush(stderr);
@@ -58,6 +70,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mothership-sim: simulated devices that onboard and stay connected"};
   std::string api_url, mqtt_tls, ca_file, token, state_dir, prefix = "SIM", model = "Sim-1";
   int devices = 10, pending = 0, concurrency = 50, heartbeat_s = 30, timeout_s = 120;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool approve = false, hold = false;
   app.add_option("--api", api_url, "Server API base URL, http://HOST:PORT")->required();
   app.add_option("--mqtt-tls", mqtt_tls, "MQTT TLS listener HOST:PORT")->required();
@@ -67,6 +80,8 @@ int main(int argc, char** argv) {
   app.add_flag("--approve", approve, "Claim each device through the technician API once it says hello");
   app.add_option("--pending", pending, "More devices left waiting for a technician")->check(CLI::Range(0, 100000));
   app.add_option("--concurrency", concurrency, "Devices onboarding at the same time")->check(CLI::Range(1, 10000));
+  app.add_option("--threads", threads, "I/O threads the devices are spread over (default: one per core)")
+      ->check(CLI::Range(1, 64));
   app.add_option("--state-dir", state_dir, "Where device keys and certificates go (default: a temporary dir)");
   app.add_option("--serial-prefix", prefix, "Serial prefix");
   app.add_option("--model", model, "Model the devices report");
@@ -110,33 +125,44 @@ int main(int argc, char** argv) {
     }
   }
 
-  // 2. Onboarding, `concurrency` at a time, on one I/O thread; claims on a small pool.
-  asio::io_context io;
+  // 2. Onboarding, `concurrency` at a time, spread over `--threads` I/O threads. Each thread
+  // has its own io_context and devices (device i lives on context i % threads), so a device
+  // and its MQTT client stay on one thread; only the counts are shared. Claims go through a
+  // small pool of blocking HTTP clients.
+  const auto contexts_n = static_cast<std::size_t>(threads);
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (std::size_t k = 0; k < contexts_n; ++k) contexts.push_back(std::make_unique<asio::io_context>());
+  asio::io_context& io = *contexts[0];  // also runs the pending devices, the signals and the progress tick
+  auto context_of = [&](std::size_t device) -> asio::io_context& { return *contexts[device % contexts_n]; };
   asio::thread_pool claims(4);
   run_counts counts;
   std::vector<std::unique_ptr<simulated_device>> sims;
-  for (auto& identity : fleet)
-    sims.push_back(std::make_unique<simulated_device>(io.get_executor(), settings, identity));
+  for (std::size_t i = 0; i < fleet.size(); ++i)
+    sims.push_back(std::make_unique<simulated_device>(context_of(i).get_executor(), settings, fleet[i]));
   const auto started = std::chrono::steady_clock::now();
-  std::optional<double> approved_done_s;
-  std::size_t next = 0;
-  int finished_approved = 0;
+  std::optional<double> approved_done_s;  // under counts.mutex
+  int finished_approved = 0;              // under counts.mutex
+  // The next device each context's workers take: k, k + threads, k + 2 * threads ...
+  std::vector<std::size_t> next(contexts_n);
+  for (std::size_t k = 0; k < contexts_n; ++k) next[k] = k;
 
   auto claim = [&](const factory_identity& id) {
     asio::post(claims, [&, id] {
       auto body = boost::json::serialize(boost::json::object{{"serial", id.serial}, {"claim_code", id.claim_code}});
       auto answer = api.post("/api/v1/onboarding", "application/json", body);
-      if (answer.status != 200 && answer.status != 202)
-        asio::post(io, [&, id, answer] {
-          counts.failures.push_back(id.serial + ": claim HTTP " + std::to_string(answer.status) + " " + answer.body);
-        });
+      if (answer.status != 200 && answer.status != 202) {
+        std::lock_guard lock(counts.mutex);
+        counts.failures.push_back(id.serial + ": claim HTTP " + std::to_string(answer.status) + " " + answer.body);
+      }
     });
   };
   auto timeout = std::chrono::seconds(timeout_s);
-  std::function<asio::awaitable<void>()> worker = [&]() -> asio::awaitable<void> {
-    while (next < static_cast<std::size_t>(devices)) {
-      auto& sim = *sims[next++];
-      ++counts.started;
+  std::function<asio::awaitable<void>(std::size_t)> worker = [&](std::size_t k) -> asio::awaitable<void> {
+    while (next[k] < static_cast<std::size_t>(devices)) {
+      const std::size_t index = next[k];
+      next[k] += contexts_n;
+      auto& sim = *sims[index];
+      counts.add([](run_counts& c) { ++c.started; });
       onboarding_result r;
       try {
         r = co_await sim.onboard(
@@ -144,29 +170,35 @@ int main(int argc, char** argv) {
       } catch (const std::exception& e) {
         r.failure = e.what();
       }
-      if (r.onboarded) {
-        ++counts.onboarded;
-        if (hold) asio::co_spawn(io, sim.run_heartbeats(), asio::detached);
-      } else {
-        ++counts.failed;
-        counts.failures.push_back(sim.identity().serial + ": " + r.failure);
-      }
-      if (++finished_approved == devices)
-        approved_done_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (r.onboarded && hold) asio::co_spawn(context_of(index), sim.run_heartbeats(), asio::detached);
+      counts.add([&](run_counts& c) {
+        if (r.onboarded) {
+          ++c.onboarded;
+        } else {
+          ++c.failed;
+          c.failures.push_back(sim.identity().serial + ": " + r.failure);
+        }
+        if (++finished_approved == devices)
+          approved_done_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      });
       show_progress(counts, devices, false);
     }
   };
-  for (int i = 0; i < std::min(concurrency, devices); ++i) asio::co_spawn(io, worker(), asio::detached);
+  for (int i = 0; i < std::min(concurrency, devices); ++i) {
+    auto k = static_cast<std::size_t>(i) % contexts_n;
+    asio::co_spawn(*contexts[k], worker(k), asio::detached);
+  }
   if (devices == 0) approved_done_s = 0;
 
   // Pending devices: connected, said hello, waiting for a technician (no deadline).
   for (int i = devices; i < devices + pending; ++i) {
     auto& sim = *sims[static_cast<std::size_t>(i)];
     asio::co_spawn(
-        io,
+        context_of(static_cast<std::size_t>(i)),
         [&]() -> asio::awaitable<void> {
           try {
-            auto r = co_await sim.onboard([&] { ++counts.waiting; }, std::chrono::hours(24 * 365));
+            auto r = co_await sim.onboard([&] { counts.add([](run_counts& c) { ++c.waiting; }); },
+                                          std::chrono::hours(24 * 365));
             if (r.onboarded) {
               std::cerr << sim.identity().serial << " was approved and is connected as " << r.device_id << "\n";
               co_await sim.run_heartbeats();
@@ -178,26 +210,43 @@ int main(int argc, char** argv) {
         asio::detached);
   }
 
+  // Keeps every context running until stop_all, however idle its devices are.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  for (auto& c : contexts) keep_running.push_back(asio::make_work_guard(*c));
+  auto stop_all = [&] {
+    for (auto& c : contexts) c->stop();
+  };
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   bool reported = false;
   auto report = [&] {
-    if (reported || !approved_done_s) return;
+    std::optional<double> done_s;
+    {
+      std::lock_guard lock(counts.mutex);
+      done_s = approved_done_s;
+    }
+    if (reported || !done_s) return;
     reported = true;
     show_progress(counts, devices, true);
-    for (const auto& f : counts.failures) std::cerr << "failed: " << f << "\n";
+    {
+      std::lock_guard lock(counts.mutex);
+      for (const auto& f : counts.failures) std::cerr << "failed: " << f << "\n";
+    }
     if (pending > 0) {
       std::cout << pending << " device(s) wait for a technician:";
       for (int i = devices; i < devices + pending; ++i)
         std::cout << " " << fleet[static_cast<std::size_t>(i)].serial << " (code " << fleet[i].claim_code << ")";
       std::cout << "\n";
     }
-    std::printf("onboarded %d/%d in %.2f s\n", counts.onboarded, devices, *approved_done_s);
+    std::lock_guard lock(counts.mutex);
+    std::printf("onboarded %d/%d in %.2f s\n", counts.onboarded, devices, *done_s);
     std::fflush(stdout);
-    if (!hold && pending == 0) io.stop();
+    if (!hold && pending == 0) stop_all();
   };
   signals.async_wait([&](const boost::system::error_code&, int) {
-    for (auto& s : sims) s->stop();
-    io.stop();
+    // Each device is closed on its own thread, then every context stops.
+    for (std::size_t i = 0; i < sims.size(); ++i) asio::post(context_of(i), [&sim = *sims[i]] { sim.stop(); });
+    for (auto& c : contexts) asio::post(*c, [&context = *c] { context.stop(); });
   });
   // Check for the end of the approved devices once a tick.
   asio::steady_timer tick(io);
@@ -210,8 +259,12 @@ int main(int argc, char** argv) {
     });
   };
   poll();
+  std::vector<std::thread> runners;
+  for (std::size_t k = 1; k < contexts_n; ++k) runners.emplace_back([&c = *contexts[k]] { c.run(); });
   io.run();
+  for (auto& t : runners) t.join();
   claims.join();
   if (!reported && approved_done_s) report();
+  std::lock_guard lock(counts.mutex);
   return counts.onboarded == devices ? 0 : 1;
 }
