@@ -177,15 +177,24 @@ void connection::wake() {
 
 bool connection::send_now() {
   if (!claim_output()) return true;  // its holder takes our bytes or starts the writer for them
-  wake_pending = false;              // a wake from here on starts the writer, or comes back here
-  std::string out = ctx->b.take_output(*s, this);
-  auto [ec, n] =
-      out.empty() ? std::pair{boost::system::error_code{}, std::size_t{0}} : stream->try_write_some(asio::buffer(out));
-  // A full socket, or a failed one: the rest goes back in front of the outbox (still ours, so
-  // nothing newer can pass it) and the writer sends it (or meets the failure).
-  const bool rest_for_writer = n < out.size();
-  if (rest_for_writer) ctx->b.give_back_output(*s, this, out.substr(n));
-  return !release_output() && !rest_for_writer;
+  for (int round = 1;; ++round) {
+    wake_pending = false;  // a wake from here on starts the writer, or comes back here
+    std::string out = ctx->b.take_output(*s, this);
+    auto [ec, n] = out.empty() ? std::pair{boost::system::error_code{}, std::size_t{0}}
+                               : stream->try_write_some(asio::buffer(out));
+    // A full socket, or a failed one: the rest goes back in front of the outbox (still ours, so
+    // nothing newer can pass it) and the writer sends it (or meets the failure).
+    const bool rest_for_writer = n < out.size();
+    if (rest_for_writer) ctx->b.give_back_output(*s, this, out.substr(n));
+    const bool wanted = release_output();
+    if (rest_for_writer) return false;
+    if (!wanted) return true;
+    // Another thread's direct send (or the writer) found the output held and left word: its
+    // bytes wait in the outbox. Sending them from here beats waking this connection's thread
+    // (a few rounds at most: a busy subscriber must not keep this reader from its own client).
+    if (round == 3) return false;
+    if (!claim_output()) return true;  // taken meanwhile: the new holder sends them
+  }
 }
 
 // Sends to the subscribers collected while the reader handled a packet.
@@ -230,6 +239,12 @@ asio::awaitable<std::optional<frame>> read_frame(std::shared_ptr<connection> c, 
     c->in.filled(n);
     c->last_activity = now();
   }
+}
+
+// True when the input already holds the next whole packet (or a malformed header, which
+// the next read_frame reports without reading).
+bool holds_frame(const std::shared_ptr<connection>& c) {
+  return !std::holds_alternative<need_more>(parse_frame(c->in.unread(), c->ctx->b.limits().max_packet_size));
 }
 
 // False when the connection must end.
@@ -341,13 +356,16 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
       collecting_direct_sends collecting(direct);
       go_on = handle(*c, std::move(*decoded), congested);
     }
-    send_direct(direct);
+    // Under load one read brings several packets: what they woke goes out in one write per
+    // subscriber once the last of them is handled, before this reader can wait for input.
+    if (!go_on || !congested.empty() || !holds_frame(c)) send_direct(direct);
     if (!go_on) break;
     if (!congested.empty()) {
       co_await wait_while_congested(c, std::move(congested));
       congested.clear();
     }
   }
+  send_direct(direct);  // a malformed packet may end a batch that woke someone
   finish(c);
 }
 

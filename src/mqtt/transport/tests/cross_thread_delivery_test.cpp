@@ -169,18 +169,26 @@ void run_scenario(std::uint16_t port, int publishers, int count, std::size_t siz
   expect_complete_and_in_order(got, publishers, count);
 }
 
+// A TCP socket connected to the server; `receive_buffer` bytes of SO_RCVBUF unless 0.
+int connect_loopback(std::uint16_t port, int receive_buffer = 0) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    throw std::runtime_error("connect");
+  }
+  return fd;
+}
+
 // A subscriber on a bare socket with a receive buffer of a few KiB, which stops reading for
 // a while: the server's sends into it come back partial, and what was left must go out first.
 class raw_subscriber {
  public:
-  explicit raw_subscriber(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    int small = 4096;
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) throw std::runtime_error("connect");
+  explicit raw_subscriber(std::uint16_t port) : fd_(connect_loopback(port, 4096)) {
     connect hello;
     hello.client_id = "raw-subscriber";
     hello.keep_alive = 60;
@@ -275,6 +283,59 @@ TEST_F(cross_thread_delivery_test, bytes_left_over_by_a_full_socket_go_out_befor
   for (auto& t : threads) t.join();
   ASSERT_EQ(failure, "");
   expect_complete_and_in_order(got, publishers, count);
+}
+
+// A client on a bare socket that writes whatever bytes it is given after its CONNECT.
+class raw_publisher {
+ public:
+  raw_publisher(std::uint16_t port, std::string client_id) : fd_(connect_loopback(port)) {
+    connect hello;
+    hello.client_id = std::move(client_id);
+    hello.keep_alive = 60;
+    std::string bytes;
+    encode(hello, protocol_version::v311, bytes);
+    write(bytes);
+    char connack[4];
+    if (::recv(fd_, connack, sizeof connack, MSG_WAITALL) != sizeof connack) throw std::runtime_error("no CONNACK");
+  }
+  ~raw_publisher() { ::close(fd_); }
+  void write(const std::string& bytes) {
+    if (::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size()))
+      throw std::runtime_error("send");
+  }
+
+ private:
+  int fd_;
+};
+
+std::string publish_bytes(const std::string& topic, const std::string& payload) {
+  publish p;
+  p.topic = topic;
+  p.payload = payload;
+  std::string bytes;
+  encode(p, protocol_version::v311, bytes);
+  return bytes;
+}
+
+// Packets that arrive together are handled together and their subscribers written to once,
+// after the last: when a malformed packet ends such a batch, what the good ones before it
+// woke still goes out (and the subscriber is not left marked as about to be written to,
+// which would keep everything after from it).
+TEST_F(cross_thread_delivery_test, a_malformed_packet_ending_a_batch_keeps_what_came_before_it) {
+  const std::uint16_t port = start();
+  raw_subscriber subscriber(port);
+  {
+    raw_publisher broken(port, "broken");
+    // One write: two messages, then a packet of the reserved type 0.
+    broken.write(publish_bytes("order/broken", "0") + publish_bytes("order/broken", "2") + std::string("\x00\x00", 2));
+  }
+  raw_publisher later(port, "later");
+  later.write(publish_bytes("order/later", "0"));
+  received got;
+  subscriber.read_until(got, 3);
+  std::vector<int> broken_got = got.by_topic["order/broken"], later_got = got.by_topic["order/later"];
+  EXPECT_EQ(broken_got, (std::vector<int>{0, 2}));
+  EXPECT_EQ(later_got, (std::vector<int>{0}));
 }
 
 TEST_F(cross_thread_delivery_test, small_messages_from_both_threads_arrive_complete_and_in_order) {
