@@ -632,6 +632,81 @@ async function run(ctx) {
     assertEqual(new URL(page.url()).pathname, '/login', 'path after reload');
   });
 
+  // --- admin: revoke and decommission a live device from its page -----------------------
+  const serial2 = `${serial}-R`;
+  const claimCode2 = `CODE-${randomBytes(9).toString('base64url')}`;
+  let device2Id = null;
+  let device2 = null;
+  await step('admin logs in again; a second device is onboarded through the API', async () => {
+    await login(page, base, users.admin.username, adminPassword);
+    const adminToken = await apiLogin(base, users.admin.username, adminPassword);
+    const imported = await apiCall(base, adminToken, 'POST', '/api/v1/registry/import', `${serial2},Thermo,rev1,${claimCode2}\n`, 'text/csv');
+    assertEqual(imported.status, 200, `import status (${JSON.stringify(imported.body)})`);
+    device2 = startDevice({
+      port: await tlsPort(ctx.server),
+      caFile: path.join(ctx.tmp, 'ca.pem'),
+      serial: serial2,
+      code: claimCode2,
+      logFile: path.join(outDir, 'device-revoked.log'),
+    });
+    ctx.devices.push(device2);
+    await device2.next('hello', 30_000);
+    const claimed = await apiCall(base, adminToken, 'POST', '/api/v1/onboarding', { serial: serial2, claim_code: claimCode2 });
+    assert(claimed.status === 200 || claimed.status === 202, `claim status ${claimed.status} (${JSON.stringify(claimed.body)})`);
+    device2Id = await device2.next('certificate', 60_000);
+    await device2.next('connected', 60_000);
+  });
+  await check("admin revokes a connected device's certificate on its page: it is dropped, refused, listed revoked", async () => {
+    await page.goto(`${base}/devices/${device2Id}`);
+    await page.getByTestId('certificate-row').first().waitFor();
+    await page.getByTestId('revoke-button').click();
+    const confirm = page.getByTestId('confirm-device-action');
+    assert(await confirm.isDisabled(), 'Revoke is enabled before the serial is typed');
+    await page.getByTestId('confirm-serial').fill(serial2);
+    await confirm.click();
+    await confirm.waitFor({ state: 'hidden' });
+    // The broker drops it at once with 0x98 (administrative action) and refuses the same
+    // certificate afterwards with 0x87 (not authorized).
+    assertEqual(await device2.next('dropped', 15_000), '152', 'DISCONNECT reason');
+    assertEqual(await device2.next('reconnect', 15_000), '135', 'CONNACK reason on the second try');
+    const certificate = page.getByTestId('certificate-row').first();
+    const deadline = Date.now() + 10_000;
+    while (!/\brevoked\b/i.test(await certificate.innerText())) {
+      assert(Date.now() < deadline, `certificate row: ${JSON.stringify(await certificate.innerText())}`);
+      await sleep(100);
+    }
+    assert(await page.getByTestId('revoke-button').isDisabled(), 'Revoke is still enabled with no active certificate');
+    // Whichever came first, the revoke's answer or the live event of the drop, it shows offline.
+    const identity = page.getByTestId('device-identity');
+    while (!/\boffline\b/i.test(await identity.innerText())) {
+      assert(Date.now() < deadline, `device identity: ${JSON.stringify(await identity.innerText())}`);
+      await sleep(100);
+    }
+  });
+  await page.screenshot({ path: path.join(outDir, 'admin-device-revoked.png'), fullPage: true });
+  await check('admin decommissions it, then re-enables its record in the Registry page', async () => {
+    await page.getByTestId('decommission-button').click();
+    await page.getByTestId('confirm-serial').fill(serial2);
+    await page.getByTestId('confirm-device-action').click();
+    await page.getByTestId('confirm-device-action').waitFor({ state: 'hidden' });
+    const deadline = Date.now() + 10_000;
+    while (!(await page.getByTestId('decommission-button').isDisabled())) {
+      assert(Date.now() < deadline, 'Decommission is still enabled after decommissioning');
+      await sleep(100);
+    }
+    await page.getByTestId('nav-registry').click();
+    await page.getByTestId('registry-search').fill(serial2);
+    await page.getByTestId('registry-apply').click();
+    const row = page.getByTestId(`registry-row-${serial2}`);
+    await row.waitFor();
+    assert(/decommissioned/i.test(await row.innerText()), `registry row: ${JSON.stringify(await row.innerText())}`);
+    await page.getByTestId(`registry-re-enable-${serial2}`).click();
+    await page.getByTestId(`registry-re-enable-${serial2}`).waitFor({ state: 'detached' });
+    assert(/manufactured/i.test(await row.innerText()), `registry row after re-enable: ${JSON.stringify(await row.innerText())}`);
+  });
+  await page.screenshot({ path: path.join(outDir, 'admin-registry-re-enabled.png'), fullPage: true });
+  await step('admin logs out', () => logout(page));
+
   await check('no uncaught errors in the page', () => {
     assert(ctx.pageErrors.length === 0, ctx.pageErrors.join('\n'));
   });

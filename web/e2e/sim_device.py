@@ -6,7 +6,9 @@ stays connected with its certificate until stdin closes.
   sim_device.py --port MQTTS_PORT --ca CA_PEM --serial SN --code CLAIM_CODE
 
 Prints one line per step on stdout for the test to follow: "hello", "certificate <device id>",
-"connected <device id>"; "error <text>" and exit 1 on failure.
+"connected <device id>"; if the server then drops the connection, "dropped <reason code>" and,
+after one attempt to connect again with the same certificate, "reconnect <CONNACK reason
+code>" (or "reconnect failed <why>"); "error <text>" and exit 1 on failure.
 """
 
 import argparse
@@ -14,6 +16,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "onboarding"))
 
@@ -49,7 +52,23 @@ def main():
         state = {"firmware_version": args.firmware, "model": args.model, "uptime_s": 1}
         connection.publish("devices/%s/state" % device.device_id, json.dumps(state), qos=1, retain=True)
         say("connected %s" % device.device_id)
-        sys.stdin.read()  # until the test closes our stdin (or kills us)
+        # Until the test closes our stdin (or kills us); meanwhile report a drop by the server
+        # (a revoked certificate) and what a second try with the same certificate gets.
+        stdin_closed = threading.Event()
+        threading.Thread(target=lambda: (sys.stdin.read(), stdin_closed.set()), daemon=True).start()
+        while not stdin_closed.wait(0.1):
+            if connection.disconnected.is_set():
+                say("dropped %s" % connection.disconnects[-1])
+                connection.stop()
+                connection = None
+                try:
+                    again = device.connect_with_certificate(expect_success=False)
+                    say("reconnect %s" % again.connack[1])
+                    again.stop()
+                except Exception as refused:  # noqa: BLE001 - the handshake may be refused too
+                    say("reconnect failed %s" % str(refused).replace("\n", " "))
+                stdin_closed.wait()
+                break
     except Exception as error:  # noqa: BLE001 - reported to the test, which fails the check
         say("error %s" % str(error).replace("\n", " "))
         return 1

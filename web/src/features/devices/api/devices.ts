@@ -101,7 +101,12 @@ function useDeviceChange(mutationFn: (id: string) => Promise<DeviceDetail>) {
   return useMutation({
     mutationFn,
     onSuccess: async (device) => {
-      queryClient.setQueryData(devicesKeys.detail(device.id), device);
+      // Connectivity is the live stream's to tell: the answer was composed before the server
+      // dropped the device's connection, and the device.updated event saying so may have
+      // arrived first (it did in the browser test: the page showed a revoked device online).
+      queryClient.setQueryData<DeviceDetail>(devicesKeys.detail(device.id), (current) =>
+        current ? { ...device, status: current.status, last_seen: current.last_seen } : device,
+      );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: devicesKeys.lists() }),
         queryClient.invalidateQueries({ queryKey: devicesKeys.history(device.id) }),

@@ -40,7 +40,7 @@ export function DeviceHistory({ deviceId }: { deviceId: string }) {
               {connections.map((e) => (
                 <Table.Tr key={e.id} data-testid="connection-row">
                   <Table.Td w={200}>{formatDateTime(e.time)}</Table.Td>
-                  <Table.Td w={140}>
+                  <Table.Td w={170}>
                     <Badge color={e.action === 'device.connected' ? 'teal' : 'gray'} variant="light">
                       {e.action === 'device.connected' ? 'connected' : 'disconnected'}
                     </Badge>

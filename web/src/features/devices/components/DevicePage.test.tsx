@@ -100,6 +100,43 @@ describe('DevicePage', () => {
     expect(screen.getByTestId('decommission-button')).toBeDisabled();
   });
 
+  it('keeps the device offline when the revoke answer arrives after the event that says so', async () => {
+    let answer: (() => void) | undefined;
+    server.use(
+      http.get('/api/v1/devices/dev_1', () => HttpResponse.json(device)),
+      http.get('/api/v1/audit', () => HttpResponse.json({ items: [], next_cursor: null })),
+      // Composed while the device was still connected; held until the event has been applied.
+      http.post('/api/v1/devices/dev_1/certificate/revoke', async () => {
+        await new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+        return HttpResponse.json({
+          ...device,
+          certificates: device.certificates.map((c) => ({ ...c, status: 'revoked' })),
+        });
+      }),
+    );
+    const { events } = renderDevice('admin');
+    const ui = userEvent.setup();
+    await ui.click(await screen.findByTestId('revoke-button'));
+    const dialog = await screen.findByRole('dialog', { name: 'Revoke certificate' });
+    await ui.type(within(dialog).getByTestId('confirm-serial'), 'SN-1');
+    await ui.click(within(dialog).getByTestId('confirm-device-action'));
+    await waitFor(() => {
+      expect(answer).toBeDefined();
+    });
+    events.emit('device.updated', { id: 'dev_1', serial: 'SN-1', model: 'Thermo', status: 'offline', lifecycle: 'active' });
+    await waitFor(() => {
+      expect(screen.getByTestId('device-identity')).toHaveTextContent(/offline/i);
+    });
+    answer?.();
+    await waitFor(() => {
+      expect(screen.getByTestId('certificate-row')).toHaveTextContent('revoked');
+    });
+    expect(screen.getByTestId('device-identity')).toHaveTextContent(/offline/i);
+    expect(screen.getByTestId('device-identity')).not.toHaveTextContent(/online/i);
+  });
+
   it('shows the server refusal when revoking fails', async () => {
     server.use(
       http.get('/api/v1/devices/dev_1', () => HttpResponse.json(device)),
