@@ -30,6 +30,8 @@ std::string_view to_string(claim_refusal r) {
       return "decommissioned";
     case claim_refusal::too_many_attempts:
       return "too_many_attempts";
+    case claim_refusal::code_required:
+      return "code_required";
   }
   return "unknown";
 }
@@ -122,7 +124,11 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
     auto record = registry::record_store::find(c, serial);
     if (!record) return claim_result{claim_refusal::unknown_serial};
     if (record->locked_at) return claim_result{claim_refusal::locked_out};
-    if (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash)) {
+    // A record with a factory certificate and no claim code: the device proves what it is with
+    // the certificate, and there is no code to check; the technician's approval is the claim.
+    const bool certificate_only = !record->claim_code_hash && record->factory_cert_sha256;
+    if (!certificate_only && code.empty()) return claim_result{claim_refusal::code_required};  // not a guess
+    if (!certificate_only && (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash))) {
       auto after = registry::record_store::record_claim_failure(c, serial, settings_.lockout_after_failures, now);
       claim_result r{after.locked_at ? claim_refusal::locked_out : claim_refusal::wrong_code};
       r.attempts_left = std::max(0, settings_.lockout_after_failures - after.claim_failures);
@@ -162,7 +168,9 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
                       d.id,
                       audit::outcome::success,
                       by.source,
-                      {{"serial", serial}, {"status", r.status}}});
+                      {{"serial", serial},
+                       {"status", r.status},
+                       {"with", certificate_only ? "factory_certificate" : "claim_code"}}});
     outcome = r;
     return std::nullopt;
   });

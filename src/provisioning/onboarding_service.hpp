@@ -48,7 +48,8 @@ enum class claim_refusal {
   wrong_code,
   already_registered,
   decommissioned,
-  too_many_attempts
+  too_many_attempts,
+  code_required  // no claim code given, and the record has one
 };
 std::string_view to_string(claim_refusal r);
 
@@ -67,7 +68,8 @@ class onboarding_service {
                      onboarding_settings settings, mqtt_publisher publish);
 
   // A technician's claim: verifies the record (exists, not locked, code matches in constant
-  // time, not registered) and registers the device.
+  // time, not registered) and registers the device. A record with a factory certificate and
+  // no claim code has no code to check: the claim is the technician's approval alone.
   claim_result claim(const std::string& serial, const std::string& code, const registry::change_author& by);
 
   // A device's CONNECT with serial + claim code: true when it may use $provision/<serial>/.

@@ -35,6 +35,8 @@ http_response refusal_response(const provisioning::claim_result& r) {
     case claim_refusal::decommissioned:
       return problem(409, "decommissioned", "Decommissioned",
                      "This device was decommissioned. An admin must re-enable its record first.");
+    case claim_refusal::code_required:
+      return validation_failed({{"claim_code", "is required for this device (its record has a claim code)"}});
     case claim_refusal::too_many_attempts:
       return problem(429, "too-many-attempts", "Too many attempts",
                      "Too many wrong claim codes from this address. Try again later.")
@@ -57,9 +59,11 @@ http_response claim_device(services& s, request_context& ctx) {
   if (auto* problem_response = std::get_if<http_response>(&body)) return std::move(*problem_response);
   field_reader fields(std::get<json::object>(body));
   auto serial = fields.text("serial", true, 64);
-  auto code = fields.text("claim_code", true, 128);
+  // Optional only for a device whose record has a factory certificate and no code.
+  auto code = fields.text("claim_code", false, 128);
   if (!fields.ok()) return fields.problem();
-  auto result = s.fleet.onboarding.claim(*serial, *code, {{"user", ctx.user->id}, ctx.request.remote_address});
+  auto result =
+      s.fleet.onboarding.claim(*serial, code.value_or(""), {{"user", ctx.user->id}, ctx.request.remote_address});
   if (result.refusal) return refusal_response(result);
   return json_response(result.status == "completed" ? 200 : 202,
                        json::serialize(json::object{{"status", result.status}, {"device_id", result.device_id}}));

@@ -740,7 +740,11 @@ export interface components {
         };
         ClaimRequest: {
             serial: string;
-            claim_code: string;
+            /**
+             * @description As printed on the device. Required unless the record has a factory certificate and
+             *     no claim code (the device proves itself with the certificate; there is no code to check).
+             */
+            claim_code?: string;
         };
         ClaimResult: {
             /** @enum {string} */

@@ -20,9 +20,11 @@ export function ClaimForm({ serial, onSerialChange, codeRef, onClaimed }: ClaimF
 
   function onSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!trimmedSerial || !code.trim()) return;
+    if (!trimmedSerial) return;
+    // No code: a device whose record has a factory certificate and no claim code.
+    const trimmedCode = code.trim();
     claim.mutate(
-      { serial: trimmedSerial, claim_code: code.trim() },
+      trimmedCode ? { serial: trimmedSerial, claim_code: trimmedCode } : { serial: trimmedSerial },
       {
         onSuccess: (result) => {
           setCode('');
@@ -59,7 +61,7 @@ export function ClaimForm({ serial, onSerialChange, codeRef, onClaimed }: ClaimF
           ref={codeRef}
           label="Claim code"
           placeholder="From the device's label"
-          required
+          description="Empty for a device with a factory certificate and no code"
           maxLength={128}
           value={code}
           onChange={(event) => {
@@ -81,7 +83,7 @@ export function ClaimForm({ serial, onSerialChange, codeRef, onClaimed }: ClaimF
         <Button
           type="submit"
           loading={claim.isPending}
-          disabled={waitLeft > 0 || !trimmedSerial || !code.trim()}
+          disabled={waitLeft > 0 || !trimmedSerial}
           data-testid="claim-submit"
         >
           Claim device

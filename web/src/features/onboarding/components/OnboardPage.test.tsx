@@ -23,6 +23,20 @@ const notConnectedYet = http.get('/api/v1/devices/dev_1', () =>
   HttpResponse.json(makeDeviceDetail({ id: 'dev_1', lifecycle: 'awaiting_certificate', first_connected_at: null, certificates: [] })),
 );
 
+/** No device pending; a claim is answered 202 awaiting_device; `body` is what the page sent. */
+function answerClaimsWithAwaitingDevice(): { body: unknown } {
+  const sent: { body: unknown } = { body: null };
+  server.use(
+    pending(),
+    notConnectedYet,
+    http.post('/api/v1/onboarding', async ({ request }) => {
+      sent.body = await request.json();
+      return HttpResponse.json({ status: 'awaiting_device', device_id: 'dev_1' }, { status: 202 });
+    }),
+  );
+  return sent;
+}
+
 async function claim(serial: string, code: string) {
   const ui = userEvent.setup();
   await ui.type(screen.getByTestId('claim-serial'), serial);
@@ -36,20 +50,12 @@ function reached(step: string): boolean {
 
 describe('OnboardPage', () => {
   it('claims a device and follows its steps live until it is connected', async () => {
-    let body: unknown = null;
-    server.use(
-      pending(),
-      notConnectedYet,
-      http.post('/api/v1/onboarding', async ({ request }) => {
-        body = await request.json();
-        return HttpResponse.json({ status: 'awaiting_device', device_id: 'dev_1' }, { status: 202 });
-      }),
-    );
+    const sent = answerClaimsWithAwaitingDevice();
     const { events } = renderOnboard();
     await screen.findByTestId('pending-empty');
     await claim('SN-1', 'CODE-1');
     await screen.findByTestId('onboarding-progress');
-    expect(body).toEqual({ serial: 'SN-1', claim_code: 'CODE-1' });
+    expect(sent.body).toEqual({ serial: 'SN-1', claim_code: 'CODE-1' });
     expect(reached('waiting_for_device')).toBe(true);
     expect(reached('verified')).toBe(false);
 
@@ -62,6 +68,17 @@ describe('OnboardPage', () => {
     expect(screen.queryByTestId('onboarding-connected')).not.toBeInTheDocument();
     events.emit('onboarding.updated', { serial: 'SN-1', stage: 'connected', device_id: 'dev_1' });
     expect(await screen.findByTestId('onboarding-connected')).toHaveTextContent('SN-1 is onboarded and connected');
+  });
+
+  it('claims a device with a factory certificate by serial alone (no claim_code sent)', async () => {
+    const sent = answerClaimsWithAwaitingDevice();
+    renderOnboard();
+    await screen.findByTestId('pending-empty');
+    const ui = userEvent.setup();
+    await ui.type(screen.getByTestId('claim-serial'), 'SN-F');
+    await ui.click(screen.getByRole('button', { name: 'Claim device' }));
+    await screen.findByTestId('onboarding-progress');
+    expect(sent.body).toEqual({ serial: 'SN-F' });
   });
 
   it('says why the device stopped onboarding', async () => {
