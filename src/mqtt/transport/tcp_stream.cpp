@@ -64,6 +64,7 @@ class tcp_byte_stream final : public byte_stream {
 
   asio::awaitable<std::pair<boost::system::error_code, std::size_t>> read_some(asio::mutable_buffer into) override {
     auto [ec, n] = co_await socket_.async_read_some(into, nothrow);
+    drained_ = !ec && n < into.size();
     co_return std::pair{ec, n};
   }
 
@@ -86,12 +87,18 @@ class tcp_byte_stream final : public byte_stream {
   bool can_wait_readable() const override { return true; }
 
   std::pair<boost::system::error_code, std::size_t> try_read_some(asio::mutable_buffer into) override {
+    // A TCP read that filled less than it was given emptied the socket: asking again would
+    // only hear EAGAIN (a system call per message at low rates). Bytes that arrive later
+    // raise a new readiness event for the wait that follows.
+    if (drained_) return {asio::error::would_block, 0};
     boost::system::error_code ec;
     std::size_t n = socket_.read_some(into, ec);
+    drained_ = !ec && n < into.size();
     return {ec, n};
   }
 
   void async_wait_readable(std::shared_ptr<readable_waiter> waiter) override {
+    drained_ = false;  // the wait ends when bytes came: the next read is a real one
     socket_.async_wait(tcp::socket::wait_read,
                        [w = std::move(waiter)](boost::system::error_code ec) { w->on_readable(ec); });
   }
@@ -113,6 +120,7 @@ class tcp_byte_stream final : public byte_stream {
  private:
   io_socket socket_;
   peer_info peer_;
+  bool drained_ = false;  // the last read left the socket empty (it filled less than it was given)
 };
 
 }  // namespace
