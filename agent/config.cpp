@@ -112,7 +112,17 @@ config_result parse_config(const std::string& text, const std::string& origin) {
     config c;
     c.serial = r.text("serial", true);
     if (!valid_id(c.serial)) r.fail("serial", "only letters, digits, '-', '_' and '.' (at most 128)");
-    c.claim_code = r.text("claim_code", true);
+    c.claim_code = r.text("claim_code", false);
+    auto factory_certificate = r.text("factory_certificate", false), factory_key = r.text("factory_key", false);
+    if (factory_certificate.empty() != factory_key.empty())
+      r.fail(factory_certificate.empty() ? "factory_certificate" : "factory_key",
+             "factory_certificate and factory_key go together");
+    if (!factory_certificate.empty()) {
+      c.factory_certificate = factory_certificate;
+      c.factory_key = factory_key;
+    } else if (c.claim_code.empty()) {
+      r.fail("claim_code", "missing (required unless factory_certificate and factory_key are given)");
+    }
     c.model = r.text("model", true);
     c.firmware_version = r.text("firmware_version", true);
     c.ca_file = r.text("ca_file", true);

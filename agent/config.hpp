@@ -12,7 +12,11 @@ enum class mqtt_version { v3_1_1, v5 };
 struct config {
   // Factory identity: printed on the device and imported into the server's registry.
   std::string serial;
-  std::string claim_code;
+  std::string claim_code;  // empty when the device onboards with its factory certificate only
+  // A certificate from the factory CA and its key (both or neither; PEM files): the onboarding
+  // connection presents them instead of the claim code.
+  std::optional<std::string> factory_certificate;
+  std::optional<std::string> factory_key;
   std::string model;
   std::string firmware_version;
 

@@ -41,18 +41,30 @@ session_result run_provisioning(session_context& ctx) {
   request.host = endpoint.host;
   request.port = endpoint.port;
   request.client_id = cfg.serial;
-  request.username = cfg.serial;
-  request.password = cfg.claim_code;
+  const bool with_factory_certificate = cfg.factory_certificate.has_value();
+  if (with_factory_certificate) {
+    request.cert_file = cfg.factory_certificate;
+    request.key_file = cfg.factory_key;
+  } else {
+    request.username = cfg.serial;
+    request.password = cfg.claim_code;
+  }
   request.ca_file = cfg.ca_file;
   request.version = cfg.version;
   request.keep_alive_s = cfg.keep_alive_s;
-  spdlog::info("connecting to {} to onboard serial {}", cfg.endpoint, cfg.serial);
+  spdlog::info("connecting to {} to onboard serial {} with its {}", cfg.endpoint, cfg.serial,
+               with_factory_certificate ? "factory certificate" : "claim code");
   auto outcome = ctx.link.connect(request, connect_timeout);
   if (!outcome.connected) {
     if (outcome.refusal == reason::bad_user_name_or_password)
       return {session_end::retry, "the server refused onboarding for serial " + cfg.serial + ": " + outcome.detail +
                                       " (an unknown serial, a wrong claim code, a locked serial or one already "
                                       "onboarded all get this answer)"};
+    if (with_factory_certificate && outcome.refusal == reason::not_authorized)
+      return {session_end::retry, "the server refused the factory certificate of serial " + cfg.serial + ": " +
+                                      outcome.detail +
+                                      " (its fingerprint is not on record, or the serial is locked or already "
+                                      "onboarded)"};
     return {session_end::retry, "cannot connect to " + cfg.endpoint + " for onboarding: " + outcome.detail};
   }
   ctx.reconnect.reset();

@@ -39,7 +39,9 @@ TEST(Config, ErrorsNameTheFileAndTheKey) {
     std::string text;
     std::string expected;
   } cases[] = {
-      {"serial = \"x\"\n", "agent.toml: claim_code: missing (required)"},
+      {"serial = \"x\"\n", "agent.toml: claim_code: missing (required unless factory_certificate"},
+      {minimal + "factory_key = \"/etc/f.key\"\n",
+       "agent.toml: factory_certificate: factory_certificate and factory_key go together"},
       {minimal + "heartbeat_s = 0\n", "agent.toml: heartbeat_s: must be between 1 and 86400 (got 0)"},
       {minimal + "heartbeat_s = \"60\"\n", "agent.toml: heartbeat_s: must be an integer"},
       {minimal + "mqtt_version = \"3.1\"\n", "agent.toml: mqtt_version: must be \"5\" or \"3.1.1\" (got \"3.1\")"},
@@ -56,6 +58,18 @@ TEST(Config, ErrorsNameTheFileAndTheKey) {
   bad_endpoint.replace(bad_endpoint.find("mqtt.example.com:8883"), 21, "mqtt.example.com");
   EXPECT_EQ(parse_config(bad_endpoint, "a").error, "a: endpoint: must be host:port (got \"mqtt.example.com\")");
   EXPECT_NE(parse_config("serial = ", "a").error.find("a:1:"), std::string::npos);
+}
+
+TEST(Config, AFactoryCertificateStandsInForTheClaimCode) {
+  auto without_code = minimal;
+  const std::string code_line = "claim_code = \"CODE-1\"\n";
+  without_code.erase(without_code.find(code_line), code_line.size());
+  auto c = parse_config(without_code + "factory_certificate = \"/etc/f.crt\"\nfactory_key = \"/etc/f.key\"\n", "a");
+  ASSERT_TRUE(c.value) << c.error;
+  EXPECT_EQ(c.value->claim_code, "");
+  EXPECT_EQ(c.value->factory_certificate, "/etc/f.crt");
+  EXPECT_EQ(c.value->factory_key, "/etc/f.key");
+  EXPECT_FALSE(parse_config(minimal, "a").value->factory_certificate);
 }
 
 TEST(Config, EndpointSplits) {

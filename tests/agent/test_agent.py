@@ -42,7 +42,8 @@ class Agent:
         settings.update(options)
         with open(self.config_path, "w") as f:
             for key, value in settings.items():
-                f.write("%s = %s\n" % (key, json.dumps(value)))
+                if value is not None:  # None leaves the key out (a device without a claim code)
+                    f.write("%s = %s\n" % (key, json.dumps(value)))
         self.proc = None
         self.logs = []
 

@@ -35,7 +35,8 @@ def make_factory_certificate(directory, ca_key, ca_cert, serial):
     return key, cert, fingerprint.replace(":", "").lower()
 
 
-class FactoryCertificateOnboarding(FleetTestCase):
+class WithFactoryCA:
+    """Mixed into a FleetTestCase: a factory CA that the server trusts (--mqtt-tls-client-ca)."""
 
     @classmethod
     def setUpClass(cls):
@@ -44,15 +45,21 @@ class FactoryCertificateOnboarding(FleetTestCase):
         cls.server_args = FleetTestCase.server_args + ("--mqtt-tls-client-ca", cls.factory_cert)
         super().setUpClass()
 
-    def factory_device(self, with_claim_code):
-        """Imports a record with the device's factory certificate; returns (serial, code, key, cert)."""
-        serial = unique("FC")
-        key, cert, fingerprint = make_factory_certificate(self.factory_dir, self.factory_key, self.factory_cert, serial)
-        code = "CODE-" + unique("c")[2:] if with_claim_code else ""
+    def factory_identity(self, prefix="FC"):
+        """A fresh serial with its factory key and certificate (not imported); (serial, key, cert, sha256)."""
+        serial = unique(prefix)
+        return (serial,) + make_factory_certificate(self.factory_dir, self.factory_key, self.factory_cert, serial)
+
+    def import_factory_device(self, claim_code=""):
+        """Imports a record with a factory certificate (and the claim code, if any); (serial, key, cert)."""
+        serial, key, cert, fingerprint = self.factory_identity()
         status, body = self.api.call("POST", "/api/v1/registry/import",
-                                     "%s,Thermo,rev1,%s,%s\n" % (serial, code, fingerprint), "text/csv")
+                                     "%s,Thermo,rev1,%s,%s\n" % (serial, claim_code, fingerprint), "text/csv")
         self.assertEqual(status, 200, body)
-        return serial, code, key, cert
+        return serial, key, cert
+
+
+class FactoryCertificateOnboarding(WithFactoryCA, FleetTestCase):
 
     def connect_with_factory_certificate(self, serial, key, cert, expect_success=True):
         c = PahoClient(self.tls_port, client_id=serial, version=V5,
@@ -61,7 +68,7 @@ class FactoryCertificateOnboarding(FleetTestCase):
         return c
 
     def test_a_factory_certificate_on_record_onboards_without_a_claim_code(self):
-        serial, _, factory_key, factory_cert = self.factory_device(with_claim_code=False)
+        serial, factory_key, factory_cert = self.import_factory_device()
         dev = self.device(serial, "")
         dev.provisioning = self.connect_with_factory_certificate(serial, factory_key, factory_cert)
         # The session is the provisioning one: its own $provision/<serial>/ topics only.
@@ -90,7 +97,8 @@ class FactoryCertificateOnboarding(FleetTestCase):
         self.assertEqual(again.connack[1], NOT_AUTHORIZED)
 
     def test_a_record_with_a_claim_code_still_needs_it(self):
-        serial, code, factory_key, factory_cert = self.factory_device(with_claim_code=True)
+        code = "CODE-" + unique("c")[2:]
+        serial, factory_key, factory_cert = self.import_factory_device(claim_code=code)
         dev = self.device(serial, code)
         dev.provisioning = self.connect_with_factory_certificate(serial, factory_key, factory_cert)
         dev.say_hello()
@@ -107,7 +115,6 @@ class FactoryCertificateOnboarding(FleetTestCase):
         dev.wait_certificate()
 
     def test_a_factory_certificate_not_on_record_is_refused(self):
-        serial = unique("FC")
-        key, cert, _ = make_factory_certificate(self.factory_dir, self.factory_key, self.factory_cert, serial)
+        serial, key, cert, _ = self.factory_identity()
         c = self.connect_with_factory_certificate(serial, key, cert, expect_success=False)
         self.assertEqual(c.connack[1], NOT_AUTHORIZED)
