@@ -89,7 +89,7 @@ struct connection final : session_sink, readable_waiter, std::enable_shared_from
     output_wanted = false;
     return true;
   }
-  // True when someone found the output held meanwhile: the writer must run for them.
+  // True when someone found the output held meanwhile: their bytes wait in the outbox.
   bool release_output() {
     output_claimed.store(false, std::memory_order_release);
     return output_wanted.exchange(false);
@@ -113,7 +113,7 @@ struct connection final : session_sink, readable_waiter, std::enable_shared_from
   // Whoever writes to the stream holds this: the writer coroutine, a publisher's thread in
   // send_now(), and at the end close_connection() (which never gives it back). Output stays in
   // order. One that finds it held leaves word (output_wanted) instead of waiting, and the
-  // holder, once it lets go, starts the writer for it.
+  // holder, once it lets go, sends those bytes too or starts the writer for them.
   std::atomic<bool> output_claimed{false};
   std::atomic<bool> output_wanted{false};
   bool send_will = true;
@@ -137,10 +137,10 @@ void finish(const std::shared_ptr<connection>& c);
 void start_reading(const std::shared_ptr<connection>& c);
 void start_writing(const std::shared_ptr<connection>& c);
 
-// Subscribers a PUBLISH woke while its reader handled it (see read_loop): after the broker's
-// lock is released, the reader writes to them directly (send_now) rather than posting to
-// their threads; the hand-over between the two I/O threads was most of a message's latency.
-// Only a few per PUBLISH: a fan-out to many is spread over their threads as before.
+// Subscribers woken while a reader handled the packets of one read (see read_loop): once the
+// last is handled, outside the broker's lock, the reader writes to them directly (send_now)
+// rather than posting to their threads; the hand-over between the two I/O threads was most of
+// a message's latency. Only a few per read: a fan-out to many is spread over their threads.
 struct direct_sends {
   const connection* reader = nullptr;  // its own acknowledgements are batched by its writer
   std::vector<std::shared_ptr<connection>> woken;
@@ -197,7 +197,7 @@ bool connection::send_now() {
   }
 }
 
-// Sends to the subscribers collected while the reader handled a packet.
+// Sends to the subscribers collected while the reader handled the packets of one read.
 void send_direct(direct_sends& direct) {
   for (auto& c : direct.woken)
     if (!c->send_now()) post_start_writing(std::move(c));
