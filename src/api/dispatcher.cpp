@@ -12,18 +12,6 @@ namespace mothership::api {
 
 namespace {
 
-std::optional<std::string_view> bearer_token(const http_request& request) {
-  const std::string* header = request.header("authorization");
-  if (!header) return std::nullopt;
-  std::string_view value = *header;
-  constexpr std::string_view scheme = "Bearer ";
-  if (value.size() <= scheme.size() || !std::equal(scheme.begin(), scheme.end(), value.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-      }))
-    return std::nullopt;
-  return value.substr(scheme.size());
-}
-
 // The decoded path may hold control characters (%0a); escape them so a request cannot write
 // lines of its own into a text log.
 std::string printable(std::string_view text) {
@@ -96,13 +84,14 @@ boost::asio::awaitable<http_response> dispatcher::dispatch(http_request& request
   request_context ctx{request, std::move(found.params), std::nullopt};
 
   if (r.access.what != access_rule::kind::public_route) {
-    auto token = bearer_token(request);
+    auto token = request.bearer_token();
     if (!token) co_return unauthorized("Send an access token: Authorization: Bearer <token>.");
-    auto who = services_.sessions.authenticate(*token);
+    auto who = services_.sessions.check(*token);
     if (!who)
       co_return unauthorized("The access token is not valid (" + who.error().message() + ").")
           .with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    ctx.user = std::move(*who);
+    ctx.user = std::move(who->who);
+    ctx.token = std::move(who->claims);
     if (r.access.what == access_rule::kind::permission && !auth::allows(ctx.user->user_role, r.access.needs)) {
       co_await audit_denied(request, *ctx.user, r);
       co_return forbidden("Your role (" + std::string(auth::to_string(ctx.user->user_role)) + ") lacks the " +

@@ -38,11 +38,14 @@ void event_stream::attach(asio::any_io_executor executor) {
   wake_.emplace(executor);
 }
 
-// On the publisher's thread: queue, then wake the writer on its own executor.
+// On the publisher's thread: queue, then wake the writer on its own executor. A change of
+// someone's access is not sent, but wakes the writer to check whether this stream may go on,
+// so that a revoked token or a disabled user loses the stream at once.
 void event_stream::push(const events::event& e) {
+  bool access_changed = e.type == "user.access_revoked" || e.type == "auth.token_revoked";
   auto needs = permission_for(e.type);
-  if (!needs || !auth::allows(role_, *needs)) return;
-  {
+  if (!access_changed && (!needs || !auth::allows(role_, *needs))) return;
+  if (!access_changed) {
     std::lock_guard lock(mutex_);
     if (overflowed_) return;
     if (pending_count_ >= opts_.max_queued) {

@@ -26,7 +26,9 @@ class event_stream : public std::enable_shared_from_this<event_stream> {
   struct options {
     std::chrono::seconds keep_alive{15};
     std::chrono::steady_clock::time_point ends_at;  // when the user's access token expires
-    std::function<bool()> still_allowed;            // false once the user is disabled or gone
+    // False once the token is revoked, or the user disabled, gone or given another role.
+    // Checked at every wake-up, and every access change on the bus wakes the stream.
+    std::function<bool()> still_allowed;
     std::size_t max_queued = 1000;
   };
 

@@ -1,6 +1,21 @@
 #include "api/http_types.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace mothership::api {
+
+std::optional<std::string_view> http_request::bearer_token() const {
+  const std::string* authorization = header("authorization");
+  if (!authorization) return std::nullopt;
+  std::string_view value = *authorization;
+  constexpr std::string_view scheme = "Bearer ";
+  if (value.size() <= scheme.size() || !std::equal(scheme.begin(), scheme.end(), value.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      }))
+    return std::nullopt;
+  return value.substr(scheme.size());
+}
 
 std::optional<std::string> http_request::cookie(std::string_view name) const {
   const std::string* header_value = header("cookie");

@@ -31,6 +31,8 @@ struct http_request {
     return std::nullopt;
   }
   std::optional<std::string> cookie(std::string_view name) const;
+  // The token of an `Authorization: Bearer <token>` header (scheme case-insensitive).
+  std::optional<std::string_view> bearer_token() const;
 };
 
 struct http_response {

@@ -62,6 +62,9 @@ http_response problem_for(const boost::system::error_code& ec) {
       case errc::token_wrong_issuer:
       case errc::token_wrong_audience:
       case errc::user_disabled:
+      case errc::token_lifetime_too_long:
+      case errc::token_not_yet_valid:
+      case errc::token_revoked:
         return unauthorized(ec.message());
       case errc::throttled:
         return problem(429, "rate-limited", "Too many requests", ec.message());
@@ -73,6 +76,8 @@ http_response problem_for(const boost::system::error_code& ec) {
         return problem(409, "conflict", "Conflict", ec.message());
       case errc::wrong_current_password:
         return validation_failed({{"current_password", "is not the current password"}});
+      case errc::password_too_weak:
+        return validation_failed({{"password", ec.message()}});
     }
   }
   return internal_error();

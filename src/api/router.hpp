@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/http_types.hpp"
+#include "auth/access_token.hpp"
 #include "auth/rbac.hpp"
 #include "auth/user.hpp"
 
@@ -28,6 +29,7 @@ struct request_context {
   const http_request& request;
   std::unordered_map<std::string, std::string> params;  // from {name} path segments
   std::optional<auth::user> user;                       // set unless the route is public
+  std::optional<auth::access_claims> token;             // the bearer token's claims, with `user`
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };

@@ -15,10 +15,16 @@ access_token_codec::access_token_codec(signing_key key, std::string issuer, std:
   header_b64_ = common::base64url_encode(json::serialize(header));
 }
 
-std::string access_token_codec::issue(const std::string& sub, std::string_view role, std::int64_t now_s) const {
-  json::object claims{
-      {"sub", sub},     {"role", role},    {"iat", now_s}, {"exp", now_s + ttl_s_}, {"jti", common::random_token(16)},
-      {"iss", issuer_}, {"aud", audience_}};
+std::string access_token_codec::issue(const std::string& sub, std::string_view role, std::int64_t generation,
+                                      std::int64_t now_s) const {
+  json::object claims{{"sub", sub},
+                      {"role", role},
+                      {"iat", now_s},
+                      {"exp", now_s + ttl_s_},
+                      {"jti", common::random_token(16)},
+                      {"iss", issuer_},
+                      {"aud", audience_},
+                      {"gen", generation}};
   std::string signing_input = header_b64_ + "." + common::base64url_encode(json::serialize(claims));
   return signing_input + "." + common::base64url_encode(key_.sign(signing_input));
 }
@@ -79,7 +85,11 @@ result<access_claims> access_token_codec::verify_uncached(std::string_view token
   if (*iss != issuer_) return errc::token_wrong_issuer;
   if (*aud != audience_) return errc::token_wrong_audience;
   if (*exp <= now_s) return errc::token_expired;
-  return access_claims{std::string(*sub), std::string(*role), *iat, *exp, std::string(*jti)};
+  if (*exp - *iat > ttl_s_) return errc::token_lifetime_too_long;
+  if (*iat > now_s + clock_skew_s) return errc::token_not_yet_valid;
+  const json::value* gen = p.if_contains("gen");
+  if (gen && !gen->is_int64()) return errc::token_malformed;
+  return access_claims{std::string(*sub), std::string(*role), *iat, *exp, std::string(*jti), gen ? gen->as_int64() : 0};
 }
 
 }  // namespace mothership::auth

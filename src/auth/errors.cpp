@@ -40,6 +40,14 @@ class category final : public boost::system::error_category {
         return "the last enabled admin cannot be removed, disabled or demoted";
       case errc::wrong_current_password:
         return "current password is wrong";
+      case errc::token_lifetime_too_long:
+        return "token lifetime longer than the server issues";
+      case errc::token_not_yet_valid:
+        return "token issued in the future";
+      case errc::token_revoked:
+        return "token revoked";
+      case errc::password_too_weak:
+        return "password too weak";
     }
     return "auth error";
   }

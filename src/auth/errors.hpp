@@ -22,6 +22,10 @@ enum class errc {
   username_taken,
   last_admin,
   wrong_current_password,
+  token_lifetime_too_long,  // exp - iat beyond the configured access-token lifetime
+  token_not_yet_valid,      // iat in the future beyond the clock skew
+  token_revoked,            // logged out, or issued before a password change, reset or disable
+  password_too_weak,
 };
 
 const boost::system::error_category& auth_category();

@@ -21,13 +21,21 @@ audit::event auth_event(std::string action, audit::actor by, std::string target_
 }  // namespace
 
 session_service::session_service(storage::database& db, audit::audit_log& audit, user_service& users,
-                                 access_token_codec& tokens, login_throttle& throttle, int refresh_ttl_s)
-    : db_(db), audit_(audit), users_(users), tokens_(tokens), throttle_(throttle), refresh_ttl_s_(refresh_ttl_s) {}
+                                 access_token_codec& tokens, login_throttle& throttle, revoked_tokens& revoked,
+                                 int refresh_ttl_s, events::event_bus* events)
+    : db_(db),
+      audit_(audit),
+      users_(users),
+      tokens_(tokens),
+      throttle_(throttle),
+      revoked_(revoked),
+      refresh_ttl_s_(refresh_ttl_s),
+      events_(events) {}
 
 session session_service::open(storage::connection& c, const user& u, const std::string& family_id) {
   session s;
   s.who = u;
-  s.access_token = tokens_.issue(u.id, to_string(u.user_role), now_s());
+  s.access_token = tokens_.issue(u.id, to_string(u.user_role), u.token_generation, now_s());
   s.expires_in = tokens_.ttl_s();
   s.refresh_token = common::random_token(32);
   s.refresh_expires_in = refresh_ttl_s_;
@@ -104,42 +112,71 @@ result<session> session_service::refresh(const std::string& refresh_token, const
   return std::move(*opened);
 }
 
-void session_service::logout(const std::string& refresh_token, const std::string& source) {
+void session_service::logout(const std::string& refresh_token, std::string_view access_token,
+                             const std::string& source) {
+  std::optional<access_claims> token;
+  if (!access_token.empty())
+    if (auto valid = tokens_.verify(access_token, now_s())) token = std::move(*valid);
   db_.write([&](storage::connection& c) {
-    auto rec = refresh_store::find(c, common::sha256_hex(refresh_token));
-    if (!rec) return;
-    refresh_store::revoke_family(c, rec->family_id, common::now_ms());
-    audit_.append(c, auth_event("auth.logout", {"user", rec->user_id}, rec->user_id, audit::outcome::success, source));
+    std::string user_id;
+    if (!refresh_token.empty())
+      if (auto rec = refresh_store::find(c, common::sha256_hex(refresh_token))) {
+        refresh_store::revoke_family(c, rec->family_id, common::now_ms());
+        user_id = rec->user_id;
+      }
+    if (token && (user_id.empty() || user_id == token->sub)) {
+      revoked_.revoke(c, token->jti, token->sub, token->exp, now_s());
+      user_id = token->sub;
+    }
+    if (user_id.empty()) return;
+    auto e = auth_event("auth.logout", {"user", user_id}, user_id, audit::outcome::success, source);
+    e.details["access_token_revoked"] = token.has_value();
+    audit_.append(c, e);
   });
+  if (token && events_)
+    events_->publish({"auth.token_revoked", token->sub, {{"user_id", token->sub}, {"jti", token->jti}}, 0});
 }
 
 result<void> session_service::change_password(const std::string& user_id, const std::string& current,
-                                              const std::string& next, const std::string& source) {
+                                              const std::string& next, const std::string& source, int& retry_after_s) {
+  auto u = users_.find(user_id);
+  if (!u) return errc::user_not_found;
+  // A stolen access token must not become the account for good: guesses at the current
+  // password count with failed logins, for the account and the address.
+  retry_after_s = throttle_.retry_after(u->username, source);
+  if (retry_after_s > 0) {
+    auto e = auth_event("auth.password_change", {"user", user_id}, user_id, audit::outcome::denied, source);
+    e.details["reason"] = "throttled";
+    audit_.append(e);
+    return errc::throttled;
+  }
   auto stored = db_.read_result([&](storage::connection& c) { return user_store::password_hash(c, user_id); });
   if (!stored) return errc::user_not_found;
   if (!verify_password(*stored, current)) {
+    throttle_.record_failure(u->username, source);
     auto e = auth_event("auth.password_change", {"user", user_id}, user_id, audit::outcome::failure, source);
     e.details["reason"] = "wrong_current_password";
     audit_.append(e);
     return errc::wrong_current_password;
   }
-  std::string hash = hash_password(next);
-  db_.write([&](storage::connection& c) {
-    common::millis now = common::now_ms();
-    user_store::set_password(c, user_id, hash, now);
-    refresh_store::revoke_user(c, user_id, now);  // other sessions end; this one re-logs in
-    audit_.append(c, auth_event("auth.password_change", {"user", user_id}, user_id, audit::outcome::success, source));
-  });
-  return {};
+  throttle_.record_success(u->username);
+  return users_.replace_password(user_id, hash_password(next), source);
 }
 
-result<user> session_service::authenticate(std::string_view bearer_token) const {
+result<authenticated> session_service::check(std::string_view bearer_token) const {
   auto claims = tokens_.verify(bearer_token, now_s());
   if (!claims) return claims.error();
   auto u = users_.find(claims->sub);
   if (!u) return errc::user_not_found;
   if (u->disabled) return errc::user_disabled;
-  return *u;
+  if (claims->generation != u->token_generation || revoked_.contains(claims->jti)) return errc::token_revoked;
+  return authenticated{std::move(*u), std::move(*claims)};
+}
+
+result<user> session_service::authenticate(std::string_view bearer_token) const {
+  auto checked = check(bearer_token);
+  if (!checked) return checked.error();
+  return std::move(checked->who);
 }
 
 }  // namespace mothership::auth

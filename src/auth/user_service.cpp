@@ -87,7 +87,7 @@ result<user> user_service::update(const requester& by, const std::string& id, co
   if (patch.password) hash = hash_password(*patch.password);
   std::optional<errc> failure;
   user updated;
-  bool revoked = false;
+  bool revoked = false, end_sessions = false;
   db_.write([&](storage::connection& c) {
     auto current = user_store::find_by_id(c, id);
     if (!current) return failure.emplace(errc::user_not_found), void();
@@ -118,13 +118,18 @@ result<user> user_service::update(const requester& by, const std::string& id, co
       user_store::set_password(c, id, *hash, updated.updated_at);
       audit_.append(c, user_event(by, "user.password_reset", updated));
     }
-    // A disabled user or a reset password ends every session the user had.
+    // A disabled user or a reset password ends every session the user had, and every token:
+    // re-enabling the user later does not bring them back.
     revoked = (updated.disabled && !current->disabled) || hash;
-    if (revoked) refresh_store::revoke_user(c, id, updated.updated_at);
+    if (revoked) {
+      refresh_store::revoke_user(c, id, updated.updated_at);
+      updated.token_generation = user_store::bump_token_generation(c, id);
+    }
+    end_sessions = updated.disabled != current->disabled || updated.user_role != current->user_role;
   });
   if (failure) return *failure;
   remember(updated);
-  if (revoked) announce_revoked(updated);
+  if (revoked || end_sessions) announce_revoked(updated, end_sessions);
   return updated;
 }
 
@@ -142,7 +147,27 @@ result<void> user_service::remove(const requester& by, const std::string& id) {
   });
   if (failure) return *failure;
   forget(id);
-  announce_revoked(removed);
+  announce_revoked(removed, true);
+  return {};
+}
+
+result<void> user_service::replace_password(const std::string& id, const std::string& hash, const std::string& source) {
+  std::optional<user> changed;
+  db_.write([&](storage::connection& c) {
+    auto current = user_store::find_by_id(c, id);
+    if (!current) return;
+    common::millis now = common::now_ms();
+    user_store::set_password(c, id, hash, now);
+    refresh_store::revoke_user(c, id, now);
+    current->token_generation = user_store::bump_token_generation(c, id);
+    current->updated_at = now;
+    audit_.append(c,
+                  audit::event{{"user", id}, "auth.password_change", "user", id, audit::outcome::success, source, {}});
+    changed = std::move(current);
+  });
+  if (!changed) return errc::user_not_found;
+  remember(*changed);
+  announce_revoked(*changed, false);
   return {};
 }
 
@@ -168,8 +193,17 @@ void user_service::remember(const user& u) {
   directory_[u.id] = u;
 }
 
-void user_service::announce_revoked(const user& u) {
-  if (events_) events_->publish({"user.access_revoked", u.id, {{"username", u.username}}, 0});
+void user_service::announce_revoked(const user& u, bool end_sessions) {
+  if (events_)
+    events_->publish({"user.access_revoked",
+                      u.id,
+                      {{"user_id", u.id}, {"username", u.username}, {"end_sessions", end_sessions}},
+                      0});
+}
+
+bool user_service::empty() const {
+  std::shared_lock lock(directory_mutex_);
+  return directory_.empty();
 }
 
 void user_service::forget(const std::string& id) {

@@ -44,8 +44,10 @@ struct user_page {
 
 class user_service {
  public:
-  // `events` (may be null) hears "user.access_revoked" when a user is disabled, deleted or
-  // has the password reset, so that live connections (MQTT) end too.
+  // `events` (may be null) hears "user.access_revoked" {user_id, username, end_sessions} when a
+  // user is disabled, deleted, has a new role or a new password, so that live connections (MQTT,
+  // SSE) end too; `end_sessions` asks for persistent MQTT sessions to go as well (disable,
+  // delete, role change).
   user_service(storage::database& db, audit::audit_log& audit, events::event_bus* events = nullptr);
 
   // Creates the first admin when there are no users. Returns true if it did.
@@ -54,15 +56,19 @@ class user_service {
   result<user> create(const requester& by, const new_user& spec);
   result<user> update(const requester& by, const std::string& id, const user_patch& patch);
   result<void> remove(const requester& by, const std::string& id);
+  // The user's own password change, once the current password checked out: every earlier
+  // access and refresh token of the user is revoked. Audited as auth.password_change.
+  result<void> replace_password(const std::string& id, const std::string& hash, const std::string& source);
   user_page list(const std::string& after_id, int limit);
 
   // From the in-memory directory: no database call.
   std::optional<user> find(const std::string& id) const;
+  bool empty() const;
 
  private:
   void remember(const user& u);
   void forget(const std::string& id);
-  void announce_revoked(const user& u);
+  void announce_revoked(const user& u, bool end_sessions);
 
   storage::database& db_;
   audit::audit_log& audit_;

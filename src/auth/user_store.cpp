@@ -4,7 +4,7 @@ namespace mothership::auth::user_store {
 
 namespace {
 
-constexpr const char* columns = "id, username, display_name, role, disabled, created_at, updated_at";
+constexpr const char* columns = "id, username, display_name, role, disabled, created_at, updated_at, token_generation";
 
 user from_row(const storage::row& r) {
   user u;
@@ -15,6 +15,7 @@ user from_row(const storage::row& r) {
   u.disabled = r.integer(4) != 0;
   u.created_at = r.integer(5);
   u.updated_at = r.integer(6);
+  u.token_generation = r.integer(7);
   return u;
 }
 
@@ -37,7 +38,7 @@ std::optional<user> find_by_id(storage::connection& c, const std::string& id) {
 std::optional<std::pair<user, std::string>> find_credentials(storage::connection& c, const std::string& username) {
   auto r = c.query_one("SELECT " + std::string(columns) + ", password_hash FROM users WHERE username = $1", {username});
   if (!r) return std::nullopt;
-  return std::make_pair(from_row(*r), r->text(7));
+  return std::make_pair(from_row(*r), r->text(8));
 }
 
 std::optional<std::string> password_hash(storage::connection& c, const std::string& id) {
@@ -61,6 +62,12 @@ void update(storage::connection& c, const user& u) {
 
 void set_password(storage::connection& c, const std::string& id, const std::string& hash, common::millis now) {
   c.execute("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", {id, hash, now});
+}
+
+std::int64_t bump_token_generation(storage::connection& c, const std::string& id) {
+  auto r = c.query_one(
+      "UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation", {id});
+  return r ? r->integer(0) : 0;
 }
 
 void remove(storage::connection& c, const std::string& id) {

@@ -18,6 +18,8 @@ std::optional<std::string> password_hash(storage::connection& c, const std::stri
 std::vector<user> list(storage::connection& c, const std::string& after_id, int limit);
 void update(storage::connection& c, const user& u);
 void set_password(storage::connection& c, const std::string& id, const std::string& hash, common::millis now);
+// Makes every access token issued so far invalid; returns the new generation.
+std::int64_t bump_token_generation(storage::connection& c, const std::string& id);
 void remove(storage::connection& c, const std::string& id);
 std::int64_t count_enabled_admins(storage::connection& c);
 std::int64_t count(storage::connection& c);

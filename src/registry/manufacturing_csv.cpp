@@ -89,6 +89,7 @@ std::optional<std::string> normalise_fingerprint(std::string_view text) {
 
 bool is_valid_serial(std::string_view serial) {
   if (serial.empty() || serial.size() > 64) return false;
+  if (serial.starts_with("dev_") || serial.starts_with("usr_")) return false;
   for (char c : serial) {
     bool ok =
         (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
@@ -136,7 +137,9 @@ parsed_import parse_manufacturing_csv(std::string_view text) {
       continue;
     }
     if (!is_valid_serial(row.serial)) {
-      fail("serial '" + row.serial + "' may contain only letters, digits, '-', '_' and '.' (at most 64)");
+      fail("serial '" + row.serial +
+           "' may contain only letters, digits, '-', '_' and '.' (at most 64), and may not begin dev_ or usr_ (MQTT "
+           "client ids of devices and users)");
       continue;
     }
     if (row.model.empty()) {

@@ -35,8 +35,9 @@ struct parsed_import {
 
 parsed_import parse_manufacturing_csv(std::string_view text);
 
-// Serials become MQTT topic levels ($provision/<serial>/...): letters, digits, '-', '_', '.',
-// 1 to 64 characters.
+// Serials become MQTT topic levels ($provision/<serial>/...) and the client id of a device
+// being onboarded: letters, digits, '-', '_', '.', 1 to 64 characters, not beginning `dev_` or
+// `usr_` (device ids and users' client ids).
 bool is_valid_serial(std::string_view serial);
 
 }  // namespace mothership::registry

@@ -125,6 +125,10 @@ device_trust device_fleet::trust() const {
   };
   const auto* revoked = &revoked_;
   t.is_revoked = [revoked](std::string_view serial) { return revoked->contains(serial); };
+  auto* registry = const_cast<registry::registry_service*>(&registry_);
+  t.is_registered_serial = [registry](std::string_view serial) {
+    return registry::is_valid_serial(serial) && registry->find(std::string(serial)).has_value();
+  };
   return t;
 }
 

@@ -41,6 +41,7 @@ struct device_trust {
   std::function<mqtt::authentication(const mqtt::credentials&)> verify_claim;
   std::function<mqtt::authentication(const mqtt::credentials&)> verify_factory_certificate;
   std::function<bool(std::string_view serial)> is_revoked;
+  std::function<bool(std::string_view serial)> is_registered_serial;  // reads the database
 };
 
 class device_fleet {

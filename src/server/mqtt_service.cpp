@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/clock.hpp"
 #include "mqtt/transport/tls_context.hpp"
 #include "server/broker_metrics.hpp"
 
@@ -26,23 +27,22 @@ mqtt::connection_limits connection_limits_from(const common::mqtt_config& cfg) {
 }
 
 // MQTT users are portal users: the username, and a current access token as the password
-// (what a browser client of the WebSocket listener holds anyway). Disabled users are refused.
-// Devices: certificates from our CA, claim codes and factory certificates (device_fleet).
-mqtt::fleet_policy_options policy_options(const common::mqtt_config& cfg, const auth::access_token_codec& tokens,
-                                          const auth::user_service& users, const device_trust& trust) {
+// (what a browser client of the WebSocket listener holds anyway). Disabled users and revoked
+// tokens are refused; the connection lasts until the token expires. Devices: certificates from
+// our CA, claim codes and factory certificates (device_fleet).
+mqtt::fleet_policy_options policy_options(const common::mqtt_config& cfg, const auth::session_service& sessions,
+                                          const device_trust& trust, user_connections& opened) {
   mqtt::fleet_policy_options options;
   options.allow_anonymous = cfg.allow_anonymous;
   options.verify_claim = trust.verify_claim;
   options.verify_factory_certificate = trust.verify_factory_certificate;
   options.is_revoked = trust.is_revoked;
-  options.verify_user = [&tokens, &users](std::string_view username,
-                                          std::string_view password) -> std::optional<mqtt::identity> {
-    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-    auto claims = tokens.verify(password, now_s.count());
-    if (!claims) return std::nullopt;
-    auto user = users.find(claims->sub);
-    if (!user || user->disabled || user->username != username) return std::nullopt;
-    return mqtt::identity{mqtt::identity::kind::user, user->username};
+  options.is_registered_serial = trust.is_registered_serial;
+  options.verify_user = [&sessions, &opened](const mqtt::credentials& c) -> std::optional<mqtt::identity> {
+    auto checked = sessions.check(*c.password);
+    if (!checked || checked->who.username != *c.username) return std::nullopt;
+    if (!c.client_id.empty()) opened.note(c.client_id, checked->who.id, checked->claims.jti, checked->claims.exp);
+    return mqtt::identity{mqtt::identity::kind::user, checked->who.id, static_cast<std::uint32_t>(checked->claims.exp)};
   };
   return options;
 }
@@ -50,25 +50,36 @@ mqtt::fleet_policy_options policy_options(const common::mqtt_config& cfg, const 
 }  // namespace
 
 mqtt_service::mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, common::io_pool& io,
-                           const auth::access_token_codec& tokens, const auth::user_service& users,
-                           events::event_bus& bus, api::metrics& metrics, device_trust trust,
-                           common::worker_pool* workers)
+                           const auth::session_service& sessions, events::event_bus& bus, api::metrics& metrics,
+                           device_trust trust, common::worker_pool* workers)
     : cfg_(cfg),
       dir_(dir),
       io_(io),
       trust_(std::move(trust)),
-      policy_(policy_options(cfg, tokens, users, trust_)),
+      policy_(policy_options(cfg, sessions, trust_, user_connections_)),
       broker_(broker_limits_from(cfg), policy_),
       listeners_(io, broker_, policy_, connection_limits_from(cfg), &bus, workers),
       clock_(io.main()) {
   add_broker_metrics(metrics, broker_, listeners_);
-  // A user who is disabled, deleted or given a new password loses live MQTT connections too.
+  // A user who is disabled, deleted, demoted or given a new password loses live MQTT
+  // connections too; the first three lose their persistent sessions as well.
   revocations_ = bus.subscribe("user.access_revoked", [this](const events::event& e) {
-    auto username = e.data.if_contains("username");
-    if (!username || !username->is_string()) return;
-    auto closed = broker_.disconnect_identity({mqtt::identity::kind::user, std::string(username->as_string())},
-                                              mqtt::reason_code::administrative_action);
-    if (closed) spdlog::info("closed {} MQTT connection(s) of user {}", closed, username->as_string().c_str());
+    auto user_id = e.data.if_contains("user_id");
+    if (!user_id || !user_id->is_string()) return;
+    mqtt::identity who{mqtt::identity::kind::user, std::string(user_id->as_string())};
+    auto end_sessions = e.data.if_contains("end_sessions");
+    std::size_t ended =
+        end_sessions && end_sessions->is_bool() && end_sessions->as_bool()
+            ? broker_.end_sessions_of(who, mqtt::reason_code::administrative_action, std::chrono::steady_clock::now())
+            : broker_.disconnect_identity(who, mqtt::reason_code::administrative_action);
+    if (ended) spdlog::info("ended {} MQTT connection(s) or session(s) of user {}", ended, who.name);
+  });
+  // A logged-out token ends the connections it opened.
+  token_revocations_ = bus.subscribe("auth.token_revoked", [this](const events::event& e) {
+    auto jti = e.data.if_contains("jti");
+    if (!jti || !jti->is_string()) return;
+    for (const auto& [client_id, user_id] : user_connections_.opened_by(std::string(jti->as_string())))
+      broker_.disconnect_client(client_id, {mqtt::identity::kind::user, user_id}, mqtt::reason_code::not_authorized);
   });
 }
 
@@ -112,7 +123,9 @@ void mqtt_service::stop() {
 // Session expiry and delayed wills need a clock; $SYS rides on it.
 void mqtt_service::tick() {
   auto now = std::chrono::steady_clock::now();
-  broker_.tick(now);
+  auto unix_now_s = static_cast<std::uint32_t>(common::now_ms() / 1000);
+  broker_.tick(now, unix_now_s);
+  user_connections_.forget_expired(unix_now_s);
   if (sys_ && now >= next_sys_) {
     publish_sys();
     next_sys_ = now + std::chrono::seconds(cfg_.sys_interval_s);

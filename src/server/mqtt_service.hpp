@@ -6,8 +6,7 @@
 #include <memory>
 
 #include "api/metrics.hpp"
-#include "auth/access_token.hpp"
-#include "auth/user_service.hpp"
+#include "auth/session_service.hpp"
 #include "common/config.hpp"
 #include "common/io_pool.hpp"
 #include "events/event_bus.hpp"
@@ -17,14 +16,15 @@
 #include "mqtt/transport/mqtt_server.hpp"
 #include "server/data_dir.hpp"
 #include "server/device_fleet.hpp"
+#include "server/user_connections.hpp"
 
 namespace mothership::server {
 
 class mqtt_service {
  public:
   mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, common::io_pool& io,
-               const auth::access_token_codec& tokens, const auth::user_service& users, events::event_bus& bus,
-               api::metrics& metrics, device_trust trust, common::worker_pool* workers);
+               const auth::session_service& sessions, events::event_bus& bus, api::metrics& metrics, device_trust trust,
+               common::worker_pool* workers);
   ~mqtt_service();
 
   // Binds every configured listener (logging its URL) and starts the clock and $SYS.
@@ -44,6 +44,7 @@ class mqtt_service {
   const data_dir& dir_;
   common::io_pool& io_;
   device_trust trust_;
+  user_connections user_connections_;
   mqtt::fleet_policy policy_;
   mqtt::broker broker_;
   mqtt::mqtt_server listeners_;
@@ -54,6 +55,7 @@ class mqtt_service {
   std::optional<mqtt::tls_settings> tls_;
   std::optional<boost::asio::ip::tcp::endpoint> tls_endpoint_;
   events::event_bus::subscription revocations_;
+  events::event_bus::subscription token_revocations_;
 };
 
 }  // namespace mothership::server

@@ -14,6 +14,7 @@
 #include "api/http_server.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
+#include "auth/password_strength.hpp"
 #include "common/encoding.hpp"
 #include "common/io_pool.hpp"
 #include "common/worker_pool.hpp"
@@ -37,8 +38,11 @@ std::string find_web_dir(const common::config& cfg) {
 void create_first_admin(auth::user_service& users) {
   const char* preset = std::getenv("MOTHERSHIP_ADMIN_PASSWORD");
   std::string password = preset && *preset ? preset : common::random_token(15);
-  if (password.size() < auth::min_password_length)
-    throw std::runtime_error("MOTHERSHIP_ADMIN_PASSWORD must be at least 10 characters");
+  if (!users.empty()) return;
+  // The initial password follows the same rules as every other one.
+  if (auto weakness = auth::password_weakness(password, "admin"))
+    throw std::runtime_error("MOTHERSHIP_ADMIN_PASSWORD is not accepted: " + *weakness + " (" +
+                             std::string(auth::password_rules()) + ")");
   if (!users.ensure_first_admin(password, {"", "local"})) return;
   spdlog::info("created the first admin user 'admin'");
   if (!preset || !*preset) {
@@ -93,7 +97,8 @@ int serve(const common::config& cfg) {
   auth::access_token_codec tokens(auth::signing_key::load_or_create(dir.signing_key()), cfg.auth.issuer,
                                   cfg.auth.audience, cfg.auth.access_ttl_s);
   auth::login_throttle throttle(cfg.auth.login_free_failures, cfg.auth.login_max_delay_s);
-  auth::session_service sessions(db, audit, users, tokens, throttle, cfg.auth.refresh_ttl_s);
+  auth::revoked_tokens revoked(db, common::now_ms() / 1000);
+  auth::session_service sessions(db, audit, users, tokens, throttle, revoked, cfg.auth.refresh_ttl_s, &bus);
   api::metrics metrics;
 
   api::router routes;
@@ -118,7 +123,7 @@ int serve(const common::config& cfg) {
   auto bound = http.listen(cfg.http.listen);
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
-  mqtt_service mqtt(cfg.mqtt, dir, io, tokens, users, bus, metrics, fleet.trust(), &pool);
+  mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, fleet.trust(), &pool);
   mqtt.start();
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
 

@@ -200,7 +200,7 @@ TEST_F(Auth, PasswordChangeEndsTheOtherSessions) {
 TEST(AuthThrottle, FiveFailuresForOneUserThenLoginIs429WithRetryAfter) {
   server_process server;
   api_client api(server.port());
-  create_user(api, login(api, "admin", admin_password), "bystander", "viewer", "bystander-password");
+  create_user(api, login(api, "admin", admin_password), "bystander", "viewer", "onlooker-secret-77");
   for (int i = 0; i < 5; ++i) {
     auto r = api.post_json("/api/v1/auth/login", login_body("admin", "wrong-password-" + std::to_string(i)));
     ASSERT_EQ(r.status, 401) << "attempt " << i << r;
@@ -219,7 +219,7 @@ TEST(AuthThrottle, FiveFailuresForOneUserThenLoginIs429WithRetryAfter) {
 
   // Another account from the same address is not locked out by this one's failures, and after
   // Retry-After seconds the right password works again.
-  EXPECT_NO_THROW(login(api, "bystander", "bystander-password"));
+  EXPECT_NO_THROW(login(api, "bystander", "onlooker-secret-77"));
   std::this_thread::sleep_for(std::chrono::seconds(wait_s));
   EXPECT_NO_THROW(login(api, "admin", admin_password));
   EXPECT_EQ(server.stop(), 0) << server.log_tail();

@@ -14,7 +14,7 @@
 namespace mothership::integration {
 
 // The password every test server's first admin gets unless a test says otherwise.
-inline constexpr const char* admin_password = "integration-admin-pw";
+inline constexpr const char* admin_password = "integration-root-pw-31";
 
 // Path of the binary under test (set by CMake).
 const std::string& mothership_binary();

@@ -16,7 +16,7 @@ import certs
 from broker_fixture import (DISCONNECT, HOST, PINGRESP, PUBACK, PUBLISH, V311, V5, BrokerTestCase, ConnectionClosed, PahoClient,
                             RawClient, disconnect_packet, mosquitto, pingreq, unique, wait_until)
 
-ADMIN_PASSWORD = "admin-password-for-mqtt-tests"
+ADMIN_PASSWORD = "mqtt-tests-root-secret"
 NOT_AUTHORIZED = 0x87
 BAD_CREDENTIALS = {V5: 0x86, V311: 4}  # Bad User Name or Password / 3.1.1 return code 4
 NO_ANONYMOUS = {V5: NOT_AUTHORIZED, V311: 5}
@@ -104,8 +104,8 @@ class IdentityTestCase(certs.CertificateDirectory, BrokerTestCase):
         if getattr(cls, "_tokens_of", None) is not self.server:
             portal = Portal(self.server)
             cls.admin_token = portal.login("admin", ADMIN_PASSWORD)
-            portal.create_user(cls.admin_token, "watcher", "watcher-password")
-            cls.watcher_token = portal.login("watcher", "watcher-password")
+            portal.create_user(cls.admin_token, "watcher", "w4tch-the-fleet-9")
+            cls.watcher_token = portal.login("watcher", "w4tch-the-fleet-9")
             cls._tokens_of = self.server
         self.portal = Portal(self.server)
 

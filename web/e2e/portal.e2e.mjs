@@ -367,7 +367,8 @@ async function run(ctx) {
     await dialog.getByTestId('confirm-password').fill(next);
     await dialog.getByTestId('change-password-submit').click();
     await dialog.waitFor({ state: 'hidden' });
-    await logout(page);
+    // The change revoked every token of the account, so the portal logs out by itself.
+    await page.getByTestId('login-submit').waitFor();
     await login(page, base, users.technician.username, next);
     users.technician.password = next;
   });

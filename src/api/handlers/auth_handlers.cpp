@@ -4,6 +4,7 @@
 #include "api/json_body.hpp"
 #include "api/json_views.hpp"
 #include "auth/password.hpp"
+#include "auth/password_strength.hpp"
 
 namespace mothership::api::handlers {
 
@@ -17,6 +18,11 @@ std::string cookie_header(const services& s, const std::string& value, int max_a
                   "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
   if (s.config.http.secure_cookies) c += "; Secure";
   return c;
+}
+
+http_response too_many_attempts(int retry_after_s, std::string detail) {
+  return problem(429, "rate-limited", "Too many requests", std::move(detail))
+      .with_header("Retry-After", std::to_string(retry_after_s));
 }
 
 http_response session_response(const services& s, const auth::session& session) {
@@ -41,13 +47,10 @@ http_response login(services& s, request_context& ctx) {
   int retry_after = 0;
   auto session = s.sessions.login(*username, *password, ctx.request.remote_address, retry_after);
   if (!session) {
-    auto response = problem_for(session.error());
-    if (session.error() == auth::errc::throttled) {
-      response = problem(429, "rate-limited", "Too many requests",
-                         "Too many failed logins. Try again in " + std::to_string(retry_after) + " s.");
-      response.with_header("Retry-After", std::to_string(retry_after));
-    }
-    return response;
+    if (session.error() == auth::errc::throttled)
+      return too_many_attempts(retry_after,
+                               "Too many failed logins. Try again in " + std::to_string(retry_after) + " s.");
+    return problem_for(session.error());
   }
   return session_response(s, *session);
 }
@@ -61,9 +64,13 @@ http_response refresh(services& s, request_context& ctx) {
   return session_response(s, *session);
 }
 
+// Public, so that a portal whose access token expired can still end its refresh cookie; an
+// access token sent along is revoked too.
 http_response logout(services& s, request_context& ctx) {
-  if (auto token = ctx.request.cookie(refresh_cookie); token && !token->empty())
-    s.sessions.logout(*token, ctx.request.remote_address);
+  auto cookie = ctx.request.cookie(refresh_cookie);
+  auto bearer = ctx.request.bearer_token();
+  if ((cookie && !cookie->empty()) || bearer)
+    s.sessions.logout(cookie.value_or(""), bearer.value_or(""), ctx.request.remote_address);
   return no_content().with_header("Set-Cookie", cookie_header(s, "", 0));
 }
 
@@ -77,11 +84,17 @@ http_response change_own_password(services& s, request_context& ctx) {
   field_reader fields(std::get<boost::json::object>(body));
   auto current = fields.text("current_password", true, auth::max_password_length);
   auto next = fields.text("new_password", true, auth::max_password_length);
-  if (next && next->size() < auth::min_password_length)
-    fields.fail("new_password", "must be at least " + std::to_string(auth::min_password_length) + " characters");
+  if (next)
+    if (auto weakness = auth::password_weakness(*next, ctx.user->username)) fields.fail("new_password", *weakness);
   if (!fields.ok()) return fields.problem();
-  auto changed = s.sessions.change_password(ctx.user->id, *current, *next, ctx.request.remote_address);
-  if (!changed) return problem_for(changed.error());
+  int retry_after = 0;
+  auto changed = s.sessions.change_password(ctx.user->id, *current, *next, ctx.request.remote_address, retry_after);
+  if (!changed) {
+    if (changed.error() == auth::errc::throttled)
+      return too_many_attempts(retry_after,
+                               "Too many wrong passwords. Try again in " + std::to_string(retry_after) + " s.");
+    return problem_for(changed.error());
+  }
   return no_content();
 }
 

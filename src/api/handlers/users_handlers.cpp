@@ -6,6 +6,7 @@
 #include "api/paging.hpp"
 #include "api/problem.hpp"
 #include "auth/password.hpp"
+#include "auth/password_strength.hpp"
 
 namespace mothership::api::handlers {
 
@@ -27,10 +28,13 @@ std::optional<auth::role> read_role(field_reader& fields, bool required) {
   return r;
 }
 
-std::optional<std::string> read_new_password(field_reader& fields, const char* name, bool required) {
+// `username` is whose password it is: one derived from it is refused.
+std::optional<std::string> read_new_password(field_reader& fields, const char* name, bool required,
+                                             std::string_view username) {
   auto pw = fields.text(name, required, auth::max_password_length);
-  if (pw && pw->size() < auth::min_password_length) {
-    fields.fail(name, "must be at least " + std::to_string(auth::min_password_length) + " characters");
+  if (!pw) return std::nullopt;
+  if (auto weakness = auth::password_weakness(*pw, username)) {
+    fields.fail(name, *weakness);
     return std::nullopt;
   }
   return pw;
@@ -62,7 +66,7 @@ http_response create_user(services& s, request_context& ctx) {
     fields.fail("username", "must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'");
   auto display_name = fields.text("display_name", false, 128);
   auto role = read_role(fields, true);
-  auto password = read_new_password(fields, "password", true);
+  auto password = read_new_password(fields, "password", true, username.value_or(""));
   if (!fields.ok()) return fields.problem();
 
   auto created = s.users.create(requester_of(ctx), {*username, display_name.value_or(*username), *role, *password});
@@ -85,7 +89,8 @@ http_response update_user(services& s, request_context& ctx) {
   patch.display_name = fields.text("display_name", false, 128);
   patch.user_role = read_role(fields, false);
   patch.disabled = fields.boolean("disabled", false);
-  patch.password = read_new_password(fields, "password", false);
+  auto target = s.users.find(ctx.param("id"));
+  patch.password = read_new_password(fields, "password", false, target ? target->username : "");
   if (!fields.ok()) return fields.problem();
 
   auto updated = s.users.update(requester_of(ctx), ctx.param("id"), patch);

@@ -80,5 +80,24 @@ TEST(event_stream, ends_on_overflow_expiry_or_revoked_access) {
   EXPECT_FALSE(take(*revoked, io));
 }
 
+// A token revoked while the stream waits (a logout elsewhere, a password change): the stream
+// must end at once, not at its next keep-alive.
+TEST(event_stream, an_access_change_on_the_bus_wakes_the_stream_to_end_it) {
+  events::event_bus bus;
+  boost::asio::io_context io;
+  bool allowed = true;
+  auto opts = soon_ending(10s);
+  opts.still_allowed = [&allowed] { return allowed; };
+  auto s = event_stream::open(bus, auth::role::admin, opts);
+  s->attach(io.get_executor());
+  auto started = std::chrono::steady_clock::now();
+  auto got = take(*s, io, [&] {
+    allowed = false;
+    bus.publish({"auth.token_revoked", "u", {{"jti", "j"}}});
+  });
+  EXPECT_FALSE(got);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+}
+
 }  // namespace
 }  // namespace mothership::api

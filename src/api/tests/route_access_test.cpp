@@ -64,6 +64,7 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<auth::user_service> users;
     std::unique_ptr<auth::access_token_codec> tokens;
     std::unique_ptr<auth::login_throttle> throttle;
+    std::unique_ptr<auth::revoked_tokens> revoked_tokens;
     std::unique_ptr<auth::session_service> sessions;
     api::metrics stats;
     events::event_bus bus;
@@ -91,7 +92,9 @@ class route_access_test : public ::testing::Test {
       tokens = std::make_unique<auth::access_token_codec>(auth::signing_key::generate(), cfg.auth.issuer,
                                                           cfg.auth.audience, 900);
       throttle = std::make_unique<auth::login_throttle>(100, 1);
-      sessions = std::make_unique<auth::session_service>(*db, *audit, *users, *tokens, *throttle, 3600);
+      revoked_tokens = std::make_unique<auth::revoked_tokens>(*db, common::now_ms() / 1000);
+      sessions =
+          std::make_unique<auth::session_service>(*db, *audit, *users, *tokens, *throttle, *revoked_tokens, 3600);
       add_routes(routes);
       site = std::make_unique<static_site>("");
       ca = std::make_unique<pki::certificate_authority>(pki::certificate_authority::load_or_create(
@@ -112,20 +115,20 @@ class route_access_test : public ::testing::Test {
 
       users->ensure_first_admin("admin-password-1", {});
       auth::requester system{"", "test"};
-      users->create(system, {"tech", "T", auth::role::technician, "tech-password-1"}).value();
+      users->create(system, {"tech", "T", auth::role::technician, "wrench-secret-1"}).value();
       users->create(system, {"view", "V", auth::role::viewer, "view-password-1"}).value();
       auto gone = users->create(system, {"gone", "G", auth::role::admin, "gone-password-1"}).value();
       int wait = 0;
       token_of["anonymous"] = "";
       token_of["admin"] = sessions->login("admin", "admin-password-1", "t", wait)->access_token;
-      token_of["technician"] = sessions->login("tech", "tech-password-1", "t", wait)->access_token;
+      token_of["technician"] = sessions->login("tech", "wrench-secret-1", "t", wait)->access_token;
       token_of["viewer"] = sessions->login("view", "view-password-1", "t", wait)->access_token;
       token_of["disabled"] = sessions->login("gone", "gone-password-1", "t", wait)->access_token;
       users->update(system, gone.id, {.disabled = true}).value();
 
       std::string admin_sub = users->list("", 1).items.front().id;
       std::int64_t now = common::now_ms() / 1000;
-      token_of["expired"] = tokens->issue(admin_sub, "admin", now - 1000);
+      token_of["expired"] = tokens->issue(admin_sub, "admin", 0, now - 1000);
       auto good = split(token_of["admin"]);
       std::string sig = good[2];
       sig[5] = sig[5] == 'A' ? 'B' : 'A';
@@ -133,7 +136,19 @@ class route_access_test : public ::testing::Test {
       boost::json::object none_header{{"alg", "none"}, {"typ", "JWT"}, {"kid", tokens->key().kid()}};
       token_of["alg_none"] = common::base64url_encode(boost::json::serialize(none_header)) + "." + good[1] + ".";
       auth::access_token_codec foreign(auth::signing_key::generate(), cfg.auth.issuer, cfg.auth.audience, 900);
-      token_of["foreign_key"] = foreign.issue(admin_sub, "admin", now);
+      token_of["foreign_key"] = foreign.issue(admin_sub, "admin", 0, now);
+      // Revoked tokens (the security review): one logged out, one from before a password reset,
+      // and ones signed with the real key but a ten-year life or an issue time in the future.
+      auto logged_out = sessions->login("admin", "admin-password-1", "t", wait)->access_token;
+      sessions->logout("", logged_out, "t");
+      token_of["logged_out"] = logged_out;
+      auto reset = users->create(system, {"reset", "R", auth::role::admin, "reset-secret-1"}).value();
+      auto before_reset = sessions->login("reset", "reset-secret-1", "t", wait)->access_token;
+      users->update(system, reset.id, {.password = std::string("reset-secret-2")}).value();
+      token_of["before_reset"] = before_reset;
+      auth::access_token_codec ten_years(tokens->key(), cfg.auth.issuer, cfg.auth.audience, 10 * 365 * 86400);
+      token_of["ten_year_life"] = ten_years.issue(admin_sub, "admin", 0, now);
+      token_of["issued_in_future"] = tokens->issue(admin_sub, "admin", 0, now + 3600);
     }
     ~world() {
       pool->stop();
@@ -182,8 +197,9 @@ TEST_F(route_access_test, open_routes_are_exactly_the_intended_ones) {
 TEST_F(route_access_test, every_route_answers_every_caller_as_the_rbac_table_says) {
   const std::vector<std::pair<std::string, std::optional<auth::role>>> callers = {
       {"admin", auth::role::admin}, {"technician", auth::role::technician}, {"viewer", auth::role::viewer}};
-  const std::vector<std::string> rejected = {"anonymous", "expired",     "bad_signature",
-                                             "alg_none",  "foreign_key", "disabled"};
+  const std::vector<std::string> rejected = {"anonymous",     "expired",         "bad_signature", "alg_none",
+                                             "foreign_key",   "disabled",        "logged_out",    "before_reset",
+                                             "ten_year_life", "issued_in_future"};
   int checked = 0;
   for (const auto& r : world_->routes.routes()) {
     std::string name = r.method + " " + r.pattern;

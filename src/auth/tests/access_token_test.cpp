@@ -35,7 +35,7 @@ std::vector<std::string> split(const std::string& token) {
 
 TEST(access_token, issued_token_verifies_with_all_claims) {
   access_token_codec codec(signing_key::generate(), "ms", "api", 900);
-  auto token = codec.issue("usr_1", "admin", now);
+  auto token = codec.issue("usr_1", "admin", 0, now);
   auto claims = codec.verify(token, now + 10);
   ASSERT_TRUE(claims) << claims.error().message();
   EXPECT_EQ(claims->sub, "usr_1");
@@ -49,7 +49,7 @@ TEST(access_token, issued_token_verifies_with_all_claims) {
 
 TEST(access_token, expired_token_is_refused_even_from_the_cache) {
   access_token_codec codec(signing_key::generate(), "ms", "api", 900);
-  auto token = codec.issue("usr_1", "admin", now);
+  auto token = codec.issue("usr_1", "admin", 0, now);
   ASSERT_TRUE(codec.verify(token, now));
   EXPECT_EQ(codec.verify(token, now + 900).error(), make_error_code(errc::token_expired));
 }
@@ -57,13 +57,13 @@ TEST(access_token, expired_token_is_refused_even_from_the_cache) {
 TEST(access_token, another_keys_token_is_refused) {
   access_token_codec ours(signing_key::generate(), "ms", "api", 900);
   access_token_codec theirs(signing_key::generate(), "ms", "api", 900);
-  EXPECT_EQ(ours.verify(theirs.issue("usr_1", "admin", now), now).error(), make_error_code(errc::token_unknown_key));
+  EXPECT_EQ(ours.verify(theirs.issue("usr_1", "admin", 0, now), now).error(), make_error_code(errc::token_unknown_key));
 }
 
 TEST(access_token, forged_kid_with_foreign_signature_is_refused) {
   access_token_codec ours(signing_key::generate(), "ms", "api", 900);
   access_token_codec theirs(signing_key::generate(), "ms", "api", 900);
-  auto forged = split(theirs.issue("usr_1", "admin", now));
+  auto forged = split(theirs.issue("usr_1", "admin", 0, now));
   boost::json::object header{{"alg", "ES256"}, {"typ", "JWT"}, {"kid", ours.key().kid()}};
   std::string input = part(header) + "." + forged[1];
   std::string token = input + "." + common::base64url_encode(theirs.key().sign(input));
@@ -72,7 +72,7 @@ TEST(access_token, forged_kid_with_foreign_signature_is_refused) {
 
 TEST(access_token, alg_none_and_hs256_are_refused) {
   access_token_codec codec(signing_key::generate(), "ms", "api", 900);
-  auto parts = split(codec.issue("usr_1", "admin", now));
+  auto parts = split(codec.issue("usr_1", "admin", 0, now));
   for (const char* alg : {"none", "HS256", "ES384"}) {
     boost::json::object header{{"alg", alg}, {"kid", codec.key().kid()}};
     EXPECT_EQ(codec.verify(part(header) + "." + parts[1] + ".", now).error(),
@@ -83,7 +83,7 @@ TEST(access_token, alg_none_and_hs256_are_refused) {
 
 TEST(access_token, edited_claims_break_the_signature) {
   access_token_codec codec(signing_key::generate(), "ms", "api", 900);
-  auto parts = split(codec.issue("usr_1", "viewer", now));
+  auto parts = split(codec.issue("usr_1", "viewer", 0, now));
   auto claims = boost::json::parse(*common::base64url_decode(parts[1])).as_object();
   claims["role"] = "admin";
   EXPECT_EQ(codec.verify(parts[0] + "." + part(claims) + "." + parts[2], now).error(),
@@ -93,10 +93,31 @@ TEST(access_token, edited_claims_break_the_signature) {
 TEST(access_token, wrong_audience_or_issuer_is_refused) {
   auto key = signing_key::generate();
   access_token_codec ours(key, "ms", "api", 900);
-  EXPECT_EQ(ours.verify(access_token_codec(key, "ms", "other", 900).issue("u", "admin", now), now).error(),
+  EXPECT_EQ(ours.verify(access_token_codec(key, "ms", "other", 900).issue("u", "admin", 0, now), now).error(),
             make_error_code(errc::token_wrong_audience));
-  EXPECT_EQ(ours.verify(access_token_codec(key, "evil", "api", 900).issue("u", "admin", now), now).error(),
+  EXPECT_EQ(ours.verify(access_token_codec(key, "evil", "api", 900).issue("u", "admin", 0, now), now).error(),
             make_error_code(errc::token_wrong_issuer));
+}
+
+// A token signed with the real key but claims our issuer never writes: a ten-year lifetime, or
+// an issue time in the future (the review's finding).
+TEST(access_token, signed_token_with_a_long_life_or_a_future_iat_is_refused) {
+  auto key = signing_key::generate();
+  access_token_codec ours(key, "ms", "api", 900);
+  access_token_codec ten_years(key, "ms", "api", 10 * 365 * 24 * 3600);
+  EXPECT_EQ(ours.verify(ten_years.issue("u", "admin", 0, now), now).error(),
+            make_error_code(errc::token_lifetime_too_long));
+  EXPECT_EQ(ours.verify(ours.issue("u", "admin", 0, now + 3600), now).error(),
+            make_error_code(errc::token_not_yet_valid));
+  // Clocks drift: a minute ahead is accepted.
+  EXPECT_TRUE(ours.verify(ours.issue("u", "admin", 0, now + 30), now));
+}
+
+TEST(access_token, generation_travels_in_the_token) {
+  access_token_codec codec(signing_key::generate(), "ms", "api", 900);
+  auto claims = codec.verify(codec.issue("u", "admin", 7, now), now);
+  ASSERT_TRUE(claims);
+  EXPECT_EQ(claims->generation, 7);
 }
 
 TEST(access_token, garbage_and_huge_tokens_are_malformed) {

@@ -23,7 +23,8 @@ class auth_fixture : public ::testing::Test {
     users_ = std::make_unique<user_service>(*db_, *audit_);
     tokens_ = std::make_unique<access_token_codec>(signing_key::generate(), "ms", "api", 900);
     throttle_ = std::make_unique<login_throttle>(3, 60);
-    sessions_ = std::make_unique<session_service>(*db_, *audit_, *users_, *tokens_, *throttle_, 3600);
+    revoked_ = std::make_unique<revoked_tokens>(*db_, common::now_ms() / 1000);
+    sessions_ = std::make_unique<session_service>(*db_, *audit_, *users_, *tokens_, *throttle_, *revoked_, 3600);
     ASSERT_TRUE(users_->ensure_first_admin(admin_password, {}));
     admin_id_ = users_->list("", 10).items.front().id;
   }
@@ -35,7 +36,7 @@ class auth_fixture : public ::testing::Test {
     return out;
   }
 
-  static constexpr const char* admin_password = "first-admin-password";
+  static constexpr const char* admin_password = "first-root-password";
   requester by_admin() const { return {admin_id_, "127.0.0.1"}; }
 
   std::filesystem::path dir_;
@@ -44,6 +45,7 @@ class auth_fixture : public ::testing::Test {
   std::unique_ptr<user_service> users_;
   std::unique_ptr<access_token_codec> tokens_;
   std::unique_ptr<login_throttle> throttle_;
+  std::unique_ptr<revoked_tokens> revoked_;
   std::unique_ptr<session_service> sessions_;
   std::string admin_id_;
 };

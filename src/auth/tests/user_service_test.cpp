@@ -17,8 +17,8 @@ TEST_F(user_service_test, first_admin_is_created_once) {
 }
 
 TEST_F(user_service_test, create_rejects_a_taken_username) {
-  ASSERT_TRUE(users_->create(by_admin(), {"tech", "Tech", role::technician, "tech-password-1"}));
-  EXPECT_EQ(users_->create(by_admin(), {"tech", "Other", role::viewer, "tech-password-2"}).error(),
+  ASSERT_TRUE(users_->create(by_admin(), {"tech", "Tech", role::technician, "wrench-secret-1"}));
+  EXPECT_EQ(users_->create(by_admin(), {"tech", "Other", role::viewer, "wrench-secret-2"}).error(),
             make_error_code(errc::username_taken));
 }
 

@@ -89,8 +89,12 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
   if (auto existing = sessions_.find(client_id)) {
     // A client id belongs to the identity whose session holds it: anyone else presenting it
     // could otherwise knock a device off the network, or resume its session and read its
-    // queued messages.
-    if (existing->who.what != who.what || existing->who.name != who.name) {
+    // queued messages. Except that a device's own identity (its certificate, or its claim
+    // while being onboarded) always wins its id back from a user or anonymous holder: the
+    // fleet policy keeps those off device ids and known serials, but a serial may be taken
+    // before it is imported.
+    const bool evict = who.is_device() && !existing->who.is_device();
+    if (!existing->who.same_as(who) && !evict) {
       ++stats_.denied;
       connect_outcome refused{nullptr, reason_code::not_authorized, {}};
       encode(connack{false, refused.reason, {}}, c.version, refused.connack_bytes);
@@ -102,15 +106,16 @@ broker::connect_outcome broker::connect(const mqtt::connect& c, identity who, st
       existing->detach();
       if (existing->will) {
         std::uint32_t delay = existing->will->message.properties.will_delay_interval.value_or(0);
-        if (delay == 0 || c.clean_start) publish_will(*existing, now);
+        if (delay == 0 || c.clean_start || evict) publish_will(*existing, now);
       }
     }
-    if (c.clean_start) {
+    if (c.clean_start || evict) {
       end_session(client_id, now);
     } else {
       s = existing;
       present = true;
-      s->will.reset();  // back before the will's delay ran out: no will [MQTT-3.1.3-9]
+      s->will.reset();                           // back before the will's delay ran out: no will [MQTT-3.1.3-9]
+      s->who.valid_until_s = who.valid_until_s;  // the credentials of this connection
     }
   }
   if (!s) {
@@ -411,7 +416,7 @@ std::size_t broker::disconnect_identity(const identity& who, reason_code reason)
   std::lock_guard lock(mutex_);
   std::size_t closed = 0;
   sessions_.for_each([&](session& s) {
-    if (s.who.what != who.what || s.who.name != who.name) return;
+    if (!s.who.same_as(who)) return;
     if (auto sink = s.sink()) {
       sink->close(reason);
       ++closed;
@@ -420,12 +425,40 @@ std::size_t broker::disconnect_identity(const identity& who, reason_code reason)
   return closed;
 }
 
-void broker::tick(steady_time now) {
+std::size_t broker::end_sessions_of(const identity& who, reason_code reason, steady_time now) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> ending;
+  sessions_.for_each([&](session& s) {
+    if (!s.who.same_as(who)) return;
+    if (auto sink = s.sink()) {
+      sink->close(reason);
+      s.detach();
+    }
+    s.will.reset();  // access taken away: no last word either
+    ending.push_back(s.client_id());
+  });
+  for (const auto& id : ending) end_session(id, now);
+  return ending.size();
+}
+
+bool broker::disconnect_client(const std::string& client_id, const identity& who, reason_code reason) {
+  std::lock_guard lock(mutex_);
+  auto s = sessions_.find(client_id);
+  if (!s || !s->who.same_as(who)) return false;
+  auto sink = s->sink();
+  if (!sink) return false;
+  sink->close(reason);
+  return true;
+}
+
+void broker::tick(steady_time now, std::uint32_t unix_now_s) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> expired;
   sessions_.for_each([&](session& s) {
     if (s.will && s.will->due && *s.will->due <= now) publish_will(s, now);
     if (!s.connected() && s.expires_at <= now) expired.push_back(s.client_id());
+    if (unix_now_s != 0 && s.who.valid_until_s != 0 && s.who.valid_until_s <= unix_now_s)
+      if (auto sink = s.sink()) sink->close(reason_code::maximum_connect_time);
   });
   for (const auto& id : expired) end_session(id, now);
 }

@@ -98,8 +98,14 @@ class broker {
   void publish_internal(const message_ptr& m, steady_time now);
   // Ends every connection of an identity at once (e.g. a revoked certificate).
   std::size_t disconnect_identity(const identity& who, reason_code reason);
-  // Session expiry and delayed wills.
-  void tick(steady_time now);
+  // Ends every connection and every session of an identity, without wills (a user disabled,
+  // deleted or given another role). Returns the number of sessions removed.
+  std::size_t end_sessions_of(const identity& who, reason_code reason, steady_time now);
+  // Ends the connection holding `client_id` if it is `who`'s (a revoked access token).
+  bool disconnect_client(const std::string& client_id, const identity& who, reason_code reason);
+  // Session expiry and delayed wills; with `unix_now_s`, also ends the connections whose
+  // credentials ran out (identity::valid_until_s) with 0xA0 maximum connect time.
+  void tick(steady_time now, std::uint32_t unix_now_s = 0);
 
   const broker_stats& stats() const { return stats_; }
   std::size_t session_count() const;

@@ -58,7 +58,16 @@ authentication bound_to_client_id(authentication verdict, const credentials& pre
 
 bool fleet_policy::blocks(const credentials& presented) const {
   if (presented.certificate_presented) return is_factory_certificate(presented) && options_.verify_factory_certificate;
-  return presented.username && presented.password && options_.verify_claim;
+  if (presented.username && presented.password) return options_.verify_claim || options_.is_registered_serial;
+  return options_.allow_anonymous && options_.is_registered_serial && !presented.client_id.empty();
+}
+
+bool fleet_policy::may_hold_client_id(const identity& who, std::string_view client_id) const {
+  if (client_id.starts_with(device_id_prefix)) return false;
+  if (client_id.starts_with(user_id_prefix))
+    return who.what == identity::kind::user && !who.name.empty() && client_id.starts_with(who.name);
+  if (client_id.empty()) return true;  // the broker assigns one
+  return !(options_.is_registered_serial && options_.is_registered_serial(client_id));
 }
 
 authentication fleet_policy::authenticate(const credentials& presented) const {
@@ -75,13 +84,20 @@ authentication fleet_policy::authenticate(const credentials& presented) const {
   if (presented.username) {
     if (!presented.password) return {};
     if (options_.verify_user)
-      if (auto who = options_.verify_user(*presented.username, *presented.password)) return {std::move(who)};
+      if (auto who = options_.verify_user(presented)) {
+        if (!may_hold_client_id(*who, presented.client_id))
+          return {std::nullopt, reason_code::client_identifier_not_valid};
+        return {std::move(who)};
+      }
     if (options_.verify_claim) return bound_to_client_id(options_.verify_claim(presented), presented);
     return {};
   }
   if (presented.password) return {};  // a password without a username [MQTT-3.1.2-22 in 3.1.1]
   if (!options_.allow_anonymous) return {std::nullopt, reason_code::not_authorized};
-  return {identity{identity::kind::anonymous, ""}};
+  identity anonymous{identity::kind::anonymous, ""};
+  if (!may_hold_client_id(anonymous, presented.client_id))
+    return {std::nullopt, reason_code::client_identifier_not_valid};
+  return {std::move(anonymous)};
 }
 
 bool fleet_policy::may_publish(const identity& who, std::string_view topic) const {

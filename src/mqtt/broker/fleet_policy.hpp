@@ -23,6 +23,14 @@
 //    else a device being onboarded when `verify_claim` accepts it (serial + claim code);
 //  - otherwise the connection is anonymous, if allowed.
 // A provisioning identity's client id must equal its serial.
+//
+// Client ids. Device identities own theirs: a device id (`dev_...`) or a serial in the
+// registry can only be used by that device (its certificate, or its claim while onboarding).
+// A user or anonymous client presenting one is refused (0x85 client identifier not valid;
+// 3.1.1: 2 identifier rejected), whether or not that device exists yet. Portal users may use
+// any other id; ids beginning `usr_` are users' own: only the user whose id begins the client
+// id may use it (`usr_01J.../dashboard`). And since a serial may be taken by a user before it
+// is imported, the broker lets a device identity take its id back from any non-device holder.
 #include <functional>
 
 #include "mqtt/broker/identity.hpp"
@@ -31,8 +39,12 @@ namespace mothership::mqtt {
 
 struct fleet_policy_options {
   bool allow_anonymous = false;
-  // A user's identity when the password is valid for that username; nullopt otherwise.
-  std::function<std::optional<identity>(std::string_view username, std::string_view password)> verify_user;
+  // A user's identity (name = user id, valid_until_s = the token's expiry) when the password is
+  // an access token valid for that username; nullopt otherwise. Gets the whole CONNECT's
+  // credentials, so that it may note which client id a token opened.
+  std::function<std::optional<identity>(const credentials&)> verify_user;
+  // True for a serial on record in the manufacturing registry (reads the database).
+  std::function<bool(std::string_view serial)> is_registered_serial;
   // Serial + claim code, or a factory certificate's fingerprint: a provisioning identity or a
   // refusal. Both read the database (they run on the worker pool).
   std::function<authentication(const credentials&)> verify_claim;
@@ -51,11 +63,17 @@ class fleet_policy final : public authenticator, public authorizer {
   bool may_subscribe(const identity& who, std::string_view filter) const override;
   bool may_receive(const identity& who, std::string_view topic) const override;
 
+  // Whether a user or anonymous identity may use this client id (the rules above).
+  bool may_hold_client_id(const identity& who, std::string_view client_id) const;
+
  private:
   fleet_policy_options options_;
 };
 
 // True for topics in the namespaces only devices (and the server) may use.
 bool is_device_namespace(std::string_view topic);
+
+constexpr std::string_view device_id_prefix = "dev_";
+constexpr std::string_view user_id_prefix = "usr_";
 
 }  // namespace mothership::mqtt

@@ -1,5 +1,6 @@
 #pragma once
 // Who is on the other end of an MQTT connection, and what they may touch.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,14 +12,25 @@ namespace mothership::mqtt {
 struct identity {
   enum class kind {
     anonymous,     // no credentials (only when mqtt.allow_anonymous is on)
-    user,          // a portal user: username + access token as password
+    user,          // a portal user: username + access token as password; `name` is the user id
     device,        // client certificate issued by our CA: `name` is the device id
     provisioning,  // a device that is being onboarded: `name` is its serial
     internal,      // a server module through the in-process client
   };
-  kind what = kind::anonymous;
+  identity(kind k = kind::anonymous, std::string n = {}, std::uint32_t until_s = 0)
+      : what(k), valid_until_s(until_s), name(std::move(n)) {}
+
+  kind what;
+  // When the credentials end (Unix seconds; 0 = never): a user's access token expires, and the
+  // broker ends the connection then. Sits in what would be padding: a session holds one identity.
+  std::uint32_t valid_until_s;
   std::string name;
+
+  bool same_as(const identity& o) const { return what == o.what && name == o.name; }
+  // Devices, and devices being onboarded, own their client ids outright (see fleet_policy.hpp).
+  bool is_device() const { return what == kind::device || what == kind::provisioning; }
 };
+static_assert(sizeof(identity) == 8 + sizeof(std::string), "identity must stay as small as a kind and a name");
 
 constexpr std::string_view to_string(identity::kind k) {
   switch (k) {

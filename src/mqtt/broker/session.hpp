@@ -107,9 +107,10 @@ class session : public std::enable_shared_from_this<session> {
   std::size_t incoming_qos2_pending() const { return flows_ ? flows_->incoming_qos2.size() : 0; }
 
   // --- state the broker keeps here -----------------------------------------------------
-  // Fixed for the session's life (a client id belongs to one identity), so a connection may
-  // read it without the broker's lock.
-  const identity who;
+  // Its kind and name are fixed for the session's life (a client id belongs to one identity),
+  // so a connection may read them without the broker's lock; only valid_until_s changes, under
+  // the lock, when a connection with new credentials resumes the session.
+  identity who;
   // Sorted by filter, then share group. A vector, not a map keyed by the filter as subscribed:
   // most clients have a few, and every session carries the container (24 bytes instead of 48).
   // Changed a packet at a time, in one pass, so that a SUBSCRIBE or UNSUBSCRIBE of thousands

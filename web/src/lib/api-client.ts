@@ -192,8 +192,8 @@ export interface RequestOptions {
   accept?: string;
   signal?: AbortSignal;
   /**
-   * Whether to send the access token and refresh on 401 (default true). The auth
-   * endpoints (login, refresh, logout) are called with `auth: false`.
+   * Whether to send the access token and refresh on 401 (default true). Login and refresh
+   * are called with `auth: false`; logout sends the token so that the server revokes it.
    */
   auth?: boolean;
 }

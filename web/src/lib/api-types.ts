@@ -129,7 +129,9 @@ export interface paths {
         put?: never;
         /**
          * Log out
-         * @description Revokes the refresh token in the cookie (if any) and clears the cookie.
+         * @description Revokes the refresh token in the cookie (if any) and the access token in the
+         *     `Authorization` header (if any: it is refused from then on, also by the SSE stream and
+         *     MQTT connections it opened), and clears the cookie.
          */
         post: operations["logout"];
         delete?: never;
@@ -194,9 +196,13 @@ export interface paths {
         put?: never;
         /**
          * Change the caller's own password
-         * @description Needs the current password. A wrong current password or a new password shorter
-         *     than 10 characters is a 422 with field errors (`current_password`,
-         *     `new_password`).
+         * @description Needs the current password. A wrong current password, or a new password that breaks
+         *     the rules (at least 10 characters, not a dictionary word, not a simple pattern, not
+         *     based on the username; the library's reason is given), is a 422 with field errors
+         *     (`current_password`, `new_password`). Wrong current passwords count with failed
+         *     logins for the account and the address: past the free ones the answer is 429 with
+         *     Retry-After, doubling. Success revokes every access and refresh token the user had,
+         *     this one included: log in again.
          */
         post: operations["changeMyPassword"];
         delete?: never;
@@ -1209,6 +1215,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
     };

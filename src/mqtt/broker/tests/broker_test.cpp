@@ -331,6 +331,88 @@ TEST_F(broker_test, a_client_id_cannot_be_taken_over_or_resumed_by_another_ident
   EXPECT_FALSE(b_.connect(c, identity{identity::kind::user, "mallory"}, std::make_shared<fake_sink>(), now_).attached);
 }
 
+namespace {
+
+mqtt::connect persistent_connect(std::string client_id, protocol_version v = protocol_version::v311) {
+  mqtt::connect c;
+  c.version = v;
+  c.clean_start = false;
+  c.client_id = std::move(client_id);
+  c.properties.session_expiry_interval = 3600;
+  return c;
+}
+
+}  // namespace
+
+// The review's HIGH finding, at the broker: a user's persistent session under a serial (taken
+// before the serial was imported) must not keep the device out.
+TEST_F(broker_test, a_device_identity_takes_its_client_id_back_from_a_user_or_anonymous_holder) {
+  const identity mallory{identity::kind::user, "usr_MALLORY"};
+  for (const identity& holder : {mallory, identity{identity::kind::anonymous, ""}}) {
+    auto held = b_.connect(persistent_connect("SN-7"), holder, std::make_shared<fake_sink>(), now_);
+    ASSERT_TRUE(held.attached);
+    b_.subscribe(*held.attached, mqtt::subscribe{next_id_++, {}, {{"$provision/SN-7/#", qos::at_least_once}}}, now_);
+    b_.connection_closed(*held.attached, held.attached->sink().get(), false, std::nullopt, now_);
+
+    auto device_sink = std::make_shared<fake_sink>();
+    auto device =
+        b_.connect(persistent_connect("SN-7"), identity{identity::kind::provisioning, "SN-7"}, device_sink, now_);
+    ASSERT_TRUE(device.attached);
+    EXPECT_EQ(device.attached->who.what, identity::kind::provisioning);
+    EXPECT_EQ(b_.subscription_count(), 0u);  // nothing of the holder's session is inherited
+    b_.connection_closed(*device.attached, device_sink.get(), false, std::nullopt, now_);
+    b_.end_sessions_of(identity{identity::kind::provisioning, "SN-7"}, reason_code::administrative_action, now_);
+  }
+  // A connected holder is taken over.
+  auto holder_sink = std::make_shared<fake_sink>();
+  ASSERT_TRUE(b_.connect(persistent_connect("dev_9"), mallory, holder_sink, now_).attached);
+  ASSERT_TRUE(b_.connect(persistent_connect("dev_9"), identity{identity::kind::device, "dev_9"},
+                         std::make_shared<fake_sink>(), now_)
+                  .attached);
+  EXPECT_EQ(holder_sink->closed, reason_code::session_taken_over);
+}
+
+TEST_F(broker_test, ending_an_identitys_sessions_closes_its_connections_and_forgets_them) {
+  const identity alice{identity::kind::user, "usr_ALICE"};
+  auto live_sink = std::make_shared<fake_sink>();
+  ASSERT_TRUE(b_.connect(persistent_connect("a-1"), alice, live_sink, now_).attached);
+  auto offline = b_.connect(persistent_connect("a-2"), alice, std::make_shared<fake_sink>(), now_);
+  b_.connection_closed(*offline.attached, offline.attached->sink().get(), false, std::nullopt, now_);
+  auto bob = connect("b-1");
+  EXPECT_EQ(b_.session_count(), 3u);
+  EXPECT_EQ(b_.end_sessions_of(alice, reason_code::administrative_action, now_), 2u);
+  EXPECT_EQ(live_sink->closed, reason_code::administrative_action);
+  EXPECT_EQ(b_.session_count(), 1u);
+  EXPECT_FALSE(bob.sink->closed);
+}
+
+TEST_F(broker_test, a_connection_ends_when_its_credentials_expire_and_a_resume_renews_them) {
+  const std::uint32_t t = 1800000000;
+  auto first_sink = std::make_shared<fake_sink>();
+  auto first = b_.connect(persistent_connect("a-1"), identity{identity::kind::user, "usr_A", t + 10}, first_sink, now_);
+  ASSERT_TRUE(first.attached);
+  b_.tick(now_, t + 9);
+  EXPECT_FALSE(first_sink->closed);
+  // The same user resumes with a fresh token: its expiry counts from now on.
+  auto second_sink = std::make_shared<fake_sink>();
+  ASSERT_TRUE(b_.connect(persistent_connect("a-1"), identity{identity::kind::user, "usr_A", t + 900}, second_sink, now_)
+                  .attached);
+  b_.tick(now_, t + 10);
+  EXPECT_FALSE(second_sink->closed);
+  b_.tick(now_, t + 900);
+  EXPECT_EQ(second_sink->closed, reason_code::maximum_connect_time);
+}
+
+TEST_F(broker_test, disconnect_client_ends_only_the_named_identitys_connection) {
+  auto alice_sink = std::make_shared<fake_sink>();
+  ASSERT_TRUE(
+      b_.connect(persistent_connect("a-1"), identity{identity::kind::user, "usr_A"}, alice_sink, now_).attached);
+  EXPECT_FALSE(b_.disconnect_client("a-1", identity{identity::kind::user, "usr_B"}, reason_code::not_authorized));
+  EXPECT_FALSE(alice_sink->closed);
+  EXPECT_TRUE(b_.disconnect_client("a-1", identity{identity::kind::user, "usr_A"}, reason_code::not_authorized));
+  EXPECT_EQ(alice_sink->closed, reason_code::not_authorized);
+}
+
 TEST(broker_keep_alive, the_server_caps_keep_alive_and_says_so_MQTT_3_2_2_21) {
   allow_all policy;
   broker_limits limits;

@@ -7,17 +7,18 @@ namespace {
 
 const identity device{identity::kind::device, "dev-1"};
 const identity onboarding{identity::kind::provisioning, "SN-1"};
-const identity user{identity::kind::user, "alice"};
+const identity user{identity::kind::user, "usr_ALICE"};
 const identity anonymous{identity::kind::anonymous, ""};
 const identity internal{identity::kind::internal, "jobs"};
 
 fleet_policy policy(bool allow_anonymous = false) {
   fleet_policy_options options;
   options.allow_anonymous = allow_anonymous;
-  options.verify_user = [](std::string_view name, std::string_view password) -> std::optional<identity> {
-    if (name == "alice" && password == "token-of-alice") return identity{identity::kind::user, "alice"};
+  options.verify_user = [](const credentials& c) -> std::optional<identity> {
+    if (c.username == "alice" && c.password == "token-of-alice") return identity{identity::kind::user, "usr_ALICE"};
     return std::nullopt;
   };
+  options.is_registered_serial = [](std::string_view serial) { return serial == "SN-1"; };
   return fleet_policy(options);
 }
 
@@ -45,6 +46,26 @@ TEST(fleet_policy, a_certificate_wins_over_a_username) {
   c.username = "alice";
   c.password = "token-of-alice";
   EXPECT_EQ(policy().authenticate(c).who->what, identity::kind::device);
+}
+
+// The review's HIGH finding: a viewer connected with a device's id (or a serial) and a
+// persistent session, and the device was locked out. Device ids and serials are the devices'.
+TEST(fleet_policy, users_and_anonymous_clients_may_not_take_a_device_id_or_a_serial) {
+  auto p = policy(true);
+  for (const char* taken : {"dev_01JABCDEF", "dev_", "SN-1", "usr_BOB", "usr_BOB/x"}) {
+    credentials as_user{taken, "alice", "token-of-alice"};
+    EXPECT_EQ(p.authenticate(as_user).refusal, reason_code::client_identifier_not_valid) << taken;
+    EXPECT_FALSE(p.authenticate(as_user).who) << taken;
+    credentials as_anonymous{taken, std::nullopt, std::nullopt};
+    EXPECT_EQ(p.authenticate(as_anonymous).refusal, reason_code::client_identifier_not_valid) << taken;
+  }
+  // Their own: any other id, or one under their user id.
+  for (const char* free : {"web-1", "usr_ALICE", "usr_ALICE/dashboard", "", "SN-2"})
+    EXPECT_TRUE(p.authenticate(credentials{free, "alice", "token-of-alice"}).who) << free;
+  EXPECT_FALSE(p.authenticate(credentials{"usr_ALICE", std::nullopt, std::nullopt}).who);
+  // Checking a serial reads the database: such connections run on the worker pool.
+  EXPECT_TRUE(p.blocks(credentials{"x", "alice", "token-of-alice"}));
+  EXPECT_TRUE(p.blocks(credentials{"x", std::nullopt, std::nullopt}));
 }
 
 TEST(fleet_policy, users_sign_in_with_an_access_token) {
@@ -93,7 +114,7 @@ TEST(fleet_policy, an_onboarding_device_touches_only_its_provisioning_topics) {
 
 fleet_policy onboarding_policy() {
   fleet_policy_options options;
-  options.verify_user = [](std::string_view, std::string_view) -> std::optional<identity> { return std::nullopt; };
+  options.verify_user = [](const credentials&) -> std::optional<identity> { return std::nullopt; };
   options.verify_claim = [](const credentials& c) -> authentication {
     if (c.username == "SN-1" && c.password == "CODE-1") return {identity{identity::kind::provisioning, "SN-1"}};
     return {};

@@ -4,7 +4,7 @@ import type { components } from '../../../lib/api-types';
 
 export type ChangePasswordInput = components['schemas']['ChangePasswordRequest'];
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH, PASSWORD_RULES } from '../../../lib/password-rules';
 
 export function changePassword(input: ChangePasswordInput): Promise<undefined> {
   return api.post<undefined>('/api/v1/me/password', input);

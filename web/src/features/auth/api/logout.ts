@@ -2,10 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, clearSession } from '../../../lib/api-client';
 
-/** Revokes the refresh cookie on the server and forgets the session here, even if the call fails. */
+/**
+ * Revokes the refresh cookie and the access token on the server (the token goes along so that
+ * a copy of it stops working too) and forgets the session here, even if the call fails.
+ */
 export async function logout(): Promise<void> {
   try {
-    await api.post<undefined>('/api/v1/auth/logout', undefined, { auth: false });
+    await api.post<undefined>('/api/v1/auth/logout', undefined);
   } finally {
     clearSession('logout');
   }

@@ -2,10 +2,12 @@ import { Alert, Button, Group, Modal, PasswordInput, Stack } from '@mantine/core
 import { useState, type SubmitEvent } from 'react';
 import { isApiError } from '../../../lib/api-client';
 import { notifySuccess } from '../../../lib/notify';
-import { MIN_PASSWORD_LENGTH, useChangePassword } from '../api/change-password';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULES, useChangePassword } from '../api/change-password';
+import { useLogout } from '../api/logout';
 
 export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const mutation = useChangePassword();
+  const logout = useLogout();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -32,8 +34,10 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
       { current_password: current, new_password: next },
       {
         onSuccess: () => {
-          notifySuccess('Your password was changed.');
+          // The change revoked every token of this account, this session's too.
+          notifySuccess('Your password was changed. Log in with the new password.');
           close();
+          logout.mutate();
         },
       },
     );
@@ -61,7 +65,7 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
           />
           <PasswordInput
             label="New password"
-            description={`At least ${MIN_PASSWORD_LENGTH} characters`}
+            description={PASSWORD_RULES}
             autoComplete="new-password"
             required
             value={next}

@@ -7,7 +7,7 @@ export type UserPage = components['schemas']['UserPage'];
 export type CreateUserInput = components['schemas']['CreateUserRequest'];
 export type UpdateUserInput = components['schemas']['UpdateUserRequest'];
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH, PASSWORD_RULES } from '../../../lib/password-rules';
 const PAGE_SIZE = 100;
 
 export const usersKeys = {

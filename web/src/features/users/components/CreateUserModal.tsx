@@ -3,7 +3,7 @@ import { useState, type SubmitEvent } from 'react';
 import { isApiError } from '../../../lib/api-client';
 import { notifySuccess } from '../../../lib/notify';
 import { ROLE_LABELS, ROLES, isRole, type Role } from '../../../lib/permissions';
-import { MIN_PASSWORD_LENGTH, useCreateUser } from '../api/users';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULES, useCreateUser } from '../api/users';
 
 const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
@@ -89,7 +89,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
           />
           <PasswordInput
             label="Initial password"
-            description={`At least ${MIN_PASSWORD_LENGTH} characters; the user can change it after logging in`}
+            description={`${PASSWORD_RULES}; the user can change it after logging in`}
             autoComplete="new-password"
             required
             value={password}

@@ -2,7 +2,7 @@ import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from '@mantin
 import { useState, type SubmitEvent } from 'react';
 import { isApiError } from '../../../lib/api-client';
 import { notifySuccess } from '../../../lib/notify';
-import { MIN_PASSWORD_LENGTH, useUpdateUser, type User } from '../api/users';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULES, useUpdateUser, type User } from '../api/users';
 
 export function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () => void }) {
   const mutation = useUpdateUser();
@@ -47,7 +47,7 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
           ) : null}
           <PasswordInput
             label="New password"
-            description={`At least ${MIN_PASSWORD_LENGTH} characters`}
+            description={PASSWORD_RULES}
             autoComplete="new-password"
             required
             value={password}
