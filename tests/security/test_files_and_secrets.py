@@ -86,6 +86,15 @@ class DataDirModes(unittest.TestCase):
         self.assert_private(server.data_dir)
         self.assertNotIn(WARNING, server.stdout_text())
 
+    def test_a_backup_copy_is_owner_only_under_umask_022(self):
+        server = self.start()
+        copy = os.path.join(server.workdir, "backup.db")
+        with loose_umask():
+            res = subprocess.run([mothership_binary(), "backup", "--data-dir", server.data_dir, "--out", copy],
+                                 capture_output=True, text=True, timeout=60)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        self.assertEqual(mode(copy), 0o600)
+
     def test_a_looser_data_dir_is_tightened_at_start_with_one_warning(self):
         def loosen(data_dir):  # as an older version or `mkdir` and `cp` under umask 022 left it
             os.makedirs(os.path.join(data_dir, "pki"))
