@@ -44,7 +44,9 @@ std::vector<fs::path> data_dir::prepare() const {
                              ", not by this user (uid " + std::to_string(::geteuid()) +
                              "); refusing to use it: run the server as its owner or give it to this user");
   }
-  if (root.has_parent_path() && !root.parent_path().empty()) fs::create_directories(root.parent_path());
+  // "var/" names the directory var, whose parent is not "var" (what parent_path() says).
+  auto parent = (root.has_filename() ? root : root.parent_path()).parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
   make_private_dir(root);
   for (const char* sub : subdirectories) make_private_dir(root / sub);
 

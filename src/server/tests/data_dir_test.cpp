@@ -51,6 +51,9 @@ TEST_F(data_dir_test, a_new_data_dir_and_its_subdirectories_are_owner_only_under
   EXPECT_EQ(mode_of(dir.root), owner_all);
   EXPECT_EQ(mode_of(dir.root / "keys"), owner_all);
   EXPECT_EQ(mode_of(dir.root / "pki"), owner_all);
+  data_dir slash{base_ / "other" / "var/"};
+  EXPECT_TRUE(slash.prepare().empty()) << "a trailing slash names the same directory";
+  EXPECT_EQ(mode_of(base_ / "other" / "var"), owner_all);
 }
 
 TEST_F(data_dir_test, looser_modes_left_by_an_earlier_start_are_tightened_and_reported) {
