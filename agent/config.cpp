@@ -1,9 +1,11 @@
 #include "config.hpp"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
 
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -159,7 +161,17 @@ config_result load_config(const std::string& path) {
   if (!in) return {std::nullopt, path + ": cannot be read"};
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), path);
+  auto loaded = parse_config(text.str(), path);
+  // The claim code is the device's onboarding secret: whoever reads it can claim the device in
+  // its place. (The agent links none of the server's libraries, so this is its own check.)
+  struct stat st {};
+  if (loaded.value && !loaded.value->claim_code.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return {std::nullopt, path + ": holds a claim code, and mode " + mode +
+                              " lets group or others read it; refusing it (chmod 600 the file)"};
+  }
+  return loaded;
 }
 
 }  // namespace mothership::agent

@@ -1,8 +1,10 @@
 // mothership-sim: a fleet of simulated devices in one process (issue 4, requirement 7).
 //
 //   mothership-sim --api http://127.0.0.1:8080 --mqtt-tls 127.0.0.1:8883 --ca ca.pem
-//                  --token ADMIN_TOKEN --devices 25 --approve [--pending 4] [--hold]
+//                  --token-file TOKEN_FILE --devices 25 --approve [--pending 4] [--hold]
 //
+// The admin's access token comes from --token-file (a file only its owner may read) or from
+// MOTHERSHIP_TOKEN, never from the command line, which every local user can read.
 // Creates N factory identities and imports them into the registry (as the admin the token
 // belongs to), onboards them end to end over MQTT/TLS with `--concurrency` at a time, claiming
 // each one through the technician API when `--approve` is given (the real path), and ends with
@@ -31,6 +33,7 @@
 #include <vector>
 
 #include "api_client.hpp"
+#include "common/secret_file.hpp"
 #include "simulated_device.hpp"
 
 namespace asio = boost::asio;
@@ -68,14 +71,16 @@ void show_progress(run_counts& c, int total, bool final) {
 
 int main(int argc, char** argv) {
   CLI::App app{"mothership-sim: simulated devices that onboard and stay connected"};
-  std::string api_url, mqtt_tls, ca_file, token, state_dir, prefix = "SIM", model = "Sim-1";
+  std::string api_url, mqtt_tls, ca_file, token_file, state_dir, prefix = "SIM", model = "Sim-1";
   int devices = 10, pending = 0, concurrency = 50, heartbeat_s = 30, timeout_s = 120;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool approve = false, hold = false;
   app.add_option("--api", api_url, "Server API base URL, http://HOST:PORT")->required();
   app.add_option("--mqtt-tls", mqtt_tls, "MQTT TLS listener HOST:PORT")->required();
   app.add_option("--ca", ca_file, "CA bundle devices trust (GET /pki/ca.pem)")->required()->check(CLI::ExistingFile);
-  app.add_option("--token", token, "An admin's access token (imports the records; claims with --approve)")->required();
+  app.add_option("--token-file", token_file,
+                 "File (mode 0600) with an admin's access token (imports the records; claims with --approve);"
+                 " else MOTHERSHIP_TOKEN");
   app.add_option("--devices", devices, "Devices to onboard")->check(CLI::Range(0, 1000000));
   app.add_flag("--approve", approve, "Claim each device through the technician API once it says hello");
   app.add_option("--pending", pending, "More devices left waiting for a technician")->check(CLI::Range(0, 100000));
@@ -89,6 +94,17 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-s", timeout_s, "Seconds one device may take to onboard")->check(CLI::Range(1, 86400));
   app.add_flag("--hold", hold, "Stay connected with heartbeats until SIGINT/SIGTERM");
   CLI11_PARSE(app, argc, argv);
+
+  // Before anything is created or sent: a refused token file changes nothing.
+  auto token = mothership::common::find_secret(token_file, "MOTHERSHIP_TOKEN");
+  if (!token.value) {
+    std::cerr << "mothership-sim: " << token.error << "\n";
+    return 2;
+  }
+  if (token.value->empty()) {
+    std::cerr << "mothership-sim: no access token: set MOTHERSHIP_TOKEN or give --token-file FILE\n";
+    return 2;
+  }
 
   fleet_settings settings;
   auto colon = mqtt_tls.rfind(':');
@@ -109,7 +125,7 @@ int main(int argc, char** argv) {
   settings.state_dir = state_dir;
 
   // 1. Factory identities, imported in one CSV.
-  api_client api(api_url, token);
+  api_client api(api_url, *token.value);
   std::vector<factory_identity> fleet;
   std::string csv;
   for (int i = 0; i < devices + pending; ++i) {

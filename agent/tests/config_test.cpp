@@ -1,6 +1,11 @@
 #include "config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace mothership::agent {
 namespace {
@@ -70,6 +75,32 @@ TEST(Config, AFactoryCertificateStandsInForTheClaimCode) {
   EXPECT_EQ(c.value->factory_certificate, "/etc/f.crt");
   EXPECT_EQ(c.value->factory_key, "/etc/f.key");
   EXPECT_FALSE(parse_config(minimal, "a").value->factory_certificate);
+}
+
+TEST(Config, AFileWithAClaimCodeOthersCanReadIsRefused) {
+  auto dir = std::filesystem::temp_directory_path() / ("agent_config_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text, mode_t mode) {
+    auto path = (dir / name).string();
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), mode);
+    return path;
+  };
+  auto loose = write("loose.toml", minimal, 0644);
+  auto c = load_config(loose);
+  EXPECT_FALSE(c.value);
+  EXPECT_EQ(c.error, loose +
+                         ": holds a claim code, and mode 0644 lets group or others read it; refusing it"
+                         " (chmod 600 the file)");
+  EXPECT_TRUE(load_config(write("private.toml", minimal, 0600)).value);
+  // Without a claim code (a factory certificate instead) the file holds no secret.
+  auto without_code = minimal;
+  const std::string code_line = "claim_code = \"CODE-1\"\n";
+  without_code.erase(without_code.find(code_line), code_line.size());
+  auto c2 = load_config(
+      write("factory.toml", without_code + "factory_certificate = \"/f.crt\"\nfactory_key = \"/f.key\"\n", 0644));
+  EXPECT_TRUE(c2.value) << c2.error;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Config, EndpointSplits) {

@@ -2,6 +2,7 @@
 // Where things live inside the data directory (docs/operations.md describes the layout).
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace mothership::server {
 
@@ -23,8 +24,11 @@ struct data_dir {
   std::string client_ca_bundle() const { return (root / "pki" / "client-ca.pem").string(); }
   std::string claim_code_key() const { return (root / "keys" / "claim-code.key").string(); }
 
-  // Creates the directory (0700) if needed.
-  void prepare() const;
+  // Makes the directory and its subdirectories (creating them if needed) 0700 and the database
+  // with its -wal and -shm 0600, whatever the umask. Returns what was looser and has been
+  // tightened (for the caller's one warning). Throws std::runtime_error, having changed
+  // nothing, when the directory belongs to another user than this process's.
+  std::vector<std::filesystem::path> prepare() const;
 };
 
 }  // namespace mothership::server

@@ -2,13 +2,13 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
 #include <iostream>
 
 #include "cli/api_connection.hpp"
 #include "cli/registry_import.hpp"
 #include "common/config.hpp"
 #include "common/logging.hpp"
+#include "common/secret_file.hpp"
 #include "server/admin_commands.hpp"
 #include "server/serve.hpp"
 
@@ -62,10 +62,11 @@ int main(int argc, char** argv) {
   backup_cmd->add_option("--out", backup_target, "Target file")->required();
 
   // Commands that talk to a running server's API.
-  std::string api_url = "http://127.0.0.1:8080", token, username;
+  // No secret is taken on the command line, where every local user can read it (ps).
+  std::string api_url = "http://127.0.0.1:8080", token_file, username;
   auto api_options = [&](CLI::App* cmd) {
     cmd->add_option("--api", api_url, "Server API base URL");
-    cmd->add_option("--token", token, "Access token (or MOTHERSHIP_TOKEN)");
+    cmd->add_option("--token-file", token_file, "File (mode 0600) holding an access token; else MOTHERSHIP_TOKEN");
     cmd->add_option("--user", username, "Log in as this user; password from MOTHERSHIP_PASSWORD or asked");
   };
   auto* registry_cmd = app.add_subcommand("registry", "Manufacturing registry");
@@ -95,9 +96,17 @@ int main(int argc, char** argv) {
     if (*verify_cmd) return server::audit_verify(data_dir);
     if (*backup_cmd) return server::backup(data_dir, backup_target);
     if (*import_cmd) {
-      if (token.empty())
-        if (const char* env = std::getenv("MOTHERSHIP_TOKEN")) token = env;
-      cli::api_connection api(api_url, token);
+      auto token = common::find_secret(token_file, "MOTHERSHIP_TOKEN");
+      if (!token.value) {
+        std::cerr << "mothership: " << token.error << "\n";
+        return 2;
+      }
+      if (token.value->empty() && username.empty()) {
+        std::cerr
+            << "mothership: no credentials: set MOTHERSHIP_TOKEN, give --token-file FILE, or log in with --user\n";
+        return 2;
+      }
+      cli::api_connection api(api_url, *token.value);
       if (!username.empty()) api.login(username, cli::read_password("MOTHERSHIP_PASSWORD"));
       return cli::registry_import(api, import_file, import_batch);
     }

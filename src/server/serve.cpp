@@ -86,8 +86,13 @@ std::string devices_endpoint(const common::config& cfg, std::optional<boost::asi
 
 int serve(const common::config& cfg) {
   data_dir dir{cfg.storage.data_dir};
-  dir.prepare();
+  auto tightened = dir.prepare();
   spdlog::info("mothership {} starting; data dir {}", MOTHERSHIP_VERSION, std::filesystem::absolute(dir.root).string());
+  if (!tightened.empty()) {
+    std::string names;
+    for (const auto& p : tightened) names += (names.empty() ? "" : ", ") + p.string();
+    spdlog::warn("data dir: other users could reach {}; now owner-only (directories 0700, database files 0600)", names);
+  }
 
   storage::sqlite_database db(dir.database(), cfg.storage.workers + 1);
   audit::audit_log audit(db);

@@ -44,6 +44,7 @@ class Agent:
             for key, value in settings.items():
                 if value is not None:  # None leaves the key out (a device without a claim code)
                     f.write("%s = %s\n" % (key, json.dumps(value)))
+        os.chmod(self.config_path, 0o600)  # it holds the claim code: the agent refuses it otherwise
         self.proc = None
         self.logs = []
 
@@ -275,6 +276,17 @@ class AgentTest(AgentHarness):
         self.assertEqual(a.proc.wait(timeout=10), 2)
         a.stop()
         self.assertIn("heartbeat_s: must be between 1 and 86400 (got 0)", a.log())
+
+    def test_a_config_with_a_claim_code_that_others_can_read_is_refused(self):
+        [(serial, code)] = self.import_devices(1)
+        a = self.agent(serial, code)
+        os.chmod(a.config_path, 0o644)
+        a.start()
+        self.assertEqual(a.proc.wait(timeout=10), 2)
+        a.stop()
+        self.assertIn("holds a claim code, and mode 0644 lets group or others read it", a.log())
+        self.assertNotIn(serial, self.pending())
+        self.assertFalse(os.path.exists(a.state_dir))
 
 
 class AgentServerIdentity(AgentHarness):

@@ -20,9 +20,14 @@ def sim_binary():
 class Simulator(FleetTestCase):
 
     def sim(self, *args):
+        run = os.path.join(self.workdir, "sim-%d" % len(os.listdir(self.workdir)))
+        os.makedirs(run, mode=0o700)
+        token_file = os.path.join(run, "token")  # never on the command line, where `ps` shows it
+        with open(os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(self.api.token + "\n")
         return [sim_binary(), "--api", "http://127.0.0.1:%d" % self.server.http_port,
-                "--mqtt-tls", "127.0.0.1:%d" % self.tls_port, "--ca", self.ca_file, "--token", self.api.token,
-                "--state-dir", os.path.join(self.workdir, "sim-%d" % len(os.listdir(self.workdir)))] + list(args)
+                "--mqtt-tls", "127.0.0.1:%d" % self.tls_port, "--ca", self.ca_file, "--token-file", token_file,
+                "--state-dir", os.path.join(run, "state")] + list(args)
 
     def test_onboards_n_devices_end_to_end(self):
         res = subprocess.run(self.sim("--devices", "12", "--approve", "--concurrency", "5", "--serial-prefix", "T1"),

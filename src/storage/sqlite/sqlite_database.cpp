@@ -1,8 +1,12 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +30,20 @@ struct statement_deleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
 using statement = std::unique_ptr<sqlite3_stmt, statement_deleter>;
+
+// SQLite's unix VFS creates the -wal and -shm files with the mode of the database file, so a
+// database file made 0600 here, before SQLite sees it, keeps all three private whatever the
+// umask. An existing file is left as it is (the server's data dir tightens it at start);
+// `exclusive` refuses one. Paths SQLite does not treat as files are left to it.
+void create_owner_only(const std::string& path, bool exclusive) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0600);
+  if (fd < 0) {
+    if (exclusive) throw database_error(database_error::kind::other, "create " + path + ": " + std::strerror(errno));
+    return;  // SQLite's own open says why
+  }
+  ::close(fd);
+}
 
 // Lets the statement cache be searched with the string_view a caller passes.
 struct text_hash {
@@ -184,6 +202,7 @@ class sqlite_connection final : public connection {
 };
 
 sqlite_database::sqlite_database(const std::string& path, int pool_size) : path_(path), size_(pool_size) {
+  create_owner_only(path, false);
   for (int i = 0; i < pool_size; ++i) free_.push_back(std::make_unique<sqlite_connection>(path));
   auto& first = *free_.front();
   first.script(
@@ -282,6 +301,7 @@ pool_stats sqlite_database::stats() const {
 void sqlite_database::backup_to(const std::string& target) {
   lease held(*this);
   auto& c = held.conn;
+  create_owner_only(target, true);  // a copy of the database is as private as the database
   sqlite3* dest = nullptr;
   int rc = sqlite3_open(target.c_str(), &dest);
   if (rc != SQLITE_OK) {

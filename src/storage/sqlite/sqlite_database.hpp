@@ -17,7 +17,7 @@ class sqlite_connection;
 
 class sqlite_database final : public database {
  public:
-  // Opens (creating if needed) the file and applies pending migrations.
+  // Opens (creating if needed, 0600) the file and applies pending migrations.
   sqlite_database(const std::string& path, int pool_size);
   ~sqlite_database() override;
 
@@ -26,7 +26,8 @@ class sqlite_database final : public database {
   pool_stats stats() const override;
   std::string backend_name() const override { return "sqlite"; }
 
-  // Copies the live database to `target` with SQLite's online backup API.
+  // Copies the live database to `target` with SQLite's online backup API. The target is
+  // created 0600 and must not exist (database_error otherwise).
   void backup_to(const std::string& target);
 
  private:

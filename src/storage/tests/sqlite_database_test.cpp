@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <thread>
@@ -157,4 +158,36 @@ TEST_F(sqlite_database_test, online_backup_copies_the_data) {
   db.backup_to(copy);
   sqlite_database restored(copy, 1);
   EXPECT_EQ(restored.read_result([](connection& c) { return c.query_one("SELECT a FROM t")->text(0); }), "kept");
+}
+
+namespace {
+fs::perms mode_of(const fs::path& p) {
+  return fs::status(p).permissions() & fs::perms::mask;
+}
+
+// Sets the umask for one scope: the loose default of most systems.
+struct scoped_umask {
+  explicit scoped_umask(mode_t m) : old(::umask(m)) {}
+  ~scoped_umask() { ::umask(old); }
+  mode_t old;
+};
+}  // namespace
+
+TEST_F(sqlite_database_test, the_database_and_its_wal_and_shm_are_owner_only_under_a_loose_umask) {
+  scoped_umask loose(022);
+  sqlite_database db(path(), 1);
+  db.write([](connection& c) { c.execute("CREATE TABLE t (a TEXT)"); });
+  for (const auto* suffix : {"", "-wal", "-shm"}) {
+    ASSERT_TRUE(fs::exists(path() + suffix)) << suffix;
+    EXPECT_EQ(mode_of(path() + suffix), fs::perms::owner_read | fs::perms::owner_write) << suffix;
+  }
+}
+
+TEST_F(sqlite_database_test, a_backup_is_owner_only_and_never_overwrites) {
+  scoped_umask loose(022);
+  sqlite_database db(path(), 1);
+  std::string copy = (dir_ / "backup.db").string();
+  db.backup_to(copy);
+  EXPECT_EQ(mode_of(copy), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_THROW(db.backup_to(copy), database_error);
 }
