@@ -1,5 +1,7 @@
 #include "registry/record_store.hpp"
 
+#include "storage/like.hpp"
+
 namespace mothership::registry::record_store {
 
 namespace {
@@ -83,8 +85,8 @@ std::vector<manufacturing_record> list(storage::connection& c, const list_filter
   std::string sql = "SELECT " + std::string(columns) + " FROM manufacturing_records WHERE serial > $1";
   storage::params p{f.after_serial};
   if (!f.search.empty()) {
-    p.push_back("%" + f.search + "%");
-    auto n = "$" + std::to_string(p.size());
+    p.push_back(storage::like_contains(f.search));
+    auto n = "$" + std::to_string(p.size()) + std::string(storage::like_escape_clause);
     sql += " AND (serial LIKE " + n + " OR model LIKE " + n + " OR batch LIKE " + n + ")";
   }
   if (f.status) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "registry/device_store.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 namespace mothership::registry {
@@ -99,6 +100,47 @@ TEST_F(registry_service_test, only_a_decommissioned_record_can_be_re_enabled) {
   auto r = service_->find("SN-1");
   EXPECT_EQ(r->status, record_status::manufactured);
   EXPECT_FALSE(r->device_id);
+}
+
+TEST_F(registry_service_test, search_takes_percent_and_underscore_literally) {
+  // Serials may hold '_' but not '%'; models may hold either.
+  ASSERT_TRUE(service_
+                  ->import_csv("SN_2,Thermo,r1,SECRET-CODE-2\nSNX3,Thermo,r1,SECRET-CODE-3\n"
+                               "SN-4,Thermo 100%,r1,SECRET-CODE-4\nSN-5,Thermo,r1,SECRET-CODE-5\n",
+                               "b1", admin())
+                  .errors.empty());
+  auto serials = [&](std::string q) {
+    std::vector<std::string> out;
+    for (const auto& r : service_->list({.search = std::move(q)})) out.push_back(r.serial);
+    return out;
+  };
+  EXPECT_EQ(serials("%"), std::vector<std::string>{"SN-4"});
+  EXPECT_EQ(serials("_"), std::vector<std::string>{"SN_2"});
+  EXPECT_EQ(serials("SN_"), std::vector<std::string>{"SN_2"});
+  EXPECT_EQ(serials("\\"), std::vector<std::string>{});
+  EXPECT_EQ(serials("SN").size(), 4u);
+}
+
+TEST_F(registry_service_test, device_search_takes_percent_and_underscore_literally) {
+  db_->write([](storage::connection& c) {
+    for (const char* serial : {"D-50%", "D_1", "DX1"}) {
+      device d;
+      d.id = std::string("dev_") + serial;
+      d.serial = serial;
+      d.model = "Thermo";
+      device_store::insert(c, d);
+    }
+  });
+  auto serials = [&](std::string q) {
+    return db_->read_result([&](storage::connection& c) {
+      std::vector<std::string> out;
+      for (const auto& d : device_store::list(c, {.search = q})) out.push_back(d.serial);
+      return out;
+    });
+  };
+  EXPECT_EQ(serials("%"), std::vector<std::string>{"D-50%"});
+  EXPECT_EQ(serials("D_"), std::vector<std::string>{"D_1"});
+  EXPECT_EQ(serials("D").size(), 3u);
 }
 
 }  // namespace

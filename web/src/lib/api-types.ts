@@ -829,7 +829,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The body is not valid JSON (problem type `malformed-json`). */
+        /** @description The body is not valid JSON (problem type `malformed-json`) or names a key twice in one object (`duplicate-key`). */
         MalformedJson: {
             headers: {
                 [name: string]: unknown;
