@@ -80,6 +80,9 @@ const std::vector<setting>& table() {
             "MQTT over WebSocket listener HOST:PORT; empty = off"),
       entry("mqtt", "wss_listen", &config::mqtt, &mqtt_config::wss_listen,
             "MQTT over secure WebSocket listener HOST:PORT; empty = off"),
+      entry("mqtt", "ws_allowed_origins", &config::mqtt, &mqtt_config::ws_allowed_origins,
+            "Comma-separated origins (scheme://host:port) whose web pages may open the WebSocket listeners; "
+            "empty = the portal's own (http.listen); upgrades without Origin are always accepted"),
       entry("mqtt", "tls_cert", &config::mqtt, &mqtt_config::tls_cert,
             "Server certificate chain (PEM) for TLS listeners; empty = issued by the platform CA"),
       entry("mqtt", "tls_key", &config::mqtt, &mqtt_config::tls_key, "Private key (PEM) of tls_cert"),
@@ -183,7 +186,10 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
             text = *b ? "true" : "false";
           else if (auto i = node.value<std::int64_t>())
             text = std::to_string(*i);
-          else {
+          else if (auto* items = node.as_array(); items && items->is_homogeneous<std::string>()) {
+            // A list setting may be a TOML array of strings; it is kept as the comma-separated text.
+            for (auto&& item : *items) text += (text.empty() ? "" : ",") + *item.value<std::string>();
+          } else {
             result.errors.push_back(toml_path + ": " + name + ": unsupported value type");
             continue;
           }

@@ -56,6 +56,10 @@ struct mqtt_config {
   int receive_maximum = 1024;
   int connect_timeout_s = 10;
   int max_keep_alive_s = 0;  // 0 = the client's keep-alive stands
+
+  // Comma-separated origins whose pages may open the WebSocket listeners; empty = the portal's own
+  // (common/web_origins.hpp). Upgrades without Origin (not from a browser) are always accepted.
+  std::string ws_allowed_origins;
 };
 
 struct pki_config {
