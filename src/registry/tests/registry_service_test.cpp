@@ -79,14 +79,20 @@ TEST_F(registry_service_test, the_claim_key_file_is_private_and_stable) {
 
 TEST_F(registry_service_test, lockout_counts_and_an_admin_lifts_it) {
   ASSERT_TRUE(service_->import_csv("SN-1,Thermo,r1,SECRET-CODE-1\n", "", admin()).errors.empty());
-  manufacturing_record r;
+  record_store::claim_failure f;
+  auto now = common::now_ms();
   for (int i = 0; i < 3; ++i)
-    r = db_->write_result(
-        [](storage::connection& c) { return record_store::record_claim_failure(c, "SN-1", 3, 1000); });
-  EXPECT_EQ(r.claim_failures, 3);
-  EXPECT_TRUE(r.locked_at);
+    f = db_->write_result([&](storage::connection& c) {
+      return record_store::record_claim_failure(c, "SN-1", {3, 900, 86400}, now);
+    });
+  EXPECT_TRUE(f.locked_now);
+  EXPECT_EQ(f.record.claim_failures, 3);
+  EXPECT_EQ(f.record.locked_until, now + 900'000);
+  EXPECT_EQ(f.record.lock_count, 1);
+  EXPECT_TRUE(service_->find("SN-1")->locked(now));
   EXPECT_EQ(service_->unlock("SN-1", admin()), record_change::done);
-  EXPECT_FALSE(service_->find("SN-1")->locked_at);
+  EXPECT_FALSE(service_->find("SN-1")->locked_until);
+  EXPECT_EQ(service_->find("SN-1")->lock_count, 0);
   EXPECT_EQ(service_->unlock("nope", admin()), record_change::not_found);
 }
 
