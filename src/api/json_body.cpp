@@ -2,6 +2,8 @@
 
 #include <boost/json/stream_parser.hpp>
 
+#include "api/json_duplicates.hpp"
+
 namespace mothership::api {
 
 namespace json = boost::json;
@@ -28,6 +30,12 @@ std::variant<json::object, http_response> read_json_object(const http_request& r
   }
   json::value value = parser.release();
   if (!value.is_object()) return problem(400, "malformed-json", "Malformed JSON", "The body must be a JSON object.");
+  // Only a body that parsed is looked at again, so the syntax error above keeps its position.
+  if (auto key = first_duplicate_key(request.body, options.max_depth)) {
+    if (key->size() > 64) key->resize(64);
+    return problem(400, "duplicate-key", "Duplicate key",
+                   "The body names the key \"" + *key + "\" more than once in one object.");
+  }
   return std::move(value.as_object());
 }
 

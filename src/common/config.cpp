@@ -80,6 +80,9 @@ const std::vector<setting>& table() {
             "MQTT over WebSocket listener HOST:PORT; empty = off"),
       entry("mqtt", "wss_listen", &config::mqtt, &mqtt_config::wss_listen,
             "MQTT over secure WebSocket listener HOST:PORT; empty = off"),
+      entry("mqtt", "ws_allowed_origins", &config::mqtt, &mqtt_config::ws_allowed_origins,
+            "Comma-separated origins (scheme://host:port) whose web pages may open the WebSocket listeners; "
+            "empty = the portal's own (http.listen); upgrades without Origin are always accepted"),
       entry("mqtt", "tls_cert", &config::mqtt, &mqtt_config::tls_cert,
             "Server certificate chain (PEM) for TLS listeners; empty = issued by the platform CA"),
       entry("mqtt", "tls_key", &config::mqtt, &mqtt_config::tls_key, "Private key (PEM) of tls_cert"),
@@ -111,7 +114,12 @@ const std::vector<setting>& table() {
             "Validity of the server's own TLS certificate, days (renewed at start when a third is left)"),
       entry("provisioning", "lockout_after_failures", &config::provisioning,
             &provisioning_config::lockout_after_failures,
-            "Wrong claim codes before a serial is locked until an admin lifts it"),
+            "Wrong claim codes before a serial is locked for a while (lockout_base_s, doubling)"),
+      entry("provisioning", "lockout_base_s", &config::provisioning, &provisioning_config::lockout_base_s,
+            "Seconds the first lock of a serial lasts; each further lock until a success or an admin's unlock "
+            "lasts twice as long"),
+      entry("provisioning", "lockout_max_s", &config::provisioning, &provisioning_config::lockout_max_s,
+            "The longest lock of a serial, seconds"),
       entry("provisioning", "address_free_failures", &config::provisioning, &provisioning_config::address_free_failures,
             "Wrong or unknown claims from one address before each further one doubles a delay"),
       entry("provisioning", "mqtt_endpoint", &config::provisioning, &provisioning_config::mqtt_endpoint,
@@ -183,7 +191,10 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
             text = *b ? "true" : "false";
           else if (auto i = node.value<std::int64_t>())
             text = std::to_string(*i);
-          else {
+          else if (auto* items = node.as_array(); items && items->is_homogeneous<std::string>()) {
+            // A list setting may be a TOML array of strings; it is kept as the comma-separated text.
+            for (auto&& item : *items) text += (text.empty() ? "" : ",") + *item.value<std::string>();
+          } else {
             result.errors.push_back(toml_path + ": " + name + ": unsupported value type");
             continue;
           }
@@ -220,7 +231,9 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"pki.device_certificate_days", c.pki.device_certificate_days},
       {"pki.server_certificate_days", c.pki.server_certificate_days},
       {"provisioning.lockout_after_failures", c.provisioning.lockout_after_failures},
-      {"provisioning.address_free_failures", c.provisioning.address_free_failures}};
+      {"provisioning.address_free_failures", c.provisioning.address_free_failures},
+      {"provisioning.lockout_base_s", c.provisioning.lockout_base_s},
+      {"provisioning.lockout_max_s", c.provisioning.lockout_max_s}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
   if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");
@@ -230,6 +243,8 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
     result.errors.push_back("mqtt.max_keep_alive_s must be between 0 and 65535");
   if (c.mqtt.sys_interval_s < 0) result.errors.push_back("mqtt.sys_interval_s must be 0 (off) or more");
   if (c.mqtt.receive_maximum > 65535) result.errors.push_back("mqtt.receive_maximum must be at most 65535");
+  if (c.provisioning.lockout_max_s < c.provisioning.lockout_base_s)
+    result.errors.push_back("provisioning.lockout_max_s must be at least provisioning.lockout_base_s");
   if (c.http.max_header_bytes < 1024) result.errors.push_back("http.max_header_bytes must be at least 1024");
   return result;
 }

@@ -56,6 +56,10 @@ struct mqtt_config {
   int receive_maximum = 1024;
   int connect_timeout_s = 10;
   int max_keep_alive_s = 0;  // 0 = the client's keep-alive stands
+
+  // Comma-separated origins whose pages may open the WebSocket listeners; empty = the portal's own
+  // (common/web_origins.hpp). Upgrades without Origin (not from a browser) are always accepted.
+  std::string ws_allowed_origins;
 };
 
 struct pki_config {
@@ -67,7 +71,9 @@ struct pki_config {
 };
 
 struct provisioning_config {
-  int lockout_after_failures = 5;  // wrong claim codes before a serial locks until an admin lifts it
+  int lockout_after_failures = 5;  // wrong claim codes before a serial locks for a while
+  int lockout_base_s = 900;        // the first lock; each further one (until a success or unlock) doubles
+  int lockout_max_s = 86400;       // the longest lock
   int address_free_failures = 20;  // wrong claims from one address before its delays start
   std::string mqtt_endpoint;       // HOST:PORT devices are told to connect to; empty = mqtt.tls_listen
 };

@@ -59,7 +59,7 @@ std::string host_of(const std::string& address) {
   return address;
 }
 
-// The serial has its own hard lockout (in the registry); the throttle slows down one address
+// The serial has its own time lock (in the registry); the throttle slows down one address
 // that guesses across many serials.
 std::string throttle_key(const std::string& address) {
   return "claim-from:" + host_of(address);
@@ -84,6 +84,54 @@ onboarding_service::onboarding_service(storage::database& db, audit::audit_log& 
       settings_(std::move(settings)),
       publish_(std::move(publish)),
       throttle_(settings_.address_free_failures, throttle_max_delay_s) {}
+
+common::millis onboarding_service::now() const {
+  return settings_.clock ? settings_.clock() : common::now_ms();
+}
+
+bool onboarding_service::locked(storage::connection& c, registry::manufacturing_record& r, common::millis now,
+                                const std::string& source) {
+  if (r.locked(now)) return true;
+  if (r.lock_expired(now)) {
+    registry::record_store::end_expired_lock(c, r.serial, now);
+    audit_.append(
+        c, {{"system", ""},
+            "registry.unlock",
+            "manufacturing_record",
+            r.serial,
+            audit::outcome::success,
+            source,
+            {{"by", "expiry"}, {"locked_until", common::to_rfc3339(*r.locked_until)}, {"lock_count", r.lock_count}}});
+    r.claim_failures = 0;
+    r.locked_at.reset();
+    r.locked_until.reset();
+  }
+  return false;
+}
+
+registry::record_store::claim_failure onboarding_service::count_failure(storage::connection& c,
+                                                                        const std::string& serial, common::millis now,
+                                                                        const std::string& source) {
+  registry::record_store::lock_policy policy{settings_.lockout_after_failures, settings_.lockout_base_s,
+                                             settings_.lockout_max_s};
+  auto failure = registry::record_store::record_claim_failure(c, serial, policy, now);
+  if (failure.locked_now) {
+    const auto& r = failure.record;
+    audit_.append(c, {{"system", ""},
+                      "registry.lock",
+                      "manufacturing_record",
+                      serial,
+                      audit::outcome::success,
+                      source,
+                      {{"failures", r.claim_failures},
+                       {"lock_count", r.lock_count},
+                       {"duration_s", (*r.locked_until - now) / 1000},
+                       {"locked_until", common::to_rfc3339(*r.locked_until)}}});
+    spdlog::warn("serial {} locked until {} after {} wrong claim codes (lock {})", serial,
+                 common::to_rfc3339(*r.locked_until), r.claim_failures, r.lock_count);
+  }
+  return failure;
+}
 
 void onboarding_service::audit_failure(const std::string& action, audit::actor by, const std::string& serial,
                                        const std::string& source, std::string_view reason) {
@@ -117,21 +165,27 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
     r.retry_after_s = wait;
     return refuse(claim_refusal::too_many_attempts, r);
   }
-  auto now = common::now_ms();
+  auto now = this->now();
   std::optional<delivery> issued;
   std::optional<claim_result> outcome;
   auto refusal = db_.write_result([&](storage::connection& c) -> std::optional<claim_result> {
     auto record = registry::record_store::find(c, serial);
     if (!record) return claim_result{claim_refusal::unknown_serial};
-    if (record->locked_at) return claim_result{claim_refusal::locked_out};
+    if (locked(c, *record, now, by.source)) {
+      claim_result r{claim_refusal::locked_out};
+      r.locked_until = record->locked_until;
+      return r;
+    }
     // A record with a factory certificate and no claim code: the device proves what it is with
     // the certificate, and there is no code to check; the technician's approval is the claim.
     const bool certificate_only = !record->claim_code_hash && record->factory_cert_sha256;
     if (!certificate_only && code.empty()) return claim_result{claim_refusal::code_required};  // not a guess
     if (!certificate_only && (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash))) {
-      auto after = registry::record_store::record_claim_failure(c, serial, settings_.lockout_after_failures, now);
-      claim_result r{after.locked_at ? claim_refusal::locked_out : claim_refusal::wrong_code};
-      r.attempts_left = std::max(0, settings_.lockout_after_failures - after.claim_failures);
+      auto after = count_failure(c, serial, now, by.source);
+      claim_result r{after.locked_now ? claim_refusal::locked_out : claim_refusal::wrong_code};
+      if (after.locked_now) r.locked_until = after.record.locked_until;
+      r.attempts_left =
+          after.locked_now ? 0 : std::max(0, settings_.lockout_after_failures - after.record.claim_failures);
       return r;
     }
     if (record->status == record_status::registered) return claim_result{claim_refusal::already_registered};
@@ -205,13 +259,13 @@ bool onboarding_service::admit_device(const std::string& serial, const std::stri
     return false;
   };
   if (throttle_.retry_after(throttle_key(source), host_of(source))) return refuse("too_many_attempts");
-  auto now = common::now_ms();
+  auto now = this->now();
   auto verdict = db_.write_result([&](storage::connection& c) -> std::string {
     auto record = registry::record_store::find(c, serial);
     if (!record) return "unknown_serial";
-    if (record->locked_at) return "locked_out";
+    if (locked(c, *record, now, source)) return "locked_out";
     if (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash)) {
-      registry::record_store::record_claim_failure(c, serial, settings_.lockout_after_failures, now);
+      count_failure(c, serial, now, source);  // a lock it starts has its own audit entry
       return "wrong_code";
     }
     if (!may_onboard(c, *record))
@@ -236,9 +290,10 @@ bool onboarding_service::admit_device(const std::string& serial, const std::stri
 
 std::optional<std::string> onboarding_service::admit_factory_certificate(const std::string& sha256,
                                                                          const std::string& source) {
+  auto now = this->now();
   auto serial = db_.write_result([&](storage::connection& c) -> std::optional<std::string> {
     auto record = registry::record_store::find_by_factory_cert(c, sha256);
-    if (!record || record->locked_at || !may_onboard(c, *record)) return std::nullopt;
+    if (!record || locked(c, *record, now, source) || !may_onboard(c, *record)) return std::nullopt;
     audit_.append(c, {device_actor(record->serial),
                       "provisioning.connect",
                       "manufacturing_record",

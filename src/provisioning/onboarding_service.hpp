@@ -10,9 +10,11 @@
 // that was offline finds it when it subscribes), and onboarding ends when the device first
 // connects with that certificate (device_service records the completion).
 //
-// Every step and every refusal is audited. Wrong claim codes count against the serial (a
-// lockout after `lockout_after_failures`, lifted by an admin) and, with delays, against the
-// serial and the source address together.
+// Every step and every refusal is audited. Wrong claim codes count against the serial: after
+// `lockout_after_failures` of them it is locked for a while (lockout_base_s, doubling with
+// each further lock up to lockout_max_s; an admin can lift it sooner), never for good, so
+// that whoever knows a serial cannot block its onboarding. Wrong and unknown claims also
+// count, with delays, against the source address. Every lock and unlock is audited.
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,6 +29,7 @@
 #include "provisioning/onboarding_store.hpp"
 #include "provisioning/template_store.hpp"
 #include "registry/claim_codes.hpp"
+#include "registry/record_store.hpp"
 #include "registry/registry_service.hpp"
 #include "storage/database.hpp"
 
@@ -35,8 +38,11 @@ namespace mothership::provisioning {
 struct onboarding_settings {
   int lockout_after_failures = 5;
   int certificate_days = 365;
-  std::string mqtt_endpoint;       // "host:port" of the TLS listener devices reconnect to
-  int address_free_failures = 20;  // then each wrong claim from the address doubles a delay
+  std::string mqtt_endpoint;              // "host:port" of the TLS listener devices reconnect to
+  int address_free_failures = 20;         // then each wrong claim from the address doubles a delay
+  int lockout_base_s = 900;               // the first lock of a serial; each further one lasts twice as long
+  int lockout_max_s = 86400;              // up to this
+  std::function<common::millis()> clock;  // empty = common::now_ms (tests move time on)
 };
 
 // Sends an MQTT message to devices (the server's in-process client). QoS 1.
@@ -55,9 +61,10 @@ std::string_view to_string(claim_refusal r);
 
 struct claim_result {
   std::optional<claim_refusal> refusal;
-  int retry_after_s = 0;  // too_many_attempts
-  int attempts_left = 0;  // wrong_code: before the serial locks
-  std::string status;     // "completed" (certificate issued) | "awaiting_device"
+  int retry_after_s = 0;                       // too_many_attempts
+  int attempts_left = 0;                       // wrong_code: before the serial locks
+  std::optional<common::millis> locked_until;  // locked_out
+  std::string status;                          // "completed" (certificate issued) | "awaiting_device"
   std::string device_id;
 };
 
@@ -108,6 +115,12 @@ class onboarding_service {
   void announce(const std::string& serial, const std::string& stage, const std::string& device_id,
                 const std::string& reason = {});
   bool may_onboard(storage::connection& c, const registry::manufacturing_record& r);
+  common::millis now() const;
+  // True while `r` is locked. A lock that has run out is ended here (and audited).
+  bool locked(storage::connection& c, registry::manufacturing_record& r, common::millis now, const std::string& source);
+  // Counts a wrong claim code against the serial; audits the lock it may start.
+  registry::record_store::claim_failure count_failure(storage::connection& c, const std::string& serial,
+                                                      common::millis now, const std::string& source);
   void audit_failure(const std::string& action, audit::actor by, const std::string& serial, const std::string& source,
                      std::string_view reason);
 

@@ -1,5 +1,7 @@
 #include "registry/device_store.hpp"
 
+#include "storage/like.hpp"
+
 namespace mothership::registry {
 
 std::string_view to_string(lifecycle l) {
@@ -74,7 +76,7 @@ std::vector<device> list(storage::connection& c, const list_filter& f) {
     return "$" + std::to_string(p.size());
   };
   if (!f.search.empty()) {
-    auto n = next("%" + f.search + "%");
+    auto n = next(storage::like_contains(f.search)) + std::string(storage::like_escape_clause);
     sql += " AND (id LIKE " + n + " OR serial LIKE " + n + " OR model LIKE " + n + ")";
   }
   if (f.online) sql += " AND online = " + next(std::int64_t{*f.online});

@@ -20,11 +20,20 @@ struct manufacturing_record {
   std::optional<std::string> factory_cert_sha256;  // lower-case hex
   std::string batch;
   record_status status = record_status::manufactured;
-  std::optional<std::string> device_id;  // once registered
-  int claim_failures = 0;                // wrong claim codes since the last success or unlock
-  std::optional<common::millis> locked_at;
+  std::optional<std::string> device_id;        // once registered
+  int claim_failures = 0;                      // wrong claim codes since the last success, unlock or expired lock
+  std::optional<common::millis> locked_at;     // when the current (or last, expired) lock began
+  std::optional<common::millis> locked_until;  // claims are refused until then
+  int lock_count = 0;                          // locks since the last success or admin unlock
   common::millis imported_at = 0;
   common::millis updated_at = 0;
+
+  bool locked(common::millis now) const { return locked_until && *locked_until > now; }
+  // A lock that has run out and is still on record (it is cleared at the next claim).
+  bool lock_expired(common::millis now) const { return locked_until && *locked_until <= now; }
 };
+
+// How long the n-th lock (n >= 1) lasts: base_s, doubled for each lock before it, at most max_s.
+common::millis lock_duration_ms(int n, int base_s, int max_s);
 
 }  // namespace mothership::registry

@@ -1,12 +1,14 @@
 #include "registry/record_store.hpp"
 
+#include "storage/like.hpp"
+
 namespace mothership::registry::record_store {
 
 namespace {
 
 constexpr const char* columns =
     "serial, model, hw_revision, claim_code_hash, factory_cert_sha256, batch, status, device_id, claim_failures,"
-    " locked_at, imported_at, updated_at";
+    " locked_at, imported_at, updated_at, locked_until, lock_count";
 
 manufacturing_record from_row(const storage::row& r) {
   manufacturing_record m;
@@ -22,6 +24,8 @@ manufacturing_record from_row(const storage::row& r) {
   m.locked_at = r.opt_integer(9);
   m.imported_at = r.integer(10);
   m.updated_at = r.integer(11);
+  m.locked_until = r.opt_integer(12);
+  m.lock_count = static_cast<int>(r.integer(13));
   return m;
 }
 
@@ -50,12 +54,12 @@ std::vector<std::string> existing(storage::connection& c, const char* column, co
 }  // namespace
 
 void insert(storage::connection& c, const manufacturing_record& r) {
-  c.execute(
-      "INSERT INTO manufacturing_records (" + std::string(columns) +
-          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-      {r.serial, r.model, r.hw_revision, storage::nullable(r.claim_code_hash), storage::nullable(r.factory_cert_sha256),
-       r.batch, std::string(registry::to_string(r.status)), storage::nullable(r.device_id),
-       std::int64_t{r.claim_failures}, storage::nullable(r.locked_at), r.imported_at, r.updated_at});
+  c.execute("INSERT INTO manufacturing_records (" + std::string(columns) +
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            {r.serial, r.model, r.hw_revision, storage::nullable(r.claim_code_hash),
+             storage::nullable(r.factory_cert_sha256), r.batch, std::string(registry::to_string(r.status)),
+             storage::nullable(r.device_id), std::int64_t{r.claim_failures}, storage::nullable(r.locked_at),
+             r.imported_at, r.updated_at, storage::nullable(r.locked_until), std::int64_t{r.lock_count}});
 }
 
 std::optional<manufacturing_record> find(storage::connection& c, const std::string& serial) {
@@ -83,8 +87,8 @@ std::vector<manufacturing_record> list(storage::connection& c, const list_filter
   std::string sql = "SELECT " + std::string(columns) + " FROM manufacturing_records WHERE serial > $1";
   storage::params p{f.after_serial};
   if (!f.search.empty()) {
-    p.push_back("%" + f.search + "%");
-    auto n = "$" + std::to_string(p.size());
+    p.push_back(storage::like_contains(f.search));
+    auto n = "$" + std::to_string(p.size()) + std::string(storage::like_escape_clause);
     sql += " AND (serial LIKE " + n + " OR model LIKE " + n + " OR batch LIKE " + n + ")";
   }
   if (f.status) {
@@ -108,19 +112,40 @@ void set_status(storage::connection& c, const std::string& serial, record_status
             {serial, std::string(registry::to_string(s)), storage::nullable(device_id), now});
 }
 
-manufacturing_record record_claim_failure(storage::connection& c, const std::string& serial, int lock_after,
-                                          common::millis now) {
+claim_failure record_claim_failure(storage::connection& c, const std::string& serial, const lock_policy& policy,
+                                   common::millis now) {
+  auto r = *find(c, serial);
+  claim_failure out;
+  if (r.lock_expired(now)) r.claim_failures = 0;  // the failures before a lock that ran out are spent
+  ++r.claim_failures;
+  if (r.claim_failures >= policy.after_failures) {
+    ++r.lock_count;
+    r.locked_at = now;
+    r.locked_until = now + lock_duration_ms(r.lock_count, policy.base_s, policy.max_s);
+    out.locked_now = true;
+  }
+  r.updated_at = now;
   c.execute(
-      "UPDATE manufacturing_records SET claim_failures = claim_failures + 1,"
-      " locked_at = CASE WHEN locked_at IS NULL AND claim_failures + 1 >= $2 THEN $3 ELSE locked_at END,"
-      " updated_at = $3 WHERE serial = $1",
-      {serial, std::int64_t{lock_after}, now});
-  return *find(c, serial);
+      "UPDATE manufacturing_records SET claim_failures = $2, locked_at = $3, locked_until = $4, lock_count = $5,"
+      " updated_at = $6 WHERE serial = $1",
+      {serial, std::int64_t{r.claim_failures}, storage::nullable(r.locked_at), storage::nullable(r.locked_until),
+       std::int64_t{r.lock_count}, now});
+  out.record = std::move(r);
+  return out;
+}
+
+void end_expired_lock(storage::connection& c, const std::string& serial, common::millis now) {
+  c.execute(
+      "UPDATE manufacturing_records SET claim_failures = 0, locked_at = NULL, locked_until = NULL, updated_at = $2"
+      " WHERE serial = $1",
+      {serial, now});
 }
 
 void clear_claim_failures(storage::connection& c, const std::string& serial, common::millis now) {
-  c.execute("UPDATE manufacturing_records SET claim_failures = 0, locked_at = NULL, updated_at = $2 WHERE serial = $1",
-            {serial, now});
+  c.execute(
+      "UPDATE manufacturing_records SET claim_failures = 0, locked_at = NULL, locked_until = NULL, lock_count = 0,"
+      " updated_at = $2 WHERE serial = $1",
+      {serial, now});
 }
 
 }  // namespace mothership::registry::record_store

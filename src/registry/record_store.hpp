@@ -28,10 +28,24 @@ std::vector<manufacturing_record> list(storage::connection& c, const list_filter
 
 void set_status(storage::connection& c, const std::string& serial, record_status s,
                 const std::optional<std::string>& device_id, common::millis now);
-// Counts one wrong claim code; locks the record when the count reaches `lock_after`.
-// Returns the record as it is now.
-manufacturing_record record_claim_failure(storage::connection& c, const std::string& serial, int lock_after,
-                                          common::millis now);
+struct lock_policy {
+  int after_failures = 5;  // wrong claim codes that start a lock
+  int base_s = 900;        // the first lock; each further one lasts twice as long as the one before
+  int max_s = 86400;       // up to this
+};
+struct claim_failure {
+  manufacturing_record record;  // as it is now
+  bool locked_now = false;      // this failure started a lock
+};
+// Counts one wrong claim code on a record that is not locked; the failure that reaches
+// `after_failures` starts the next lock (lock_duration_ms). Failures before an expired lock
+// no longer count.
+claim_failure record_claim_failure(storage::connection& c, const std::string& serial, const lock_policy& policy,
+                                   common::millis now);
+// Forgets a lock that has run out, and the failures before it; the lock count stays, so the
+// next lock lasts longer.
+void end_expired_lock(storage::connection& c, const std::string& serial, common::millis now);
+// After a success or an admin's unlock: no failures, no lock, and the next lock is the shortest.
 void clear_claim_failures(storage::connection& c, const std::string& serial, common::millis now);
 
 }  // namespace mothership::registry::record_store

@@ -90,9 +90,14 @@ record_change registry_service::unlock(const std::string& serial, const change_a
   return db_.write_result([&](storage::connection& c) {
     auto r = record_store::find(c, serial);
     if (!r) return record_change::not_found;
-    record_store::clear_claim_failures(c, serial, common::now_ms());
-    audit_.append(c, record_event(author, "registry.unlock", serial,
-                                  {{"failures", r->claim_failures}, {"was_locked", r->locked_at.has_value()}}));
+    auto now = common::now_ms();
+    record_store::clear_claim_failures(c, serial, now);
+    boost::json::object details{{"by", "admin"},
+                                {"failures", r->claim_failures},
+                                {"was_locked", r->locked(now)},
+                                {"lock_count", r->lock_count}};
+    if (r->locked(now)) details["locked_until"] = common::to_rfc3339(*r->locked_until);
+    audit_.append(c, record_event(author, "registry.unlock", serial, std::move(details)));
     return record_change::done;
   });
 }

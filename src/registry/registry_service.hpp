@@ -40,7 +40,8 @@ class registry_service {
   std::vector<manufacturing_record> list(const record_store::list_filter& f);
   std::optional<manufacturing_record> find(const std::string& serial);
 
-  // Clears the wrong-code count and lifts a lockout.
+  // Clears the wrong-code count, lifts a lock and resets the lock count (the next lock is the
+  // shortest again).
   record_change unlock(const std::string& serial, const change_author& author);
   // A decommissioned record becomes claimable again (status manufactured, no device).
   record_change re_enable(const std::string& serial, const change_author& author);

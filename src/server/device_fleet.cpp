@@ -63,10 +63,11 @@ device_fleet::device_fleet(const common::config& cfg, const data_dir& dir, stora
       ca_(load_ca(cfg.pki, dir)),
       codes_(registry::claim_codes::load_or_create(dir.claim_code_key())),
       registry_(db, audit, codes_),
-      onboarding_(db, audit, &bus, ca_, codes_,
-                  {cfg.provisioning.lockout_after_failures, cfg.pki.device_certificate_days, "",
-                   cfg.provisioning.address_free_failures},
-                  [this](const std::string& t, const std::string& p, bool r) { publish(t, p, r); }),
+      onboarding_(
+          db, audit, &bus, ca_, codes_,
+          {cfg.provisioning.lockout_after_failures, cfg.pki.device_certificate_days, "",
+           cfg.provisioning.address_free_failures, cfg.provisioning.lockout_base_s, cfg.provisioning.lockout_max_s},
+          [this](const std::string& t, const std::string& p, bool r) { publish(t, p, r); }),
       devices_(
           db, audit, &bus, ca_, revoked_, onboarding_, cfg.pki.device_certificate_days,
           [this](const std::string& t, const std::string& p, bool r) { publish(t, p, r); },

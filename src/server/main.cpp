@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
       {"--mqtt-tls-listen", "mqtt.tls_listen", "MQTT over TLS listener HOST:PORT"},
       {"--mqtt-ws-listen", "mqtt.ws_listen", "MQTT over WebSocket listener HOST:PORT"},
       {"--mqtt-wss-listen", "mqtt.wss_listen", "MQTT over secure WebSocket listener HOST:PORT"},
+      {"--mqtt-ws-allowed-origins", "mqtt.ws_allowed_origins",
+       "Comma-separated origins whose web pages may open the WebSocket listeners; default: the portal's"},
       {"--mqtt-tls-cert", "mqtt.tls_cert", "Server certificate chain (PEM); default: issued by the platform CA"},
       {"--mqtt-tls-key", "mqtt.tls_key", "Private key (PEM) of --mqtt-tls-cert"},
       {"--mqtt-tls-client-ca", "mqtt.tls_client_ca", "Extra CA bundle (PEM) for client certificates (factory CAs)"},

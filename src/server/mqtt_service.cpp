@@ -92,7 +92,8 @@ mqtt::tls_settings mqtt_service::tls_settings() {
   return *tls_;
 }
 
-void mqtt_service::start() {
+void mqtt_service::start(std::vector<std::string> ws_origins) {
+  mqtt::ws_settings ws{std::move(ws_origins)};
   auto announce = [](const char* scheme, const boost::asio::ip::tcp::endpoint& at) {
     spdlog::info("MQTT listening on {}://{}:{}", scheme, at.address().to_string(), at.port());
   };
@@ -101,8 +102,8 @@ void mqtt_service::start() {
     tls_endpoint_ = listeners_.listen_tls(cfg_.tls_listen, tls_settings());
     announce("mqtts", *tls_endpoint_);
   }
-  if (!cfg_.ws_listen.empty()) announce("ws", listeners_.listen_ws(cfg_.ws_listen));
-  if (!cfg_.wss_listen.empty()) announce("wss", listeners_.listen_wss(cfg_.wss_listen, tls_settings()));
+  if (!cfg_.ws_listen.empty()) announce("ws", listeners_.listen_ws(cfg_.ws_listen, ws));
+  if (!cfg_.wss_listen.empty()) announce("wss", listeners_.listen_wss(cfg_.wss_listen, tls_settings(), ws));
   if (cfg_.allow_anonymous)
     spdlog::warn(
         "mqtt.allow_anonymous is on: clients without credentials may use topics outside devices/ (development only)");

@@ -28,7 +28,8 @@ class mqtt_service {
   ~mqtt_service();
 
   // Binds every configured listener (logging its URL) and starts the clock and $SYS.
-  void start();
+  // `ws_origins`: the web origins whose pages may open the WebSocket listeners.
+  void start(std::vector<std::string> ws_origins);
   void stop();  // stops accepting and the clock; connections end with the I/O contexts
 
   mqtt::broker& broker() { return broker_; }

@@ -17,6 +17,7 @@
 #include "auth/password_strength.hpp"
 #include "common/encoding.hpp"
 #include "common/io_pool.hpp"
+#include "common/web_origins.hpp"
 #include "common/worker_pool.hpp"
 #include "events/event_bus.hpp"
 #include "server/data_dir.hpp"
@@ -129,7 +130,7 @@ int serve(const common::config& cfg) {
   spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
 
   mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, fleet.trust(), &pool);
-  mqtt.start();
+  mqtt.start(common::ws_allowed_origins(cfg, bound.address().to_string(), bound.port()));
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.

@@ -827,9 +827,12 @@ class PahoClient:
     """paho-mqtt 1.6.1 with its network loop in a thread and events for every outcome."""
 
     def __init__(self, port, client_id="", version=V5, clean=True, keepalive=30, session_expiry=None,
-                 will=None, username=None, password=None, transport="tcp", tls=None, ws_path="/mqtt", host=HOST):
+                 will=None, username=None, password=None, transport="tcp", tls=None, ws_path="/mqtt", host=HOST,
+                 origin=None):
         """tls: keyword arguments of paho's tls_set (ca_certs, certfile, keyfile, ...), or None
-        for plain TCP; transport "websockets" speaks MQTT over WebSocket at `ws_path`."""
+        for plain TCP; transport "websockets" speaks MQTT over WebSocket at `ws_path`, with
+        `origin` as its Origin header (None: no Origin, as a client that is not a browser;
+        paho would send one naming the broker itself)."""
         self.port = port
         self.host = host
         self.version = version
@@ -842,7 +845,12 @@ class PahoClient:
             kwargs["clean_session"] = clean
         self.client = mqtt.Client(**kwargs)
         if transport == "websockets":
-            self.client.ws_set_options(path=ws_path)
+            def headers(defaults):
+                defaults.pop("Origin", None)
+                if origin is not None:
+                    defaults["Origin"] = origin
+                return defaults
+            self.client.ws_set_options(path=ws_path, headers=headers)
         if tls is not None:
             self.client.tls_set(**tls)
         if username is not None:

@@ -131,18 +131,22 @@ class Onboarding(FleetTestCase):
         self.assertEqual((got, body["type"].rsplit("/", 1)[1]), (409, "already-registered"))
 
     def test_lockout_after_wrong_codes_until_an_admin_lifts_it(self):
+        # The lock also ends by itself (provisioning.lockout_base_s, 15 min here): see
+        # tests/security/test_onboarding_lockout.py.
         [(serial, code)] = self.import_devices(1)
         for attempt in range(2):
             self.assertEqual(self.api.call("POST", "/api/v1/onboarding",
                                            {"serial": serial, "claim_code": "WRONG-%d" % attempt})[0], 422)
         status, body = self.api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": "WRONG-3"})
         self.assertEqual(status, 423, body)
+        self.assertIsInstance(body["locked_until"], str, body)
         # Locked: the right code no longer works, for the technician or the device.
         self.assertEqual(self.api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": code})[0], 423)
         dev = self.device(serial, code)
         self.assertEqual(dev.connect_for_onboarding(expect_success=False)[1], BAD_USER_OR_PASSWORD)
         status, record = self.api.call("GET", "/api/v1/registry/" + serial)
         self.assertTrue(record["locked"])
+        self.assertEqual(record["locked_until"], body["locked_until"])
         tech = self.user("technician")
         self.assertEqual(tech.call("POST", "/api/v1/registry/%s/unlock" % serial)[0], 403)
         self.assertEqual(self.api.call("POST", "/api/v1/registry/%s/unlock" % serial)[0], 200)

@@ -27,9 +27,21 @@ http_response refusal_response(const provisioning::claim_result& r) {
       response.body = json::serialize(body);
       return response;
     }
-    case claim_refusal::locked_out:
-      return problem(423, "locked-out", "Serial locked",
-                     "Too many wrong claim codes for this serial. An admin can lift the lock.");
+    case claim_refusal::locked_out: {
+      std::string until = r.locked_until ? common::to_rfc3339(*r.locked_until) : std::string{};
+      auto response =
+          problem(423, "locked-out", "Serial locked",
+                  "Too many wrong claim codes for this serial: it is locked" +
+                      (until.empty() ? std::string{} : " until " + until) + ". An admin can lift the lock.");
+      auto body = json::parse(response.body).as_object();
+      body["locked_until"] = until.empty() ? json::value(nullptr) : json::value(until);
+      response.body = json::serialize(body);
+      if (r.locked_until) {
+        auto wait_ms = std::max<common::millis>(0, *r.locked_until - common::now_ms());
+        response.with_header("Retry-After", std::to_string((wait_ms + 999) / 1000));
+      }
+      return response;
+    }
     case claim_refusal::already_registered:
       return problem(409, "already-registered", "Already registered", "This device is already registered.");
     case claim_refusal::decommissioned:

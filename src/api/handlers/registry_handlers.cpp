@@ -15,6 +15,8 @@ registry::change_author author_of(const request_context& ctx) {
 }
 
 json::object to_json(const registry::manufacturing_record& r) {
+  auto now = common::now_ms();
+  const bool locked = r.locked(now);
   return {{"serial", r.serial},
           {"model", r.model},
           {"hw_revision", r.hw_revision},
@@ -24,7 +26,8 @@ json::object to_json(const registry::manufacturing_record& r) {
           {"has_claim_code", r.claim_code_hash.has_value()},
           {"factory_cert_sha256", r.factory_cert_sha256 ? json::value(*r.factory_cert_sha256) : json::value(nullptr)},
           {"claim_failures", r.claim_failures},
-          {"locked", r.locked_at.has_value()},
+          {"locked", locked},
+          {"locked_until", locked ? json::value(common::to_rfc3339(*r.locked_until)) : json::value(nullptr)},
           {"imported_at", common::to_rfc3339(r.imported_at)},
           {"updated_at", common::to_rfc3339(r.updated_at)}};
 }

@@ -69,3 +69,11 @@ TEST(json_body, unknown_fields_are_ignored) {
   EXPECT_EQ(f.text("name", true), "x");
   EXPECT_TRUE(f.ok());
 }
+
+TEST(json_body, duplicate_key_is_400_naming_it) {
+  auto v = read_json_object(json_request(R"({"username":"eve","role":"viewer","role":"admin"})"));
+  ASSERT_TRUE(problem_of(v));
+  EXPECT_EQ(problem_of(v)->status, 400);
+  EXPECT_NE(problem_of(v)->body.find("duplicate-key"), std::string::npos) << problem_of(v)->body;
+  EXPECT_NE(problem_of(v)->body.find("role"), std::string::npos) << problem_of(v)->body;
+}

@@ -53,3 +53,10 @@ TEST(config, every_setting_is_documented_with_its_env_name) {
     EXPECT_EQ(s.env.rfind("MOTHERSHIP_", 0), 0u) << s.name;
   }
 }
+
+TEST(config, a_list_setting_may_be_a_toml_array) {
+  std::string file = write_toml("[mqtt]\nws_allowed_origins = [\"https://a.example\", \"http://localhost:5173\"]\n");
+  auto r = load_config(file, {});
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.value.mqtt.ws_allowed_origins, "https://a.example,http://localhost:5173");
+}

@@ -36,12 +36,15 @@ boost::asio::ip::tcp::endpoint mqtt_server::listen_tls(const std::string& host_p
   return listen(host_port, [tls](boost::asio::ip::tcp::socket s) { return make_tls_stream(std::move(s), tls); });
 }
 
-boost::asio::ip::tcp::endpoint mqtt_server::listen_ws(const std::string& host_port) {
-  return listen(host_port, [](boost::asio::ip::tcp::socket s) { return make_ws_stream(std::move(s)); });
+boost::asio::ip::tcp::endpoint mqtt_server::listen_ws(const std::string& host_port, ws_settings ws) {
+  auto shared = std::make_shared<const ws_settings>(std::move(ws));
+  return listen(host_port, [shared](boost::asio::ip::tcp::socket s) { return make_ws_stream(std::move(s), shared); });
 }
 
-boost::asio::ip::tcp::endpoint mqtt_server::listen_wss(const std::string& host_port, tls_settings tls) {
-  return listen(host_port, [tls](boost::asio::ip::tcp::socket s) { return make_wss_stream(std::move(s), tls); });
+boost::asio::ip::tcp::endpoint mqtt_server::listen_wss(const std::string& host_port, tls_settings tls, ws_settings ws) {
+  auto shared = std::make_shared<const ws_settings>(std::move(ws));
+  return listen(host_port,
+                [tls, shared](boost::asio::ip::tcp::socket s) { return make_wss_stream(std::move(s), tls, shared); });
 }
 
 void mqtt_server::stop_accepting() {

@@ -39,8 +39,9 @@ class mqtt_server {
   // Each binds "host:port" (port 0 = any free port) and returns the bound endpoint.
   boost::asio::ip::tcp::endpoint listen_tcp(const std::string& host_port);
   boost::asio::ip::tcp::endpoint listen_tls(const std::string& host_port, tls_settings tls);
-  boost::asio::ip::tcp::endpoint listen_ws(const std::string& host_port);
-  boost::asio::ip::tcp::endpoint listen_wss(const std::string& host_port, tls_settings tls);
+  // `ws` says which browser origins may upgrade; by default none (clients without Origin only).
+  boost::asio::ip::tcp::endpoint listen_ws(const std::string& host_port, ws_settings ws = {});
+  boost::asio::ip::tcp::endpoint listen_wss(const std::string& host_port, tls_settings tls, ws_settings ws = {});
   void stop_accepting();
 
   std::size_t open_connections() const;

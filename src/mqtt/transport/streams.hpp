@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "mqtt/transport/byte_stream.hpp"
 
@@ -25,6 +27,16 @@ struct tls_settings {
   certificate_identity_fn identity_of;
 };
 
+// Which web pages may open an MQTT WebSocket. A browser names the page's origin in the upgrade
+// and lets any page open a WebSocket to any host, carrying whatever the user's network can
+// reach: the upgrade is refused (403) unless its Origin is one of `allowed_origins`
+// ("scheme://host[:port]", compared without regard to case). An upgrade without Origin comes
+// from no browser (a device, a script) and is let through: it has credentials of its own.
+struct ws_settings {
+  std::vector<std::string> allowed_origins;
+  bool allows(std::string_view origin) const;
+};
+
 // "ip:port" of the socket's peer, for logs and events.
 std::string address_of(const boost::asio::ip::tcp::socket& socket);
 // After a TLS handshake: records the verified client certificate's identity, if any.
@@ -33,7 +45,8 @@ void read_peer_certificate(void* ssl, const tls_settings& tls, peer_info& peer);
 
 std::unique_ptr<byte_stream> make_tcp_stream(boost::asio::ip::tcp::socket socket);
 std::unique_ptr<byte_stream> make_tls_stream(boost::asio::ip::tcp::socket socket, const tls_settings& tls);
-std::unique_ptr<byte_stream> make_ws_stream(boost::asio::ip::tcp::socket socket);
-std::unique_ptr<byte_stream> make_wss_stream(boost::asio::ip::tcp::socket socket, const tls_settings& tls);
+std::unique_ptr<byte_stream> make_ws_stream(boost::asio::ip::tcp::socket socket, std::shared_ptr<const ws_settings> ws);
+std::unique_ptr<byte_stream> make_wss_stream(boost::asio::ip::tcp::socket socket, const tls_settings& tls,
+                                             std::shared_ptr<const ws_settings> ws);
 
 }  // namespace mothership::mqtt

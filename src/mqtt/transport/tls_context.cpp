@@ -5,6 +5,8 @@
 #include <boost/asio/ssl/context.hpp>
 #include <stdexcept>
 
+#include "common/tls_policy.hpp"
+
 namespace mothership::mqtt {
 
 namespace ssl = boost::asio::ssl;
@@ -12,7 +14,7 @@ namespace ssl = boost::asio::ssl;
 std::shared_ptr<ssl::context> make_server_tls_context(const tls_files& files) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* native = ctx->native_handle();
-  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  if (!common::apply_server_tls_policy(native)) throw std::runtime_error("TLS: the cipher policy is not available");
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_compression | ssl::context::single_dh_use);
   // Idle connections give their record buffers back: thousands of mostly silent devices
   // would otherwise hold ~34 KiB each.

@@ -1,5 +1,6 @@
 #pragma once
-// The server side of TLS for the MQTT listeners: TLS 1.2 and 1.3 only, the server's
+// The server side of TLS for the MQTT listeners: TLS 1.2 and 1.3 only (TLS 1.2 with ECDHE and
+// AEAD suites only: common/tls_policy.hpp), the server's
 // certificate chain and key, and, when a client CA is given, client certificates verified
 // against it (optional at the TLS layer: a device being onboarded connects without one, and
 // the authenticator decides what a connection without a certificate may do).

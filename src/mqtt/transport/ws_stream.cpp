@@ -14,6 +14,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <cctype>
 #include <type_traits>
 
 #include "mqtt/transport/streams.hpp"
@@ -44,14 +45,34 @@ bool offers_mqtt(std::string_view offered) {
   return false;
 }
 
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+http::response<http::string_body> refusal(unsigned version, http::status status, std::string body) {
+  http::response<http::string_body> response{status, version};
+  response.set(http::field::content_type, "text/plain");
+  response.body() = std::move(body);
+  response.keep_alive(false);
+  response.prepare_payload();
+  return response;
+}
+
 template <class Next>
 class ws_byte_stream final : public byte_stream {
   static constexpr bool secure = std::is_same_v<Next, tls_socket>;
 
  public:
-  explicit ws_byte_stream(tcp::socket socket) requires(!secure) : ws_(std::move(socket)) { init(); }
-  ws_byte_stream(tcp::socket socket, const tls_settings& tls) requires(secure)
-      : tls_(tls), ws_(std::move(socket), *tls_.context) {
+  ws_byte_stream(tcp::socket socket, std::shared_ptr<const ws_settings> settings) requires(!secure)
+      : settings_(std::move(settings)), ws_(std::move(socket)) {
+    init();
+  }
+  ws_byte_stream(tcp::socket socket, const tls_settings& tls,
+                 std::shared_ptr<const ws_settings> settings) requires(secure)
+      : tls_(tls), settings_(std::move(settings)), ws_(std::move(socket), *tls_.context) {
     init();
   }
 
@@ -68,13 +89,18 @@ class ws_byte_stream final : public byte_stream {
     if (read_ec) co_return read_ec;
     const auto& request = parser.get();
     if (!websocket::is_upgrade(request) || !offers_mqtt(request[http::field::sec_websocket_protocol])) {
-      http::response<http::string_body> refusal{http::status::bad_request, request.version()};
-      refusal.set(http::field::content_type, "text/plain");
-      refusal.body() = "MQTT over WebSocket: upgrade with Sec-WebSocket-Protocol: mqtt\n";
-      refusal.keep_alive(false);
-      refusal.prepare_payload();
-      co_await http::async_write(ws_.next_layer(), refusal, nothrow);
+      auto response = refusal(request.version(), http::status::bad_request,
+                              "MQTT over WebSocket: upgrade with Sec-WebSocket-Protocol: mqtt\n");
+      co_await http::async_write(ws_.next_layer(), response, nothrow);
       co_return websocket::error::no_sec_key;  // any error: the connection ends here
+    }
+    // Checked before the upgrade, so a foreign page never gets a WebSocket, not even briefly.
+    auto origin = request.find(http::field::origin);
+    if (origin != request.end() && !(settings_ && settings_->allows(origin->value()))) {
+      auto response = refusal(request.version(), http::status::forbidden,
+                              "MQTT over WebSocket: this Origin is not allowed (mqtt.ws_allowed_origins)\n");
+      co_await http::async_write(ws_.next_layer(), response, nothrow);
+      co_return websocket::error::no_sec_key;
     }
     auto [accept_ec] = co_await ws_.async_accept(request, nothrow);
     co_return accept_ec;
@@ -123,18 +149,26 @@ class ws_byte_stream final : public byte_stream {
   }
 
   tls_settings tls_;  // holds the context a wss stream refers to
+  std::shared_ptr<const ws_settings> settings_;
   websocket::stream<Next> ws_;
   peer_info peer_;
 };
 
 }  // namespace
 
-std::unique_ptr<byte_stream> make_ws_stream(tcp::socket socket) {
-  return std::make_unique<ws_byte_stream<tcp::socket>>(std::move(socket));
+bool ws_settings::allows(std::string_view origin) const {
+  for (const auto& allowed : allowed_origins)
+    if (equal_ignoring_case(allowed, origin)) return true;
+  return false;
 }
 
-std::unique_ptr<byte_stream> make_wss_stream(tcp::socket socket, const tls_settings& tls) {
-  return std::make_unique<ws_byte_stream<tls_socket>>(std::move(socket), tls);
+std::unique_ptr<byte_stream> make_ws_stream(tcp::socket socket, std::shared_ptr<const ws_settings> ws) {
+  return std::make_unique<ws_byte_stream<tcp::socket>>(std::move(socket), std::move(ws));
+}
+
+std::unique_ptr<byte_stream> make_wss_stream(tcp::socket socket, const tls_settings& tls,
+                                             std::shared_ptr<const ws_settings> ws) {
+  return std::make_unique<ws_byte_stream<tls_socket>>(std::move(socket), tls, std::move(ws));
 }
 
 }  // namespace mothership::mqtt

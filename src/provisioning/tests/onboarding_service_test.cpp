@@ -175,12 +175,122 @@ TEST_F(onboarding_test, a_serial_locks_after_too_many_wrong_codes_even_with_the_
   registry::change_author other{{"user", "usr_x"}, "10.0.0.8"};
   EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-1", admin()).refusal, claim_refusal::wrong_code);
   EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-2", other).refusal, claim_refusal::wrong_code);
-  EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-3", admin()).refusal, claim_refusal::locked_out);
-  EXPECT_EQ(onboarding_->claim("SN-1", "CODE-0001", other).refusal, claim_refusal::locked_out);
+  auto locking = onboarding_->claim("SN-1", "WRONG-3", admin());
+  EXPECT_EQ(locking.refusal, claim_refusal::locked_out);
+  ASSERT_TRUE(locking.locked_until);
+  auto locked = onboarding_->claim("SN-1", "CODE-0001", other);
+  EXPECT_EQ(locked.refusal, claim_refusal::locked_out);
+  EXPECT_EQ(locked.locked_until, locking.locked_until);
   EXPECT_FALSE(onboarding_->admit_device("SN-1", "CODE-0001", "10.0.0.9:1"));
   registry::registry_service reg(*db_, *audit_, *codes_);
   EXPECT_EQ(reg.unlock("SN-1", admin()), registry::record_change::done);
   EXPECT_FALSE(onboarding_->claim("SN-1", "CODE-0001", other).refusal);
+  auto unlocks = audit_->find({.action = std::string("registry.unlock")}).items;
+  ASSERT_EQ(unlocks.size(), 1u);
+  EXPECT_EQ(unlocks[0].what.details.at("by").as_string(), "admin");
+  EXPECT_TRUE(unlocks[0].what.details.at("was_locked").as_bool());
+}
+
+// A serial's lock ends by itself: whoever knows a serial can delay its onboarding, not stop it.
+class lockout_test : public onboarding_test {
+ protected:
+  void SetUp() override {
+    onboarding_test::SetUp();
+    onboarding_settings settings{3, 30, "", 1000, 900, 3600};
+    settings.clock = [this] { return now_; };
+    timed_ = std::make_unique<onboarding_service>(*db_, *audit_, nullptr, *ca_, *codes_, settings,
+                                                  [](const std::string&, const std::string&, bool) {});
+  }
+  // Three wrong codes: the lock they start.
+  common::millis lock(const std::string& serial, const registry::change_author& by) {
+    EXPECT_EQ(timed_->claim(serial, "WRONG", by).refusal, claim_refusal::wrong_code);
+    EXPECT_EQ(timed_->claim(serial, "WRONG", by).refusal, claim_refusal::wrong_code);
+    auto r = timed_->claim(serial, "WRONG", by);
+    EXPECT_EQ(r.refusal, claim_refusal::locked_out);
+    return r.locked_until.value_or(0);
+  }
+  registry::manufacturing_record record(const std::string& serial) {
+    return *registry::registry_service(*db_, *audit_, *codes_).find(serial);
+  }
+
+  common::millis now_ = 1'800'000'000'000;
+  std::unique_ptr<onboarding_service> timed_;
+};
+
+TEST_F(lockout_test, the_lock_ends_after_its_time_and_the_right_code_then_works) {
+  registry::change_author owner{{"user", "usr_owner"}, "10.0.0.50"};
+  EXPECT_EQ(lock("SN-1", {{"user", "usr_attacker"}, "10.6.6.6"}), now_ + 900'000);
+  now_ += 899'000;
+  EXPECT_EQ(timed_->claim("SN-1", "CODE-0001", owner).refusal, claim_refusal::locked_out);
+  EXPECT_FALSE(timed_->admit_device("SN-1", "CODE-0001", "10.0.0.51:4000"));
+  now_ += 1'000;
+  EXPECT_TRUE(timed_->admit_device("SN-1", "CODE-0001", "10.0.0.51:4000"));
+  EXPECT_FALSE(timed_->claim("SN-1", "CODE-0001", owner).refusal);
+  auto unlocks = audit_->find({.action = std::string("registry.unlock")}).items;
+  ASSERT_EQ(unlocks.size(), 1u);
+  EXPECT_EQ(unlocks[0].what.details.at("by").as_string(), "expiry");
+}
+
+TEST_F(lockout_test, each_further_lock_lasts_twice_as_long_up_to_the_cap) {
+  registry::change_author attacker{{"user", "usr_attacker"}, "10.6.6.6"};
+  const common::millis expected_s[] = {900, 1800, 3600, 3600};
+  for (auto seconds : expected_s) {
+    auto until = lock("SN-1", attacker);
+    EXPECT_EQ(until, now_ + seconds * 1000);
+    auto r = record("SN-1");
+    EXPECT_TRUE(r.locked(now_));
+    EXPECT_EQ(r.locked_until, until);
+    now_ = until;  // the lock has run out
+  }
+  EXPECT_EQ(record("SN-1").lock_count, 4);
+  auto locks = audit_->find({.action = std::string("registry.lock")}).items;
+  ASSERT_EQ(locks.size(), 4u);
+  EXPECT_EQ(locks[0].what.details.at("duration_s").as_int64(), 3600);  // newest first
+  EXPECT_EQ(locks[0].what.details.at("lock_count").as_int64(), 4);
+  EXPECT_EQ(locks[3].what.details.at("duration_s").as_int64(), 900);
+  EXPECT_EQ(locks[3].what.source, "10.6.6.6");
+}
+
+TEST_F(lockout_test, wrong_codes_by_mqtt_lock_the_serial_for_the_time_lock_only) {
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(timed_->admit_device("SN-1", "WRONG", "10.6.6.6:1000"));
+  auto r = record("SN-1");
+  ASSERT_TRUE(r.locked(now_));
+  EXPECT_EQ(r.locked_until, now_ + 900'000);
+  registry::change_author owner{{"user", "usr_owner"}, "10.0.0.50"};
+  auto refused = timed_->claim("SN-1", "CODE-0001", owner);
+  EXPECT_EQ(refused.refusal, claim_refusal::locked_out);
+  now_ += 900'000;
+  EXPECT_FALSE(timed_->claim("SN-1", "CODE-0001", owner).refusal);
+}
+
+TEST_F(lockout_test, an_admin_unlock_lifts_the_lock_and_the_next_lock_is_the_shortest_again) {
+  registry::change_author attacker{{"user", "usr_attacker"}, "10.6.6.6"};
+  lock("SN-1", attacker);
+  now_ += 900'000;
+  EXPECT_EQ(lock("SN-1", attacker), now_ + 1'800'000);
+  registry::registry_service reg(*db_, *audit_, *codes_);
+  EXPECT_EQ(reg.unlock("SN-1", admin()), registry::record_change::done);
+  auto r = record("SN-1");
+  EXPECT_FALSE(r.locked_until);
+  EXPECT_EQ(r.lock_count, 0);
+  EXPECT_EQ(r.claim_failures, 0);
+  EXPECT_EQ(lock("SN-1", attacker), now_ + 900'000);
+}
+
+TEST_F(lockout_test, a_locked_serial_counts_no_further_failures) {
+  registry::change_author attacker{{"user", "usr_attacker"}, "10.6.6.6"};
+  auto until = lock("SN-1", attacker);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(timed_->claim("SN-1", "WRONG", attacker).refusal, claim_refusal::locked_out);
+  EXPECT_EQ(record("SN-1").locked_until, until);  // not extended
+  EXPECT_EQ(record("SN-1").lock_count, 1);
+}
+
+TEST(lock_duration, doubles_from_the_base_up_to_the_cap) {
+  EXPECT_EQ(registry::lock_duration_ms(1, 900, 86400), 900'000);
+  EXPECT_EQ(registry::lock_duration_ms(2, 900, 86400), 1'800'000);
+  EXPECT_EQ(registry::lock_duration_ms(7, 900, 86400), 57'600'000);  // 900 s * 2^6
+  EXPECT_EQ(registry::lock_duration_ms(8, 900, 86400), 86'400'000);  // 115200 s, capped
+  EXPECT_EQ(registry::lock_duration_ms(1'000'000, 900, 86400), 86'400'000);
 }
 
 TEST_F(onboarding_test, one_address_guessing_across_serials_is_slowed_down) {

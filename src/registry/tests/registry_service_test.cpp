@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "registry/device_store.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 namespace mothership::registry {
@@ -78,14 +79,20 @@ TEST_F(registry_service_test, the_claim_key_file_is_private_and_stable) {
 
 TEST_F(registry_service_test, lockout_counts_and_an_admin_lifts_it) {
   ASSERT_TRUE(service_->import_csv("SN-1,Thermo,r1,SECRET-CODE-1\n", "", admin()).errors.empty());
-  manufacturing_record r;
+  record_store::claim_failure f;
+  auto now = common::now_ms();
   for (int i = 0; i < 3; ++i)
-    r = db_->write_result(
-        [](storage::connection& c) { return record_store::record_claim_failure(c, "SN-1", 3, 1000); });
-  EXPECT_EQ(r.claim_failures, 3);
-  EXPECT_TRUE(r.locked_at);
+    f = db_->write_result([&](storage::connection& c) {
+      return record_store::record_claim_failure(c, "SN-1", {3, 900, 86400}, now);
+    });
+  EXPECT_TRUE(f.locked_now);
+  EXPECT_EQ(f.record.claim_failures, 3);
+  EXPECT_EQ(f.record.locked_until, now + 900'000);
+  EXPECT_EQ(f.record.lock_count, 1);
+  EXPECT_TRUE(service_->find("SN-1")->locked(now));
   EXPECT_EQ(service_->unlock("SN-1", admin()), record_change::done);
-  EXPECT_FALSE(service_->find("SN-1")->locked_at);
+  EXPECT_FALSE(service_->find("SN-1")->locked_until);
+  EXPECT_EQ(service_->find("SN-1")->lock_count, 0);
   EXPECT_EQ(service_->unlock("nope", admin()), record_change::not_found);
 }
 
@@ -99,6 +106,47 @@ TEST_F(registry_service_test, only_a_decommissioned_record_can_be_re_enabled) {
   auto r = service_->find("SN-1");
   EXPECT_EQ(r->status, record_status::manufactured);
   EXPECT_FALSE(r->device_id);
+}
+
+TEST_F(registry_service_test, search_takes_percent_and_underscore_literally) {
+  // Serials may hold '_' but not '%'; models may hold either.
+  ASSERT_TRUE(service_
+                  ->import_csv("SN_2,Thermo,r1,SECRET-CODE-2\nSNX3,Thermo,r1,SECRET-CODE-3\n"
+                               "SN-4,Thermo 100%,r1,SECRET-CODE-4\nSN-5,Thermo,r1,SECRET-CODE-5\n",
+                               "b1", admin())
+                  .errors.empty());
+  auto serials = [&](std::string q) {
+    std::vector<std::string> out;
+    for (const auto& r : service_->list({.search = std::move(q)})) out.push_back(r.serial);
+    return out;
+  };
+  EXPECT_EQ(serials("%"), std::vector<std::string>{"SN-4"});
+  EXPECT_EQ(serials("_"), std::vector<std::string>{"SN_2"});
+  EXPECT_EQ(serials("SN_"), std::vector<std::string>{"SN_2"});
+  EXPECT_EQ(serials("\\"), std::vector<std::string>{});
+  EXPECT_EQ(serials("SN").size(), 4u);
+}
+
+TEST_F(registry_service_test, device_search_takes_percent_and_underscore_literally) {
+  db_->write([](storage::connection& c) {
+    for (const char* serial : {"D-50%", "D_1", "DX1"}) {
+      device d;
+      d.id = std::string("dev_") + serial;
+      d.serial = serial;
+      d.model = "Thermo";
+      device_store::insert(c, d);
+    }
+  });
+  auto serials = [&](std::string q) {
+    return db_->read_result([&](storage::connection& c) {
+      std::vector<std::string> out;
+      for (const auto& d : device_store::list(c, {.search = q})) out.push_back(d.serial);
+      return out;
+    });
+  };
+  EXPECT_EQ(serials("%"), std::vector<std::string>{"D-50%"});
+  EXPECT_EQ(serials("D_"), std::vector<std::string>{"D_1"});
+  EXPECT_EQ(serials("D").size(), 3u);
 }
 
 }  // namespace

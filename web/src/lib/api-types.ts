@@ -386,7 +386,8 @@ export interface paths {
         put?: never;
         /**
          * Lift a claim-code lockout
-         * @description Clears the count of wrong claim codes for the serial and lifts its lock.
+         * @description Clears the count of wrong claim codes for the serial, lifts its lock and resets the lock
+         *     count, so that a further lock is the shortest again. Audited as `registry.unlock`.
          */
         post: operations["unlockRegistryRecord"];
         delete?: never;
@@ -432,7 +433,10 @@ export interface paths {
          *     device and, if the device already sent its CSR, issues its certificate (200, `completed`);
          *     otherwise the certificate is issued when the device's hello arrives (202, `awaiting_device`).
          *     Refusals: 404 `unknown-serial`, 422 `wrong-claim-code` (with `attempts_left`), 423
-         *     `locked-out`, 409 `already-registered` / `decommissioned`, 429 `too-many-attempts`.
+         *     `locked-out` (with `locked_until` and Retry-After), 409 `already-registered` /
+         *     `decommissioned`, 429 `too-many-attempts`. A serial locks for
+         *     `provisioning.lockout_base_s` after `provisioning.lockout_after_failures` wrong codes;
+         *     each further lock lasts twice as long, up to `provisioning.lockout_max_s`.
          */
         post: operations["claimDevice"];
         delete?: never;
@@ -733,8 +737,15 @@ export interface components {
             device_id: string | null;
             has_claim_code: boolean;
             factory_cert_sha256: string | null;
+            /** @description Wrong claim codes since the last successful claim, unlock or lock that ended. */
             claim_failures: number;
+            /** @description Claims are refused until `locked_until` (or an admin's unlock). */
             locked: boolean;
+            /**
+             * Format: date-time
+             * @description When the current lock ends; null when the serial is not locked.
+             */
+            locked_until: string | null;
             /** Format: date-time */
             imported_at: string;
             /** Format: date-time */
@@ -835,7 +846,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The body is not valid JSON (problem type `malformed-json`). */
+        /** @description The body is not valid JSON (problem type `malformed-json`) or names a key twice in one object (`duplicate-key`). */
         MalformedJson: {
             headers: {
                 [name: string]: unknown;
@@ -1687,13 +1698,18 @@ export interface operations {
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
-            /** @description The serial is locked after too many wrong claim codes. */
+            /** @description The serial is locked after too many wrong claim codes, until `locked_until`. */
             423: {
                 headers: {
+                    /** @description Seconds until the lock ends. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** Format: date-time */
+                        locked_until?: string | null;
+                    };
                 };
             };
             429: components["responses"]["RateLimited"];

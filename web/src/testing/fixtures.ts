@@ -98,6 +98,7 @@ export function makeRecord(overrides: Partial<Schemas['ManufacturingRecord']> = 
     factory_cert_sha256: null,
     claim_failures: 0,
     locked: false,
+    locked_until: null,
     imported_at: '2025-03-01T10:00:00Z',
     updated_at: '2025-03-01T10:00:00Z',
     ...overrides,

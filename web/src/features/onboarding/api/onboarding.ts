@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError } from '../../../lib/api-client';
 import type { components } from '../../../lib/api-types';
+import { formatDateTime } from '../../../lib/format';
 
 export type ClaimRequest = components['schemas']['ClaimRequest'];
 export type ClaimResult = components['schemas']['ClaimResult'];
@@ -78,16 +79,20 @@ export function describeClaimRefusal(error: unknown, serial: string): ClaimRefus
           left === undefined
             ? 'The claim code does not match this serial.'
             : left === 0
-              ? 'The claim code does not match this serial, and the serial is now locked. An admin can unlock it on the Registry page.'
+              ? 'The claim code does not match this serial, and the serial is now locked for a while. An admin can unlock it on the Registry page.'
               : `The claim code does not match this serial. ${left} attempt${left === 1 ? '' : 's'} left before the serial is locked.`,
         fields: { claim_code: 'Wrong claim code' },
       };
     }
-    case 'locked-out':
+    case 'locked-out': {
+      const until = typeof error.body.locked_until === 'string' ? error.body.locked_until : undefined;
       return {
         title: 'Serial locked',
-        message: `Serial ${serial} is locked after too many wrong claim codes. An admin can unlock it on the Registry page.`,
+        message: until
+          ? `Serial ${serial} is locked until ${formatDateTime(until)} after too many wrong claim codes. An admin can unlock it sooner on the Registry page.`
+          : `Serial ${serial} is locked after too many wrong claim codes. An admin can unlock it on the Registry page.`,
       };
+    }
     case 'already-registered':
       return { title: 'Already registered', message: `Device ${serial} is already registered; there is nothing to claim.` };
     case 'decommissioned':

@@ -132,6 +132,12 @@ describe('OnboardPage', () => {
     ],
     ['an unknown serial', () => problem(404, 'unknown-serial', 'nope'), 'Unknown serial', 'No device with serial SN-1'],
     ['a locked serial', () => problem(423, 'locked-out', 'nope'), 'Serial locked', 'An admin can unlock it'],
+    [
+      'a serial locked for a while',
+      () => problem(423, 'locked-out', 'nope', { locked_until: '2025-03-01T10:15:00Z' }),
+      'Serial locked',
+      'is locked until',
+    ],
     ['a registered device', () => problem(409, 'already-registered', 'nope'), 'Already registered', 'already registered'],
     ['a decommissioned device', () => problem(409, 'decommissioned', 'nope'), 'Decommissioned', 'must re-enable'],
   ])('explains %s', async (_what, respond, title, text) => {

@@ -13,7 +13,7 @@ function renderRegistry(role: 'admin' | 'technician', path = '/registry') {
 
 const records = [
   makeRecord({ serial: 'SN-1' }),
-  makeRecord({ serial: 'SN-2', locked: true, claim_failures: 5 }),
+  makeRecord({ serial: 'SN-2', locked: true, locked_until: '2025-03-01T10:15:00Z', claim_failures: 5 }),
   makeRecord({ serial: 'SN-3', status: 'decommissioned', device_id: 'dev_3' }),
 ];
 
@@ -27,7 +27,7 @@ describe('RegistryPage', () => {
       }),
     );
     renderRegistry('technician');
-    expect(await screen.findByTestId('registry-row-SN-2')).toHaveTextContent('locked');
+    expect(await screen.findByTestId('registry-row-SN-2')).toHaveTextContent('locked until');
     expect(screen.queryByTestId('registry-import')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Unlock' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Re-enable' })).not.toBeInTheDocument();

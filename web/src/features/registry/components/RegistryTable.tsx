@@ -55,7 +55,7 @@ export function RegistryTable({ records, actions }: { records: readonly Manufact
               <Table.Td>
                 {record.locked ? (
                   <Badge color="red" variant="filled" data-testid={`registry-locked-${record.serial}`}>
-                    locked
+                    {record.locked_until ? `locked until ${formatDateTime(record.locked_until)}` : 'locked'}
                   </Badge>
                 ) : (
                   <Text size="xs" c="dimmed">
