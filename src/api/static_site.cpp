@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/security_headers.hpp"
 #include "common/encoding.hpp"
 
 namespace mothership::api {
@@ -49,7 +50,8 @@ http_response static_site::respond(const std::string& path, const file& f, const
   bool immutable = path.rfind("/assets/", 0) == 0;  // Vite puts content hashes in these names
   r.headers.emplace_back("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("ETag", f.etag);
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  // The writer adds the other security headers; the portal's policy lets it load its own files.
+  r.headers.emplace_back("Content-Security-Policy", portal_content_security_policy);
   if (const std::string* inm = request.header("if-none-match"); inm && *inm == f.etag) {
     r.status = 304;
     return r;

@@ -2,6 +2,7 @@
 // The built portal (web/dist), loaded into memory at start and served from "/". Hashed
 // assets are cached for a year; index.html is revalidated every time; any other path that
 // is not an API path gets index.html, so the single-page app can route it (SPA fallback).
+// Every file carries the portal's Content-Security-Policy.
 #include <optional>
 #include <string>
 #include <unordered_map>

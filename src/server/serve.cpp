@@ -18,6 +18,7 @@
 #include "common/io_pool.hpp"
 #include "common/worker_pool.hpp"
 #include "events/event_bus.hpp"
+#include "mqtt/transport/tls_context.hpp"
 #include "server/data_dir.hpp"
 #include "server/mqtt_service.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -78,6 +79,23 @@ std::string devices_endpoint(const common::config& cfg, std::optional<boost::asi
   return host + ":" + std::to_string(tls->port());
 }
 
+// The HTTPS listener's TLS: the MQTT listeners' context function (TLS 1.2+, one place for
+// protocol and cipher policy), without client certificates; the certificate is http.tls_cert,
+// else the one the MQTT TLS listeners use (by default issued by the platform CA, so a client
+// that trusts /pki/ca.pem trusts both).
+std::shared_ptr<boost::asio::ssl::context> https_context(const common::http_config& cfg, const device_trust& trust) {
+  mqtt::tls_files files;
+  files.certificate_chain = cfg.tls_cert.empty() ? trust.server_chain_file : cfg.tls_cert;
+  files.private_key = cfg.tls_cert.empty() ? trust.server_key_file : cfg.tls_key;
+  return mqtt::make_server_tls_context(files);
+}
+
+std::string url(const char* scheme, const boost::asio::ip::tcp::endpoint& at) {
+  std::string host = at.address().to_string();
+  if (at.address().is_v6()) host = "[" + host + "]";
+  return fmt::format("{}://{}:{}", scheme, host, at.port());
+}
+
 }  // namespace
 
 int serve(const common::config& cfg) {
@@ -115,10 +133,14 @@ int serve(const common::config& cfg) {
   add_pool_metrics(metrics, db, pool);
   api::dispatcher dispatch(svc, routes, site, pool);
   api::http_server http(io, cfg.http, dispatch);
-  auto bound = http.listen(cfg.http.listen);
-  spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
+  // Once: it may issue the server certificate, which HTTPS and the MQTT TLS listeners share.
+  device_trust trust = fleet.trust();
+  if (!cfg.http.listen.empty()) spdlog::info("HTTP listening on {}", url("http", http.listen(cfg.http.listen)));
+  if (!cfg.http.tls_listen.empty())
+    spdlog::info("HTTP listening on {}",
+                 url("https", http.listen_tls(cfg.http.tls_listen, https_context(cfg.http, trust))));
 
-  mqtt_service mqtt(cfg.mqtt, dir, io, tokens, users, bus, metrics, fleet.trust(), &pool);
+  mqtt_service mqtt(cfg.mqtt, dir, io, tokens, users, bus, metrics, trust, &pool);
   mqtt.start();
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
 

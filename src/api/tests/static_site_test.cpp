@@ -61,3 +61,16 @@ TEST_F(static_site_test, etag_gives_304) {
   again.headers["if-none-match"] = *header(*first, "ETag");
   EXPECT_EQ(site.serve(again)->status, 304);
 }
+
+TEST_F(static_site_test, portal_files_carry_the_portal_policy_and_leave_the_rest_to_the_writer) {
+  static_site site(dir_.string());
+  for (const char* path : {"/", "/assets/app-1234.js", "/devices"}) {
+    auto r = site.serve(get(path));
+    ASSERT_TRUE(r) << path;
+    ASSERT_TRUE(header(*r, "Content-Security-Policy")) << path;
+    EXPECT_EQ(*header(*r, "Content-Security-Policy"),
+              "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'");
+    // The writer adds nosniff to every answer; the site adding it too sent it twice.
+    EXPECT_FALSE(header(*r, "X-Content-Type-Options")) << path;
+  }
+}
