@@ -159,9 +159,8 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
   const auto& cfg = st->cfg;
   const auto header_timeout = std::chrono::seconds(cfg.header_timeout_s);
   const auto request_timeout = std::chrono::seconds(cfg.request_timeout_s);
-  auto& transport = beast::get_lowest_layer(stream);
   beast::error_code remote_ec;
-  auto endpoint = transport.socket().remote_endpoint(remote_ec);
+  auto endpoint = beast::get_lowest_layer(stream).socket().remote_endpoint(remote_ec);
   std::string remote = remote_ec ? "" : endpoint.address().to_string();
   if (!co_await begin(stream, header_timeout)) co_return;
   beast::flat_buffer buffer;
@@ -171,7 +170,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
     // Wait for the next request's first byte: a fresh connection gets the header timeout, an
     // idle keep-alive connection the idle timeout. Then the whole head must follow in time.
     if (buffer.size() == 0) {
-      transport.expires_after(first ? header_timeout : std::chrono::seconds(cfg.idle_timeout_s));
+      beast::get_lowest_layer(stream).expires_after(first ? header_timeout : std::chrono::seconds(cfg.idle_timeout_s));
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), nothrow);
       if (ec) co_return;
       buffer.commit(n);
@@ -181,7 +180,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
     parser.body_limit(cfg.max_body_bytes);
-    transport.expires_after(header_timeout);
+    beast::get_lowest_layer(stream).expires_after(header_timeout);
     auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser, nothrow);
     if (head_ec == http::error::header_limit) {
       co_await send_and_close(stream,
@@ -215,7 +214,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
                               version, request_timeout);
       co_return;
     }
-    transport.expires_after(request_timeout);
+    beast::get_lowest_layer(stream).expires_after(request_timeout);
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> go_on{http::status::continue_, version};
       auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
