@@ -8,6 +8,12 @@ const backend = 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [react()],
+  // The portal runs under a strict Content-Security-Policy (no inline script or style). Mantine
+  // writes its CSS variables and responsive rules into <style> elements at run time, so the
+  // server puts a fresh nonce where this placeholder is (src/api/static_site.cpp) and allows
+  // that nonce for styles; Vite writes it into a <meta property="csp-nonce"> for Mantine
+  // (src/app/providers.tsx) and onto its own tags. Must match csp_nonce_placeholder there.
+  html: { cspNonce: 'MOTHERSHIP_CSP_NONCE' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

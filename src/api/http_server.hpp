@@ -1,7 +1,7 @@
 #pragma once
-// The HTTP/1.1 listener (Boost.Beast). One coroutine per connection reads requests with
-// limits on head size, body size and time, hands each to the dispatcher and writes the
-// answer; keep-alive is honoured until the server stops.
+// The HTTP/1.1 listeners (Boost.Beast): plain and HTTPS. One coroutine per connection reads
+// requests with limits on head size, body size and time, hands each to the dispatcher and
+// writes the answer; keep-alive is honoured until the server stops.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
@@ -12,6 +12,10 @@
 #include "common/io_pool.hpp"
 #include "common/tcp_listener.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace mothership::api {
 
 class http_server {
@@ -21,6 +25,10 @@ class http_server {
 
   // Binds "host:port" (port 0 = any free port) and starts accepting. Returns the bound endpoint.
   boost::asio::ip::tcp::endpoint listen(const std::string& host_port);
+  // The same over TLS with `tls` (server certificate and protocol versions set by the caller);
+  // requests from it are marked over_tls and their answers carry HSTS.
+  boost::asio::ip::tcp::endpoint listen_tls(const std::string& host_port,
+                                            std::shared_ptr<boost::asio::ssl::context> tls);
   // Stops accepting; requests in progress finish and their connections close.
   void stop_accepting();
   int requests_in_flight() const;
@@ -28,8 +36,10 @@ class http_server {
   struct state;
 
  private:
+  common::io_pool& io_;
   std::shared_ptr<state> state_;
   std::unique_ptr<common::tcp_listener> listener_;
+  std::unique_ptr<common::tcp_listener> tls_listener_;
 };
 
 }  // namespace mothership::api

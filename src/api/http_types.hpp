@@ -20,6 +20,7 @@ struct http_request {
   std::string body;
   std::string remote_address;
   std::string request_id;
+  bool over_tls = false;  // came in on the HTTPS listener: the refresh cookie may be Secure
 
   const std::string* header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

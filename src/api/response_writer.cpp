@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "api/security_headers.hpp"
+
 namespace mothership::api {
 
 namespace {
@@ -61,7 +63,9 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 }  // namespace
 
-std::string serialize_response(http_response response, unsigned version, bool keep_alive, bool head_only) {
+std::string serialize_response(http_response response, unsigned version, bool keep_alive, bool head_only,
+                               bool over_tls) {
+  add_security_headers(response, over_tls);
   const int status = response.status;
   const bool bodyless = status < 200 || status == 204 || status == 304;
   std::string out;
@@ -69,9 +73,6 @@ std::string serialize_response(http_response response, unsigned version, bool ke
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   fmt::format_to(std::back_inserter(out), "{} {}\r\n", status, reason(status));
   append_header(out, "Server", "mothership");
-  append_header(out, "X-Content-Type-Options", "nosniff");
-  append_header(out, "X-Frame-Options", "DENY");
-  append_header(out, "Referrer-Policy", "no-referrer");
   if (!response.content_type.empty()) append_header(out, "Content-Type", response.content_type);
   for (const auto& [name, value] : response.headers) append_header(out, name, value);
   if (!keep_alive)
@@ -84,11 +85,11 @@ std::string serialize_response(http_response response, unsigned version, bool ke
   return out;
 }
 
-std::string serialize_stream_head(const http_response& response, unsigned version) {
+std::string serialize_stream_head(http_response response, unsigned version, bool over_tls) {
+  add_security_headers(response, over_tls);
   std::string out = version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   fmt::format_to(std::back_inserter(out), "{} {}\r\n", response.status, reason(response.status));
   append_header(out, "Server", "mothership");
-  append_header(out, "X-Content-Type-Options", "nosniff");
   append_header(out, "Content-Type", response.content_type);
   append_header(out, "Cache-Control", "no-cache");
   append_header(out, "X-Accel-Buffering", "no");  // a proxy in front must not hold events back

@@ -8,8 +8,11 @@
 namespace mothership::api {
 
 // version: 10 or 11. head_only: the answer to HEAD (headers with the GET body's length, no body).
-std::string serialize_response(http_response response, unsigned version, bool keep_alive, bool head_only);
+// over_tls: the answer goes out on the HTTPS listener (adds HSTS). Both functions add the
+// security headers (security_headers.hpp), each once.
+std::string serialize_response(http_response response, unsigned version, bool keep_alive, bool head_only,
+                               bool over_tls);
 // The head of a streamed response: no length, the body runs until the connection closes.
-std::string serialize_stream_head(const http_response& response, unsigned version);
+std::string serialize_stream_head(http_response response, unsigned version, bool over_tls);
 
 }  // namespace mothership::api

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/security_headers.hpp"
 #include "common/encoding.hpp"
 
 namespace mothership::api {
@@ -40,16 +41,37 @@ static_site::static_site(const std::string& directory) {
     std::string url = "/" + fs::relative(entry.path(), directory).generic_string();
     std::string body = content.str();
     std::string etag = "\"" + common::sha256_hex(body).substr(0, 16) + "\"";
-    files_.emplace(url, file{std::move(body), content_type_for(entry.path()), std::move(etag)});
+    bool has_nonce = entry.path().extension() == ".html" && body.find(csp_nonce_placeholder) != std::string::npos;
+    files_.emplace(url, file{std::move(body), content_type_for(entry.path()), std::move(etag), has_nonce});
   }
 }
 
+http_response static_site::respond_with_nonce(const file& f) const {
+  std::string nonce = common::random_token(18);  // base64url: valid in a CSP nonce-source
+  http_response r;
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("Content-Security-Policy",
+                         std::string(portal_content_security_policy) + "; style-src 'self' 'nonce-" + nonce + "'");
+  r.content_type = f.content_type;
+  r.body.reserve(f.content.size());
+  std::string_view rest = f.content;
+  for (auto at = rest.find(csp_nonce_placeholder); at != std::string_view::npos;
+       at = rest.find(csp_nonce_placeholder)) {
+    r.body.append(rest.substr(0, at)).append(nonce);
+    rest.remove_prefix(at + csp_nonce_placeholder.size());
+  }
+  r.body.append(rest);
+  return r;
+}
+
 http_response static_site::respond(const std::string& path, const file& f, const http_request& request) const {
+  if (f.has_nonce) return respond_with_nonce(f);
   http_response r;
   bool immutable = path.rfind("/assets/", 0) == 0;  // Vite puts content hashes in these names
   r.headers.emplace_back("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("ETag", f.etag);
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  // The writer adds the other security headers; the portal's policy lets it load its own files.
+  r.headers.emplace_back("Content-Security-Policy", portal_content_security_policy);
   if (const std::string* inm = request.header("if-none-match"); inm && *inm == f.etag) {
     r.status = 304;
     return r;

@@ -57,7 +57,12 @@ setting entry(const char* section_name, const char* key, Section config::*sectio
 const std::vector<setting>& table() {
   static const std::vector<setting> all = {
       entry("http", "listen", &config::http, &http_config::listen,
-            "HTTP listen address HOST:PORT (port 0 = any free port)"),
+            "HTTP listen address HOST:PORT (port 0 = any free port); empty = no plain HTTP"),
+      entry("http", "tls_listen", &config::http, &http_config::tls_listen,
+            "HTTPS listen address HOST:PORT (TLS 1.2/1.3); empty = off"),
+      entry("http", "tls_cert", &config::http, &http_config::tls_cert,
+            "Certificate chain (PEM) for HTTPS; empty = the MQTT TLS listeners' certificate"),
+      entry("http", "tls_key", &config::http, &http_config::tls_key, "Private key (PEM) of http.tls_cert"),
       entry("http", "web_dir", &config::http, &http_config::web_dir,
             "Directory of the built portal (default: web/dist if present)"),
       entry("http", "max_body_bytes", &config::http, &http_config::max_body_bytes,
@@ -237,6 +242,10 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
   if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");
+  if (c.http.listen.empty() && c.http.tls_listen.empty())
+    result.errors.push_back("http.listen and http.tls_listen are both empty: the API would have no listener");
+  if (c.http.tls_cert.empty() != c.http.tls_key.empty())
+    result.errors.push_back("http.tls_cert and http.tls_key go together");
   if (c.mqtt.tls_cert.empty() != c.mqtt.tls_key.empty())
     result.errors.push_back("mqtt.tls_cert and mqtt.tls_key go together");
   if (c.mqtt.max_keep_alive_s < 0 || c.mqtt.max_keep_alive_s > 65535)

@@ -9,7 +9,10 @@
 namespace mothership::common {
 
 struct http_config {
-  std::string listen = "127.0.0.1:8080";  // port 0 picks a free port
+  std::string listen = "127.0.0.1:8080";  // port 0 picks a free port; empty = no plain HTTP
+  std::string tls_listen;                 // HTTPS listener HOST:PORT; empty = none
+  std::string tls_cert;                   // its certificate chain (PEM); empty = the MQTT TLS listeners' one
+  std::string tls_key;                    // its private key (PEM)
   std::string web_dir;                    // built portal; empty = look for web/dist
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;

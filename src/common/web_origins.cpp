@@ -17,7 +17,7 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-std::vector<std::string> ws_allowed_origins(const config& c, const std::string& http_host, unsigned short http_port) {
+std::vector<std::string> ws_allowed_origins(const config& c, const std::vector<portal_listener>& portals) {
   if (!c.mqtt.ws_allowed_origins.empty()) {
     auto configured = split_list(c.mqtt.ws_allowed_origins);
     // Browsers send an origin without a path, so "https://portal.example/" would never match.
@@ -25,17 +25,19 @@ std::vector<std::string> ws_allowed_origins(const config& c, const std::string& 
       while (!o.empty() && o.back() == '/') o.pop_back();
     return configured;
   }
-  auto port = ":" + std::to_string(http_port);
-  auto origin = [&](const std::string& host) {
-    return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + port;
-  };
   std::vector<std::string> out;
-  if (http_host == "0.0.0.0" || http_host == "::") {
-    for (const auto& name : split_list(c.pki.server_names)) out.push_back(origin(name));
-    return out;
+  for (const auto& portal : portals) {
+    auto origin = [&](const std::string& host) {
+      return portal.scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+             std::to_string(portal.port);
+    };
+    if (portal.host == "0.0.0.0" || portal.host == "::") {
+      for (const auto& name : split_list(c.pki.server_names)) out.push_back(origin(name));
+      continue;
+    }
+    out.push_back(origin(portal.host));
+    if (portal.host.rfind("127.", 0) == 0 || portal.host == "::1") out.push_back(origin("localhost"));
   }
-  out.push_back(origin(http_host));
-  if (http_host.rfind("127.", 0) == 0 || http_host == "::1") out.push_back(origin("localhost"));
   return out;
 }
 

@@ -9,10 +9,21 @@
 
 namespace mothership::common {
 
-// `http_host` and `http_port` are the bound HTTP listener (an address, e.g. "127.0.0.1").
-// Default: http://<host>:<port>; http://localhost:<port> too when the host is a loopback
-// address; for a wildcard address (0.0.0.0, ::) each of pki.server_names instead.
-std::vector<std::string> ws_allowed_origins(const config& c, const std::string& http_host, unsigned short http_port);
+// A bound portal listener: "http" or "https", an address (e.g. "127.0.0.1") and a port.
+struct portal_listener {
+  std::string scheme;
+  std::string host;
+  unsigned short port = 0;
+};
+
+// Default, for each listener: <scheme>://<host>:<port>; <scheme>://localhost:<port> too when the
+// host is a loopback address; for a wildcard address (0.0.0.0, ::) each of pki.server_names
+// instead.
+std::vector<std::string> ws_allowed_origins(const config& c, const std::vector<portal_listener>& portals);
+inline std::vector<std::string> ws_allowed_origins(const config& c, const std::string& http_host,
+                                                   unsigned short http_port) {
+  return ws_allowed_origins(c, {{"http", http_host, http_port}});
+}
 
 // "a, b,,c" -> {"a", "b", "c"}: items trimmed, empty ones dropped.
 std::vector<std::string> split_list(const std::string& text);

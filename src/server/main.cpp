@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   const flag_spec serve_flags[] = {
       {"--data-dir", "storage.data_dir", "Data directory (default ./var)"},
       {"--http-listen", "http.listen", "HTTP listen address HOST:PORT (port 0 = any free port)"},
+      {"--http-tls-listen", "http.tls_listen", "HTTPS listen address HOST:PORT"},
+      {"--http-tls-cert", "http.tls_cert", "HTTPS certificate chain (PEM); default: the MQTT TLS listeners' one"},
+      {"--http-tls-key", "http.tls_key", "Private key (PEM) of --http-tls-cert"},
       {"--web-dir", "http.web_dir", "Directory of the built portal"},
       {"--log-format", "log.format", "text or json"},
       {"--log-level", "log.level", "trace, debug, info, warn, error"},

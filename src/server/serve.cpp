@@ -20,6 +20,7 @@
 #include "common/web_origins.hpp"
 #include "common/worker_pool.hpp"
 #include "events/event_bus.hpp"
+#include "mqtt/transport/tls_context.hpp"
 #include "server/data_dir.hpp"
 #include "server/mqtt_service.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -83,6 +84,23 @@ std::string devices_endpoint(const common::config& cfg, std::optional<boost::asi
   return host + ":" + std::to_string(tls->port());
 }
 
+// The HTTPS listener's TLS: the MQTT listeners' context function (TLS 1.2+, one place for
+// protocol and cipher policy), without client certificates; the certificate is http.tls_cert,
+// else the one the MQTT TLS listeners use (by default issued by the platform CA, so a client
+// that trusts /pki/ca.pem trusts both).
+std::shared_ptr<boost::asio::ssl::context> https_context(const common::http_config& cfg, const device_trust& trust) {
+  mqtt::tls_files files;
+  files.certificate_chain = cfg.tls_cert.empty() ? trust.server_chain_file : cfg.tls_cert;
+  files.private_key = cfg.tls_cert.empty() ? trust.server_key_file : cfg.tls_key;
+  return mqtt::make_server_tls_context(files);
+}
+
+std::string url(const char* scheme, const boost::asio::ip::tcp::endpoint& at) {
+  std::string host = at.address().to_string();
+  if (at.address().is_v6()) host = "[" + host + "]";
+  return fmt::format("{}://{}:{}", scheme, host, at.port());
+}
+
 }  // namespace
 
 int serve(const common::config& cfg) {
@@ -126,11 +144,19 @@ int serve(const common::config& cfg) {
   add_pool_metrics(metrics, db, pool);
   api::dispatcher dispatch(svc, routes, site, pool);
   api::http_server http(io, cfg.http, dispatch);
-  auto bound = http.listen(cfg.http.listen);
-  spdlog::info("HTTP listening on http://{}:{}", bound.address().to_string(), bound.port());
+  // Once: it may issue the server certificate, which HTTPS and the MQTT TLS listeners share.
+  device_trust trust = fleet.trust();
+  std::vector<common::portal_listener> portals;
+  auto announce = [&portals](const char* scheme, const boost::asio::ip::tcp::endpoint& at) {
+    spdlog::info("HTTP listening on {}", url(scheme, at));
+    portals.push_back({scheme, at.address().to_string(), at.port()});
+  };
+  if (!cfg.http.listen.empty()) announce("http", http.listen(cfg.http.listen));
+  if (!cfg.http.tls_listen.empty())
+    announce("https", http.listen_tls(cfg.http.tls_listen, https_context(cfg.http, trust)));
 
-  mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, fleet.trust(), &pool);
-  mqtt.start(common::ws_allowed_origins(cfg, bound.address().to_string(), bound.port()));
+  mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, trust, &pool);
+  mqtt.start(common::ws_allowed_origins(cfg, portals));
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.

@@ -16,7 +16,8 @@
 // pages allow, that a technician onboards a simulated device (e2e/sim_device.py, paho over
 // TLS) by claiming it in the Onboard page and sees it connected, that the API itself
 // refuses a viewer, and that an admin revokes and decommissions a connected device from its
-// page. The server, API and device processes are in processes.mjs. Prints "N passed,
+// page. The whole run is under the server's Content-Security-Policy, and any violation the
+// browser reports fails it (csp.mjs). The server, API and device processes are in processes.mjs. Prints "N passed,
 // M failed" last; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { watchCsp } from './csp.mjs';
 import {
   apiCall,
   apiLogin,
@@ -546,6 +548,8 @@ async function run(ctx) {
   });
 }
 
+const PORTAL_CSP = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
 async function main() {
   mkdirSync(outDir, { recursive: true });
   if (!existsSync(serverBin)) {
@@ -570,7 +574,18 @@ async function main() {
   const adminPassword = `Adm1n-${randomBytes(18).toString('base64url')}`;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const ctx = { base, adminPassword, tmp, server: null, devices: [], browser: null, page: null, pageErrors: [], consoleErrors: [] };
+  const ctx = {
+    base,
+    adminPassword,
+    tmp,
+    server: null,
+    devices: [],
+    browser: null,
+    page: null,
+    pageErrors: [],
+    consoleErrors: [],
+    cspViolations: [],
+  };
   let server = null;
 
   const cleanup = async () => {
@@ -595,6 +610,8 @@ async function main() {
       const res = await fetch(`${base}/`);
       assertEqual(res.status, 200, 'GET / status');
       assert((await res.text()).includes('<div id="root">'), 'GET / is not the portal index.html');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert(csp.startsWith(PORTAL_CSP), `GET / Content-Security-Policy is "${csp}"`);
       const deep = await fetch(`${base}/users`);
       assertEqual(deep.status, 200, 'GET /users (SPA fallback) status');
     });
@@ -613,6 +630,7 @@ async function main() {
       ],
       viewport: { width: 1280, height: 800 },
     });
+    ctx.cspViolations = await watchCsp(ctx.browser);
     await run(ctx);
   } catch (error) {
     if (!(error instanceof Abort)) {
@@ -626,6 +644,14 @@ async function main() {
       console.log(`# page at failure: ${ctx.page.url()} (failure.png)`);
     }
   } finally {
+    // Counted even when a step aborted the run: a blocked script or style is often why it did.
+    if (ctx.cspViolations.length) {
+      failed += 1;
+      console.log(`FAIL - Content-Security-Policy violations in the browser:\n       ${ctx.cspViolations.join('\n       ')}`);
+    } else if (ctx.browser) {
+      passed += 1;
+      console.log('ok   - no Content-Security-Policy violations in the browser');
+    }
     if (ctx.consoleErrors.length) {
       console.log(`# browser console errors:\n#   ${ctx.consoleErrors.join('\n#   ')}`);
     }

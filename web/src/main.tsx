@@ -3,6 +3,9 @@ import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { shareStyleNonce } from './lib/csp-nonce';
+
+shareStyleNonce();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root element');

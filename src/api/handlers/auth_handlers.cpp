@@ -3,6 +3,7 @@
 #include "api/handlers/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/json_views.hpp"
+#include "api/security_headers.hpp"
 #include "auth/password.hpp"
 #include "auth/password_strength.hpp"
 
@@ -13,10 +14,10 @@ namespace {
 constexpr const char* refresh_cookie = "ms_refresh";
 constexpr const char* refresh_cookie_path = "/api/v1/auth";
 
-std::string cookie_header(const services& s, const std::string& value, int max_age) {
+std::string cookie_header(const services& s, const http_request& request, const std::string& value, int max_age) {
   std::string c = std::string(refresh_cookie) + "=" + value + "; Path=" + refresh_cookie_path +
                   "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-  if (s.config.http.secure_cookies) c += "; Secure";
+  if (refresh_cookie_secure(s.config.http, request.over_tls)) c += "; Secure";
   return c;
 }
 
@@ -25,13 +26,13 @@ http_response too_many_attempts(int retry_after_s, std::string detail) {
       .with_header("Retry-After", std::to_string(retry_after_s));
 }
 
-http_response session_response(const services& s, const auth::session& session) {
+http_response session_response(const services& s, const http_request& request, const auth::session& session) {
   boost::json::object body{{"access_token", session.access_token},
                            {"token_type", "Bearer"},
                            {"expires_in", session.expires_in},
                            {"user", to_json(session.who)}};
   return json_response(200, boost::json::serialize(body))
-      .with_header("Set-Cookie", cookie_header(s, session.refresh_token, session.refresh_expires_in));
+      .with_header("Set-Cookie", cookie_header(s, request, session.refresh_token, session.refresh_expires_in));
 }
 
 }  // namespace
@@ -52,7 +53,7 @@ http_response login(services& s, request_context& ctx) {
                                "Too many failed logins. Try again in " + std::to_string(retry_after) + " s.");
     return problem_for(session.error());
   }
-  return session_response(s, *session);
+  return session_response(s, ctx.request, *session);
 }
 
 http_response refresh(services& s, request_context& ctx) {
@@ -60,8 +61,9 @@ http_response refresh(services& s, request_context& ctx) {
   if (!token || token->empty()) return unauthorized("No refresh token; log in again.");
   auto session = s.sessions.refresh(*token, ctx.request.remote_address);
   if (!session)
-    return unauthorized("The session has ended; log in again.").with_header("Set-Cookie", cookie_header(s, "", 0));
-  return session_response(s, *session);
+    return unauthorized("The session has ended; log in again.")
+        .with_header("Set-Cookie", cookie_header(s, ctx.request, "", 0));
+  return session_response(s, ctx.request, *session);
 }
 
 // Public, so that a portal whose access token expired can still end its refresh cookie; an
@@ -71,7 +73,7 @@ http_response logout(services& s, request_context& ctx) {
   auto bearer = ctx.request.bearer_token();
   if ((cookie && !cookie->empty()) || bearer)
     s.sessions.logout(cookie.value_or(""), bearer.value_or(""), ctx.request.remote_address);
-  return no_content().with_header("Set-Cookie", cookie_header(s, "", 0));
+  return no_content().with_header("Set-Cookie", cookie_header(s, ctx.request, "", 0));
 }
 
 http_response me(services&, request_context& ctx) {

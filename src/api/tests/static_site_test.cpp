@@ -61,3 +61,41 @@ TEST_F(static_site_test, etag_gives_304) {
   again.headers["if-none-match"] = *header(*first, "ETag");
   EXPECT_EQ(site.serve(again)->status, 304);
 }
+
+TEST_F(static_site_test, portal_files_carry_the_portal_policy_and_leave_the_rest_to_the_writer) {
+  static_site site(dir_.string());
+  for (const char* path : {"/", "/assets/app-1234.js", "/devices"}) {
+    auto r = site.serve(get(path));
+    ASSERT_TRUE(r) << path;
+    ASSERT_TRUE(header(*r, "Content-Security-Policy")) << path;
+    EXPECT_EQ(*header(*r, "Content-Security-Policy"),
+              "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'");
+    // The writer adds nosniff to every answer; the site adding it too sent it twice.
+    EXPECT_FALSE(header(*r, "X-Content-Type-Options")) << path;
+  }
+}
+
+TEST_F(static_site_test, a_page_with_the_nonce_placeholder_gets_a_fresh_nonce_for_styles_and_is_not_cached) {
+  std::ofstream(dir_ / "index.html") << R"(<meta property="csp-nonce" nonce="MOTHERSHIP_CSP_NONCE">)"
+                                     << R"(<script src="/assets/app-1234.js" nonce="MOTHERSHIP_CSP_NONCE"></script>)";
+  static_site site(dir_.string());
+  auto first = site.serve(get("/"));
+  auto second = site.serve(get("/devices"));
+  ASSERT_TRUE(first && second);
+  const std::string policy = *header(*first, "Content-Security-Policy");
+  const std::string base = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+  ASSERT_EQ(policy.rfind(base + "; style-src 'self' 'nonce-", 0), 0u) << policy;
+  std::string nonce = policy.substr(policy.find("'nonce-") + 7);
+  nonce.pop_back();  // the closing quote
+  EXPECT_EQ(nonce.size(), 24u);
+  EXPECT_EQ(first->body.find("MOTHERSHIP_CSP_NONCE"), std::string::npos);
+  EXPECT_NE(first->body.find("nonce=\"" + nonce + "\"></script>"), std::string::npos);
+  EXPECT_NE(first->body.find("<meta property=\"csp-nonce\" nonce=\"" + nonce + "\">"), std::string::npos);
+  EXPECT_NE(*header(*second, "Content-Security-Policy"), policy);  // one nonce per answer
+  EXPECT_EQ(*header(*first, "Cache-Control"), "no-store");
+  EXPECT_FALSE(header(*first, "ETag"));  // a 304 would revive a page whose nonce the new policy lacks
+  // Other files keep their caching and the plain portal policy.
+  auto js = site.serve(get("/assets/app-1234.js"));
+  EXPECT_EQ(*header(*js, "Content-Security-Policy"), base);
+  EXPECT_TRUE(header(*js, "ETag"));
+}

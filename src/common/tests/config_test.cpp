@@ -60,3 +60,14 @@ TEST(config, a_list_setting_may_be_a_toml_array) {
   ASSERT_TRUE(r.ok()) << r.errors.front();
   EXPECT_EQ(r.value.mqtt.ws_allowed_origins, "https://a.example,http://localhost:5173");
 }
+
+TEST(config, https_alone_or_beside_plain_http_but_not_no_listener) {
+  auto tls_only = load_config(write_toml("[http]\nlisten = \"\"\ntls_listen = \"127.0.0.1:8443\"\n"), {});
+  ASSERT_TRUE(tls_only.ok()) << tls_only.errors.front();
+  EXPECT_EQ(tls_only.value.http.listen, "");
+  EXPECT_EQ(tls_only.value.http.tls_listen, "127.0.0.1:8443");
+  EXPECT_TRUE(load_config("", {{"http.tls_listen", "127.0.0.1:8443"}}).ok());
+  EXPECT_FALSE(load_config(write_toml("[http]\nlisten = \"\"\n"), {}).ok());
+  EXPECT_FALSE(load_config("", {{"http.tls_cert", "/etc/https.crt"}}).ok());  // without its key
+  EXPECT_TRUE(load_config("", {{"http.tls_cert", "/etc/https.crt"}, {"http.tls_key", "/etc/https.key"}}).ok());
+}

@@ -26,6 +26,12 @@ TEST(web_origins, a_configured_list_replaces_the_default) {
   EXPECT_EQ(ws_allowed_origins(c, "127.0.0.1", 8080), (list{"https://portal.example", "http://localhost:5173"}));
 }
 
+TEST(web_origins, an_https_portal_is_allowed_beside_the_plain_one) {
+  config c;
+  EXPECT_EQ(ws_allowed_origins(c, {{"http", "127.0.0.1", 8080}, {"https", "127.0.0.1", 8443}}),
+            (list{"http://127.0.0.1:8080", "http://localhost:8080", "https://127.0.0.1:8443", "https://localhost:8443"}));
+}
+
 TEST(web_origins, split_list_trims_and_drops_empty_items) {
   EXPECT_EQ(split_list(" a, b,,c ,"), (list{"a", "b", "c"}));
   EXPECT_EQ(split_list(""), list{});

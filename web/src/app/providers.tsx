@@ -4,6 +4,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { subscribeSession } from '../lib/api-client';
 import { AuthProvider } from '../lib/auth';
+import { styleNonce } from '../lib/csp-nonce';
 import { LiveEventsProvider, type ConnectEvents } from '../lib/live-events';
 import { theme } from './theme';
 
@@ -33,7 +34,7 @@ export function AppProviders({
   );
 
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="light" getStyleNonce={styleNonce}>
       <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <AuthProvider restore={restoreSession}>
