@@ -1,0 +1,307 @@
+"""Security review, checks that held: SQL injection in every filter (issue 16, requirement 11).
+
+Every query parameter of every list route in docs/openapi.yaml (devices, registry, audit, users;
+their cursors both as sent and base64url-encoded, the way a real cursor reaches the SQL), the path
+parameters, the login, a claim, a CSV import and a user update get the classic payloads. Each
+answer is either 200 with exactly the rows the filter names (computed here from the full
+listing: no extra row), or a 4xx problem+json; never a 500, and no body holds an argon2 hash.
+After each test the database is intact: the same users, the admin can still log in, the seeded
+records and devices are all there.
+"""
+
+import base64
+import json
+import re
+import unittest
+import urllib.parse
+
+import yaml
+
+from broker_fixture import REPO_ROOT
+from held_fixture import Api, HeldTestCase, strong_password, unique
+
+PAYLOADS = [
+    "' OR '1'='1",
+    "' OR 1=1 --",
+    "x'); DROP TABLE users;--",
+    "\" OR 1=1 --",
+    "%' UNION SELECT password_hash FROM users --",
+    "' UNION SELECT id, username, password_hash, role, 1, 1, 1, 1 FROM users --",
+    "1; DELETE FROM manufacturing_records; --",
+    "') OR ('a'='a",
+    "\\'; SELECT sqlite_version(); --",
+    "' AND 1=(SELECT COUNT(*) FROM users) --",
+    "$.\") OR 1=1 --",
+]
+
+
+def like(pattern, text):
+    """SQLite's LIKE without ESCAPE: % any run, _ any one character, ASCII case-insensitive."""
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.IGNORECASE | re.DOTALL) is not None
+
+
+def q(value):
+    return urllib.parse.quote(value, safe="")
+
+
+def cursor_of(value):
+    return base64.urlsafe_b64encode(value.encode()).rstrip(b"=").decode()
+
+
+def csv_field(value):
+    return '"' + value.replace('"', '""') + '"'
+
+
+class SqlInjection(HeldTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        api = cls.api
+        status, body = api.call("PUT", "/api/v1/provisioning/templates/Thermo", {"labels": {"site": "plant-1"}})
+        assert status == 200, body
+        # Records whose model is a payload: filters must find them literally, nothing else.
+        rows = [(unique("SN"), "Thermo", "CODE-" + unique("c")[2:]) for _ in range(4)]
+        rows += [(unique("SN"), p, "CODE-" + unique("c")[2:]) for p in PAYLOADS[:4]]
+        csv = "".join("%s,%s,rev1,%s\n" % (s, csv_field(m), c) for s, m, c in rows)
+        status, body = api.call("POST", "/api/v1/registry/import?batch=seed", csv, "text/csv")
+        assert status == 200, body
+        for serial, _, code in rows:
+            cls.secrets[code] = "a claim code"
+        for serial, _, code in rows[::2]:
+            status, body = api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": code})
+            assert status == 202, body
+        cls.seeded_rows = rows
+
+    def setUp(self):
+        super().setUp()
+        self.users_before = self.all_items(self.api, "/api/v1/users")
+        self.registry_before = self.all_items(self.api, "/api/v1/registry", limit=500)
+        self.devices_before = self.all_items(self.api, "/api/v1/devices", limit=500)
+        self.assertGreaterEqual(len(self.devices_before), 4)
+
+    def tearDown(self):
+        try:
+            if self.server.alive():
+                self.assert_database_intact()
+        finally:
+            super().tearDown()
+
+    def assert_database_intact(self, users_added=()):
+        users = self.all_items(self.api, "/api/v1/users")
+        expected = sorted(self.users_before + list(users_added), key=lambda u: u["id"])
+        self.assertEqual([(u["id"], u["username"], u["role"], u["disabled"]) for u in users],
+                         [(u["id"], u["username"], u["role"], u["disabled"]) for u in expected])
+        Api(self.server.http_port).login("admin", self.admin_password)
+        serials = {r["serial"] for r in self.all_items(self.api, "/api/v1/registry", limit=500)}
+        self.assertTrue({r["serial"] for r in self.registry_before} <= serials)
+        ids = {d["id"] for d in self.all_items(self.api, "/api/v1/devices", limit=500)}
+        self.assertTrue({d["id"] for d in self.devices_before} <= ids)
+
+    def get(self, path, api=None):
+        status, body, headers = self.request("GET", path, token=(api or self.api).token)
+        self.assertNotEqual(status, 500, (path, body))
+        self.assertNotIn(b"$argon2", body, path)
+        return status, body, headers
+
+    def assert_filtered(self, path, expected_keys, key):
+        """200 with exactly `expected_keys` (in order), or a 400/422 problem+json."""
+        status, body, headers = self.get(path)
+        if status == 200:
+            page = json.loads(body)
+            self.assertEqual([item[key] for item in page["items"]], expected_keys, path)
+            return "ok"
+        self.assert_problem(status, body, headers, status)
+        self.assertIn(status, (400, 422), (path, body))
+        return "refused"
+
+    # --- list filters -------------------------------------------------------------------------
+
+    def test_device_filters(self):
+        devices = self.devices_before
+        for p in PAYLOADS:
+            for name, expected in [
+                ("q", [d["id"] for d in devices
+                       if any(like("%" + p + "%", d[f]) for f in ("id", "serial", "model"))]),
+                ("model", [d["id"] for d in devices if d["model"] == p]),
+                ("status", None), ("lifecycle", None), ("label", None), ("limit", None),
+            ]:
+                with self.subTest(param=name, payload=p):
+                    outcome = self.assert_filtered("/api/v1/devices?limit=500&%s=%s" % (name, q(p))
+                                                   if name != "limit" else "/api/v1/devices?limit=" + q(p),
+                                                   expected if expected is not None else [], "id")
+                    if expected is None:
+                        self.assertEqual(outcome, "refused")
+            with self.subTest(param="label value", payload=p):
+                self.assert_filtered("/api/v1/devices?limit=500&label=site=" + q(p),
+                                     [d["id"] for d in devices if (d["labels"] or {}).get("site") == p], "id")
+        # The seeded payload models are found literally, and only they.
+        for p in PAYLOADS[:4]:
+            with self.subTest(model=p):
+                self.assertEqual(self.assert_filtered("/api/v1/devices?limit=500&model=" + q(p),
+                                                      [d["id"] for d in devices if d["model"] == p], "id"), "ok")
+        self.assertTrue(any(d["model"] == PAYLOADS[0] for d in devices))
+
+    def test_registry_filters(self):
+        records = self.registry_before
+        for p in PAYLOADS:
+            for name, expected in [
+                ("q", [r["serial"] for r in records
+                       if any(like("%" + p + "%", r[f]) for f in ("serial", "model", "batch"))]),
+                ("model", [r["serial"] for r in records if r["model"] == p]),
+                ("status", None), ("limit", None),
+            ]:
+                with self.subTest(param=name, payload=p):
+                    path = ("/api/v1/registry?limit=500&%s=%s" % (name, q(p)) if name != "limit"
+                            else "/api/v1/registry?limit=" + q(p))
+                    outcome = self.assert_filtered(path, expected or [], "serial")
+                    if expected is None:
+                        self.assertEqual(outcome, "refused")
+        self.assertEqual(self.assert_filtered("/api/v1/registry?limit=500&model=" + q(PAYLOADS[2]),
+                                              [r["serial"] for r in records if r["model"] == PAYLOADS[2]],
+                                              "serial"), "ok")
+
+    def test_audit_filters(self):
+        validated = {"result", "since", "until", "limit", "cursor"}
+        for p in PAYLOADS:
+            for name in ("actor_type", "actor_id", "action", "target_type", "target_id", "result", "since",
+                         "until", "limit", "cursor"):
+                with self.subTest(param=name, payload=p):
+                    status, body, headers = self.get("/api/v1/audit?%s=%s%s" % (name, q(p),
+                                                                                "" if name == "limit" else "&limit=500"))
+                    if name in validated:
+                        self.assert_problem(status, body, headers, 422, "validation")
+                    else:
+                        self.assertEqual(status, 200, body)
+                        items = json.loads(body)["items"]
+                        self.assertTrue(all(e[name] == p for e in items), items[:3])
+        # A filter that matches something still works (so the empty answers above mean something).
+        status, body, _ = self.get("/api/v1/audit?limit=500&action=user.create")
+        self.assertEqual(status, 200)
+        self.assertGreater(len(json.loads(body)["items"]), 0)
+
+    def test_cursors(self):
+        lists = {"/api/v1/users": ("id", self.users_before),
+                 "/api/v1/devices": ("id", self.devices_before),
+                 "/api/v1/registry": ("serial", self.registry_before)}
+        for p in PAYLOADS:
+            for path, (key, rows) in lists.items():
+                keys = sorted(r[key] for r in rows)
+                with self.subTest(list=path, cursor="raw", payload=p):
+                    status, body, headers = self.get(path + "?limit=50&cursor=" + q(p))
+                    self.assert_problem(status, body, headers, 422, "validation")
+                with self.subTest(list=path, cursor="encoded", payload=p):
+                    self.assertEqual(self.assert_filtered(path + "?limit=50&cursor=" + cursor_of(p),
+                                                          [k for k in keys if k > p][:50], key), "ok")
+            with self.subTest(list="/api/v1/audit", cursor="encoded", payload=p):
+                status, body, headers = self.get("/api/v1/audit?cursor=" + cursor_of(p))
+                self.assert_problem(status, body, headers, 422, "validation")
+        # A real cursor still pages.
+        status, body, _ = self.get("/api/v1/registry?limit=2")
+        page = json.loads(body)
+        self.assertIsNotNone(page["next_cursor"])
+        status, body, _ = self.get("/api/v1/registry?limit=2&cursor=" + page["next_cursor"])
+        self.assertEqual(status, 200)
+        self.assertGreater(json.loads(body)["items"][0]["serial"], page["items"][-1]["serial"])
+
+    def test_every_documented_list_parameter_was_tried(self):
+        # If docs/openapi.yaml gains a filter, this suite must try it too.
+        tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "limit", "cursor"},
+                 "/api/v1/registry": {"q", "model", "status", "limit", "cursor"},
+                 "/api/v1/audit": {"actor_type", "actor_id", "action", "target_type", "target_id", "result", "since",
+                                   "until", "limit", "cursor"},
+                 "/api/v1/users": {"limit", "cursor"}}
+        with open(REPO_ROOT + "/docs/openapi.yaml") as f:
+            spec = yaml.safe_load(f)
+        shared = spec["components"]["parameters"]
+        for path, item in spec["paths"].items():
+            get = item.get("get")
+            if not get:
+                continue
+            names = set()
+            for param in get.get("parameters", []):
+                if "$ref" in param:
+                    param = shared[param["$ref"].rsplit("/", 1)[1]]
+                if param["in"] == "query":
+                    names.add(param["name"])
+            if names:
+                with self.subTest(path=path):
+                    self.assertIn(path, tried)
+                    self.assertLessEqual(names, tried[path])
+
+    # --- path parameters and request bodies -------------------------------------------------
+
+    def test_path_parameters(self):
+        for p in PAYLOADS:
+            for path in ("/api/v1/users/", "/api/v1/devices/", "/api/v1/registry/"):
+                with self.subTest(path=path, payload=p):
+                    status, body, headers = self.get(path + q(p))
+                    self.assert_problem(status, body, headers, 404, "not-found")
+            for path in ("/api/v1/devices/%s/certificate/revoke", "/api/v1/devices/%s/decommission",
+                         "/api/v1/registry/%s/unlock", "/api/v1/registry/%s/re-enable"):
+                with self.subTest(path=path, payload=p):
+                    status, body, headers = self.request("POST", path % q(p), token=self.api.token)
+                    self.assert_problem(status, body, headers, 404, "not-found")
+            with self.subTest(path="DELETE /api/v1/users/{id}", payload=p):
+                status, body, headers = self.request("DELETE", "/api/v1/users/" + q(p), token=self.api.token)
+                self.assert_problem(status, body, headers, 404, "not-found")
+
+    def test_login(self):
+        anonymous = Api(self.server.http_port)
+        for p in PAYLOADS + ["admin' --", "admin'/*", "admin\" --", "' OR username='admin' --"]:
+            for body in ({"username": p, "password": "x" * 12}, {"username": "admin", "password": p},
+                         {"username": p, "password": p}):
+                with self.subTest(body=body):
+                    status, answer, headers = self.request("POST", "/api/v1/auth/login", body=body)
+                    self.assertIn(status, (401, 422), answer)  # 422: a username over 64 bytes
+                    self.assert_problem(status, answer, headers, status, "unauthorized" if status == 401 else None)
+                    self.assertNotIn(b"access_token", answer)
+        self.assertEqual(anonymous.call("POST", "/api/v1/auth/login",
+                                        {"username": "admin", "password": self.admin_password})[0], 200)
+
+    def test_claims(self):
+        rows = self.import_devices(len(PAYLOADS))
+        for p, (serial, code) in zip(PAYLOADS, rows):
+            with self.subTest(serial=p):
+                status, body, headers = self.request("POST", "/api/v1/onboarding", token=self.api.token,
+                                                     body={"serial": p, "claim_code": code})
+                self.assertIn(status, (404, 422), body)
+                self.assert_problem(status, body, headers, status)
+            with self.subTest(claim_code=p):
+                status, body, headers = self.request("POST", "/api/v1/onboarding", token=self.api.token,
+                                                     body={"serial": serial, "claim_code": p})
+                self.assert_problem(status, body, headers, 422, "wrong-claim-code")
+            record = self.api.call("GET", "/api/v1/registry/" + serial)[1]
+            self.assertEqual((record["status"], record["device_id"]), ("manufactured", None), record)
+
+    def test_writes_store_payloads_literally(self):
+        victim_name = unique("vict").lower()
+        status, victim = self.api.call("POST", "/api/v1/users", {"username": victim_name, "role": "viewer",
+                                                                   "password": strong_password()})
+        self.assertEqual(status, 201, victim)
+        for p in PAYLOADS:
+            with self.subTest(display_name=p):
+                status, body = self.api.call("PATCH", "/api/v1/users/" + victim["id"], {"display_name": p})
+                self.assertEqual((status, body["display_name"], body["role"]), (200, p, "viewer"), body)
+                self.assertEqual(self.api.call("GET", "/api/v1/users/" + victim["id"])[1]["display_name"], p)
+        for p in PAYLOADS:
+            batch = p[:40] + unique(" ")
+            serial = unique("SN")
+            with self.subTest(batch=p):
+                status, body = self.api.call("POST", "/api/v1/registry/import?batch=" + q(batch),
+                                             "%s,Thermo,rev1,CODE-%s\n" % (serial, unique("c")[2:]), "text/csv")
+                self.assertEqual((status, body.get("batch")), (200, batch), body)
+                status, record = self.api.call("GET", "/api/v1/registry/" + serial)
+                self.assertEqual((status, record["batch"]), (200, batch), record)
+                status, page = self.api.call("GET", "/api/v1/registry?limit=500&q=" + q(batch))
+                self.assertEqual([r["serial"] for r in page["items"]], [serial], page)
+        self.assert_database_intact(users_added=[victim])
+        self.users_before.append(victim)
+
+    def test_zz_server_log_holds_no_secrets(self):
+        self.assert_log_holds_no_secrets()
+
+
+if __name__ == "__main__":
+    unittest.main()
