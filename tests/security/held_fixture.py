@@ -15,13 +15,12 @@ import base64
 import http.client
 import json
 import os
-import secrets
 import socket
 import ssl
-import string
 import time
 
-from fleet_fixture import HOST, V5, Api, FleetTestCase, PahoClient, openssl, unique, wait_until  # noqa: F401
+from fleet_fixture import (HOST, V5, Api, FleetTestCase, PahoClient, openssl, strong_password,  # noqa: F401
+                           unique, wait_until)
 from broker_fixture import RawClient
 
 
@@ -33,22 +32,6 @@ def b64url(data):
 
 def b64url_decode(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-PASSWORD_ALPHABET = string.ascii_letters + string.digits + "-_.!"
-
-
-def strong_password():
-    """A random password the server's strength check (libpwquality: cracklib) always accepts.
-    "pw-" + hex digits is refused about once in 35 ("too simplistic/systematic": cracklib counts
-    neighbouring characters such as "45" or "cd"), so no two neighbours here are next to each other
-    in ASCII or equal but for case."""
-    out = "pw-"
-    while len(out) < 24:
-        c = secrets.choice(PASSWORD_ALPHABET)
-        if abs(ord(c) - ord(out[-1])) > 1 and c.lower() != out[-1].lower():
-            out += c
-    return out
 
 
 class HeldTestCase(FleetTestCase):

@@ -62,7 +62,7 @@ class DataDirModes(unittest.TestCase):
             s.cleanup()
 
     def start(self, prepare=None, data_dir=None):
-        server = BrokerServer(env={"MOTHERSHIP_ADMIN_PASSWORD": "files-admin-pw"})
+        server = BrokerServer(env={"MOTHERSHIP_ADMIN_PASSWORD": "files-root-pw-9"})
         self.servers.append(server)
         server.data_dir = data_dir or server.data_dir
         if prepare:

@@ -15,7 +15,7 @@ import unittest
 import urllib.parse
 
 from broker_fixture import HOST, unique
-from fleet_fixture import FleetTestCase
+from fleet_fixture import FleetTestCase, strong_password
 
 CBC_SUITES = ["ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-ECDSA-AES256-SHA384",
               "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES128-SHA256", "AES128-SHA", "AES128-GCM-SHA256",
@@ -63,7 +63,7 @@ class TlsAndParsing(FleetTestCase):
 
     def test_duplicate_json_keys_get_400_and_create_nobody(self):
         name = unique("dup").lower()
-        body = ('{"username":"%s","password":"password-of-%s","role":"viewer","role":"admin"}' % (name, name))
+        body = ('{"username":"%s","password":"%s","role":"viewer","role":"admin"}' % (name, strong_password()))
         status, problem = self.api.call("POST", "/api/v1/users", body)
         self.assertEqual(status, 400, problem)
         self.assertTrue(problem["type"].endswith("/duplicate-key"), problem)
