@@ -78,9 +78,10 @@ mqtt::connection_limits no_waiting() {
   return l;
 }
 
-// Portal users: "user" with the access token "token".
-std::optional<mqtt::identity> verify_user(std::string_view username, std::string_view password) {
-  if (username == "user" && password == "token") return mqtt::identity{mqtt::identity::kind::user, "user"};
+// Portal users: "user" with the access token "token" (user id usr_FUZZ, so that client ids
+// under usr_FUZZ are its own and dev_... ones are refused).
+std::optional<mqtt::identity> verify_user(const mqtt::credentials& c) {
+  if (c.username == "user" && c.password == "token") return mqtt::identity{mqtt::identity::kind::user, "usr_FUZZ"};
   return std::nullopt;
 }
 
