@@ -143,8 +143,10 @@ export async function apiCall(base, token, method, apiPath, body, contentType = 
  */
 export function startDevice({ port, caFile, serial, code, logFile }) {
   const script = path.join(webDir, 'e2e', 'sim_device.py');
-  const child = spawn(pythonPath, [script, '--port', String(port), '--ca', caFile, '--serial', serial, '--code', code], {
+  // The claim code goes in the environment: a command line is readable by every local user.
+  const child = spawn(pythonPath, [script, '--port', String(port), '--ca', caFile, '--serial', serial], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, MOTHERSHIP_CLAIM_CODE: code },
   });
   const log = createWriteStream(logFile);
   child.stderr.pipe(log);

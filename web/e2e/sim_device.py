@@ -3,7 +3,10 @@
 tests/onboarding/fleet_fixture.py's Device does (docs/device-protocol.md "Onboarding"), then
 stays connected with its certificate until stdin closes.
 
-  sim_device.py --port MQTTS_PORT --ca CA_PEM --serial SN --code CLAIM_CODE
+  MOTHERSHIP_CLAIM_CODE=CODE sim_device.py --port MQTTS_PORT --ca CA_PEM --serial SN
+
+The claim code comes in the environment, not on the command line (which every local user can
+read in `ps`).
 
 Prints one line per step on stdout for the test to follow: "hello", "certificate <device id>",
 "connected <device id>"; if the server then drops the connection, "dropped <reason code>" and,
@@ -32,13 +35,16 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--ca", required=True)
     parser.add_argument("--serial", required=True)
-    parser.add_argument("--code", required=True)
     parser.add_argument("--model", default="Thermo")
     parser.add_argument("--firmware", default="1.0.0")
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args()
+    code = os.environ.get("MOTHERSHIP_CLAIM_CODE")
+    if not code:
+        say("error MOTHERSHIP_CLAIM_CODE is not set")
+        return 1
 
-    device = Device(tempfile.mkdtemp(prefix="portal-e2e-device-"), args.port, args.ca, args.serial, args.code)
+    device = Device(tempfile.mkdtemp(prefix="portal-e2e-device-"), args.port, args.ca, args.serial, code)
     connection = None
     try:
         device.connect_for_onboarding()
