@@ -63,6 +63,10 @@ void event_stream::push(const events::event& e) {
 
 asio::awaitable<std::optional<std::string>> event_stream::next() {
   for (;;) {
+    // Checked before anything is sent: a client kept busy by a stream of events must not keep
+    // a stream its token no longer allows.
+    auto now = std::chrono::steady_clock::now();
+    if (now >= opts_.ends_at || (opts_.still_allowed && !opts_.still_allowed())) co_return std::nullopt;
     {
       std::lock_guard lock(mutex_);
       if (overflowed_) co_return std::nullopt;
@@ -71,8 +75,6 @@ asio::awaitable<std::optional<std::string>> event_stream::next() {
         co_return std::exchange(pending_, {});
       }
     }
-    auto now = std::chrono::steady_clock::now();
-    if (now >= opts_.ends_at || (opts_.still_allowed && !opts_.still_allowed())) co_return std::nullopt;
     wake_->expires_at(std::min(now + opts_.keep_alive, opts_.ends_at));
     auto [ec] = co_await wake_->async_wait(asio::as_tuple(asio::use_awaitable));
     if (!ec) {

@@ -77,14 +77,21 @@ result<session> session_service::login(const std::string& username, const std::s
     return errc::invalid_credentials;
   }
   throttle_.record_success(username);
-  const user& u = found->first;
-  return db_.write_result([&](storage::connection& c) {
-    session s = open(c, u, common::new_id("fam"));
-    auto e = auth_event("auth.login", {"user", u.id}, u.id, audit::outcome::success, source);
-    e.details["username"] = u.username;
+  // The password was checked outside the transaction (argon2 is slow): should it have been
+  // changed or reset, or the user disabled, meanwhile, this login must not outlive that
+  // revocation, so the user is read again where the session is written.
+  std::optional<session> opened;
+  db_.write([&](storage::connection& c) {
+    auto now = user_store::find_by_id(c, found->first.id);
+    auto hash_now = user_store::password_hash(c, found->first.id);
+    if (!now || now->disabled || !hash_now || *hash_now != found->second) return;
+    opened = open(c, *now, common::new_id("fam"));
+    auto e = auth_event("auth.login", {"user", now->id}, now->id, audit::outcome::success, source);
+    e.details["username"] = now->username;
     audit_.append(c, e);
-    return s;
   });
+  if (!opened) return errc::invalid_credentials;
+  return std::move(*opened);
 }
 
 result<session> session_service::refresh(const std::string& refresh_token, const std::string& source) {
@@ -115,6 +122,7 @@ result<session> session_service::refresh(const std::string& refresh_token, const
 void session_service::logout(const std::string& refresh_token, std::string_view access_token,
                              const std::string& source) {
   std::optional<access_claims> token;
+  bool token_revoked = false;
   if (!access_token.empty())
     if (auto valid = tokens_.verify(access_token, now_s())) token = std::move(*valid);
   db_.write([&](storage::connection& c) {
@@ -127,13 +135,14 @@ void session_service::logout(const std::string& refresh_token, std::string_view 
     if (token && (user_id.empty() || user_id == token->sub)) {
       revoked_.revoke(c, token->jti, token->sub, token->exp, now_s());
       user_id = token->sub;
+      token_revoked = true;  // not another user's token sent beside this cookie
     }
     if (user_id.empty()) return;
     auto e = auth_event("auth.logout", {"user", user_id}, user_id, audit::outcome::success, source);
-    e.details["access_token_revoked"] = token.has_value();
+    e.details["access_token_revoked"] = token_revoked;
     audit_.append(c, e);
   });
-  if (token && events_)
+  if (token_revoked && events_)
     events_->publish({"auth.token_revoked", token->sub, {{"user_id", token->sub}, {"jti", token->jti}}, 0});
 }
 
@@ -171,6 +180,11 @@ result<authenticated> session_service::check(std::string_view bearer_token) cons
   if (u->disabled) return errc::user_disabled;
   if (claims->generation != u->token_generation || revoked_.contains(claims->jti)) return errc::token_revoked;
   return authenticated{std::move(*u), std::move(*claims)};
+}
+
+bool session_service::user_enabled(const std::string& user_id) const {
+  auto u = users_.find(user_id);
+  return u && !u->disabled;
 }
 
 result<user> session_service::authenticate(std::string_view bearer_token) const {

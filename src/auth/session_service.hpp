@@ -53,6 +53,8 @@ class session_service {
   // are now (a role changed since the token was issued applies at once). No database call.
   result<authenticated> check(std::string_view bearer_token) const;
   result<user> authenticate(std::string_view bearer_token) const;
+  // The user exists and is not disabled (the in-memory directory: no database call).
+  bool user_enabled(const std::string& user_id) const;
 
  private:
   session open(storage::connection& c, const user& u, const std::string& family_id);

@@ -42,6 +42,7 @@ user_service::user_service(storage::database& db, audit::audit_log& audit, event
 bool user_service::ensure_first_admin(const std::string& password, const requester& by) {
   std::string hash = hash_password(password);
   std::optional<user> created;
+  std::lock_guard change(changes_mutex_);
   db_.write([&](storage::connection& c) {
     if (user_store::count(c) > 0) return;
     user u{common::new_id("usr"), "admin", "Administrator", role::admin, false, common::now_ms(), common::now_ms()};
@@ -61,6 +62,7 @@ result<user> user_service::create(const requester& by, const new_user& spec) {
   common::millis now = common::now_ms();
   user u{common::new_id("usr"), spec.username, spec.display_name, spec.user_role, false, now, now};
   bool taken = false;
+  std::lock_guard change(changes_mutex_);
   try {
     db_.write([&](storage::connection& c) {
       if (user_store::find_credentials(c, spec.username)) {
@@ -88,6 +90,7 @@ result<user> user_service::update(const requester& by, const std::string& id, co
   std::optional<errc> failure;
   user updated;
   bool revoked = false, end_sessions = false;
+  std::unique_lock change(changes_mutex_);
   db_.write([&](storage::connection& c) {
     auto current = user_store::find_by_id(c, id);
     if (!current) return failure.emplace(errc::user_not_found), void();
@@ -129,6 +132,7 @@ result<user> user_service::update(const requester& by, const std::string& id, co
   });
   if (failure) return *failure;
   remember(updated);
+  change.unlock();
   if (revoked || end_sessions) announce_revoked(updated, end_sessions);
   return updated;
 }
@@ -136,6 +140,7 @@ result<user> user_service::update(const requester& by, const std::string& id, co
 result<void> user_service::remove(const requester& by, const std::string& id) {
   std::optional<errc> failure;
   user removed;
+  std::unique_lock change(changes_mutex_);
   db_.write([&](storage::connection& c) {
     auto current = user_store::find_by_id(c, id);
     if (!current) return failure.emplace(errc::user_not_found), void();
@@ -147,12 +152,14 @@ result<void> user_service::remove(const requester& by, const std::string& id) {
   });
   if (failure) return *failure;
   forget(id);
+  change.unlock();
   announce_revoked(removed, true);
   return {};
 }
 
 result<void> user_service::replace_password(const std::string& id, const std::string& hash, const std::string& source) {
   std::optional<user> changed;
+  std::unique_lock change(changes_mutex_);
   db_.write([&](storage::connection& c) {
     auto current = user_store::find_by_id(c, id);
     if (!current) return;
@@ -167,6 +174,7 @@ result<void> user_service::replace_password(const std::string& id, const std::st
   });
   if (!changed) return errc::user_not_found;
   remember(*changed);
+  change.unlock();
   announce_revoked(*changed, false);
   return {};
 }

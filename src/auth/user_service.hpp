@@ -3,6 +3,7 @@
 // enabled admin stays. Every change is audited in the same transaction. Keeps an in-memory
 // directory of users so that each request's authentication needs no database call, and a
 // disabled or deleted user is refused from the next request on.
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -73,6 +74,10 @@ class user_service {
   storage::database& db_;
   audit::audit_log& audit_;
   events::event_bus* events_;
+  // Held from a change's transaction to its directory update, so that two changes of one user
+  // reach the directory in the order they committed (an older copy never overwrites a newer
+  // one, nor brings a deleted user back).
+  std::mutex changes_mutex_;
   mutable std::shared_mutex directory_mutex_;
   std::unordered_map<std::string, user> directory_;
 };

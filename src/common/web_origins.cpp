@@ -27,16 +27,20 @@ std::vector<std::string> ws_allowed_origins(const config& c, const std::vector<p
   }
   std::vector<std::string> out;
   for (const auto& portal : portals) {
-    auto origin = [&](const std::string& host) {
-      return portal.scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-             std::to_string(portal.port);
+    // Browsers leave a scheme's default port out of Origin: "https://fleet.example".
+    const bool default_port =
+        (portal.scheme == "http" && portal.port == 80) || (portal.scheme == "https" && portal.port == 443);
+    auto add = [&](const std::string& host) {
+      std::string base = portal.scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host);
+      if (default_port) out.push_back(base);
+      out.push_back(base + ":" + std::to_string(portal.port));
     };
     if (portal.host == "0.0.0.0" || portal.host == "::") {
-      for (const auto& name : split_list(c.pki.server_names)) out.push_back(origin(name));
+      for (const auto& name : split_list(c.pki.server_names)) add(name);
       continue;
     }
-    out.push_back(origin(portal.host));
-    if (portal.host.rfind("127.", 0) == 0 || portal.host == "::1") out.push_back(origin("localhost"));
+    add(portal.host);
+    if (portal.host.rfind("127.", 0) == 0 || portal.host == "::1") add("localhost");
   }
   return out;
 }

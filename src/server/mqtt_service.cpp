@@ -60,6 +60,9 @@ mqtt_service::mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, 
       broker_(broker_limits_from(cfg), policy_),
       listeners_(io, broker_, policy_, connection_limits_from(cfg), &bus, workers),
       clock_(io.main()) {
+  // A user disabled or deleted between the check of their CONNECT and its arrival at the
+  // broker was not there when the revocation ended the user's sessions: the clock catches it.
+  user_gone_ = [&sessions](const mqtt::identity& who) { return !sessions.user_enabled(who.name); };
   add_broker_metrics(metrics, broker_, listeners_);
   // A user who is disabled, deleted, demoted or given a new password loses live MQTT
   // connections too; the first three lose their persistent sessions as well.
@@ -125,7 +128,7 @@ void mqtt_service::stop() {
 void mqtt_service::tick() {
   auto now = std::chrono::steady_clock::now();
   auto unix_now_s = static_cast<std::uint32_t>(common::now_ms() / 1000);
-  broker_.tick(now, unix_now_s);
+  broker_.tick(now, unix_now_s, user_gone_);
   user_connections_.forget_expired(unix_now_s);
   if (sys_ && now >= next_sys_) {
     publish_sys();

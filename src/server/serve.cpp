@@ -38,9 +38,11 @@ std::string find_web_dir(const common::config& cfg) {
 }
 
 void create_first_admin(auth::user_service& users) {
+  if (!users.empty()) return;
   const char* preset = std::getenv("MOTHERSHIP_ADMIN_PASSWORD");
   std::string password = preset && *preset ? preset : common::random_token(15);
-  if (!users.empty()) return;
+  // A generated one is random, but cracklib refuses about one in thousands as "systematic".
+  while ((!preset || !*preset) && auth::password_weakness(password, "admin")) password = common::random_token(15);
   // The initial password follows the same rules as every other one.
   if (auto weakness = auth::password_weakness(password, "admin"))
     throw std::runtime_error("MOTHERSHIP_ADMIN_PASSWORD is not accepted: " + *weakness + " (" +

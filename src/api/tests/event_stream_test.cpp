@@ -99,5 +99,18 @@ TEST(event_stream, an_access_change_on_the_bus_wakes_the_stream_to_end_it) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
 }
 
+TEST(event_stream, a_busy_stream_still_ends_when_access_is_revoked) {
+  events::event_bus bus;
+  boost::asio::io_context io;
+  bool allowed = true;
+  auto opts = soon_ending();
+  opts.still_allowed = [&allowed] { return allowed; };
+  auto s = event_stream::open(bus, auth::role::admin, opts);
+  s->attach(io.get_executor());
+  bus.publish({"device.updated", "d", {{"id", "d"}}});
+  allowed = false;
+  EXPECT_FALSE(take(*s, io));  // queued events are not sent past the revocation
+}
+
 }  // namespace
 }  // namespace mothership::api

@@ -10,7 +10,7 @@ using list = std::vector<std::string>;
 TEST(web_origins, default_is_the_portal_as_bound) {
   config c;
   EXPECT_EQ(ws_allowed_origins(c, "127.0.0.1", 8080), (list{"http://127.0.0.1:8080", "http://localhost:8080"}));
-  EXPECT_EQ(ws_allowed_origins(c, "10.0.0.5", 80), (list{"http://10.0.0.5:80"}));
+  EXPECT_EQ(ws_allowed_origins(c, "10.0.0.5", 80), (list{"http://10.0.0.5", "http://10.0.0.5:80"}));
   EXPECT_EQ(ws_allowed_origins(c, "::1", 8080), (list{"http://[::1]:8080", "http://localhost:8080"}));
 }
 
@@ -28,8 +28,16 @@ TEST(web_origins, a_configured_list_replaces_the_default) {
 
 TEST(web_origins, an_https_portal_is_allowed_beside_the_plain_one) {
   config c;
-  EXPECT_EQ(ws_allowed_origins(c, {{"http", "127.0.0.1", 8080}, {"https", "127.0.0.1", 8443}}),
-            (list{"http://127.0.0.1:8080", "http://localhost:8080", "https://127.0.0.1:8443", "https://localhost:8443"}));
+  EXPECT_EQ(
+      ws_allowed_origins(c, {{"http", "127.0.0.1", 8080}, {"https", "127.0.0.1", 8443}}),
+      (list{"http://127.0.0.1:8080", "http://localhost:8080", "https://127.0.0.1:8443", "https://localhost:8443"}));
+}
+
+TEST(web_origins, a_default_port_is_allowed_as_browsers_send_it_without_the_port) {
+  config c;
+  c.pki.server_names = "fleet.example";
+  EXPECT_EQ(ws_allowed_origins(c, {{"https", "0.0.0.0", 443}}),
+            (list{"https://fleet.example", "https://fleet.example:443"}));
 }
 
 TEST(web_origins, split_list_trims_and_drops_empty_items) {

@@ -451,10 +451,19 @@ bool broker::disconnect_client(const std::string& client_id, const identity& who
   return true;
 }
 
-void broker::tick(steady_time now, std::uint32_t unix_now_s) {
+void broker::tick(steady_time now, std::uint32_t unix_now_s, const std::function<bool(const identity&)>& user_gone) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> expired;
   sessions_.for_each([&](session& s) {
+    if (user_gone && s.who.what == identity::kind::user && user_gone(s.who)) {
+      if (auto sink = s.sink()) {
+        sink->close(reason_code::administrative_action);
+        s.detach();
+      }
+      s.will.reset();
+      expired.push_back(s.client_id());
+      return;
+    }
     if (s.will && s.will->due && *s.will->due <= now) publish_will(s, now);
     if (!s.connected() && s.expires_at <= now) expired.push_back(s.client_id());
     if (unix_now_s != 0 && s.who.valid_until_s != 0 && s.who.valid_until_s <= unix_now_s)

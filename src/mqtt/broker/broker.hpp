@@ -8,6 +8,7 @@
 // Thread-safe: one mutex serialises every call. Session sinks are called under it.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -104,8 +105,10 @@ class broker {
   // Ends the connection holding `client_id` if it is `who`'s (a revoked access token).
   bool disconnect_client(const std::string& client_id, const identity& who, reason_code reason);
   // Session expiry and delayed wills; with `unix_now_s`, also ends the connections whose
-  // credentials ran out (identity::valid_until_s) with 0xA0 maximum connect time.
-  void tick(steady_time now, std::uint32_t unix_now_s = 0);
+  // credentials ran out (identity::valid_until_s) with 0xA0 maximum connect time; with
+  // `user_gone`, ends the sessions of users it names (disabled or deleted while their CONNECT
+  // was being checked, after the revocation had looked for them) with 0x98.
+  void tick(steady_time now, std::uint32_t unix_now_s = 0, const std::function<bool(const identity&)>& user_gone = {});
 
   const broker_stats& stats() const { return stats_; }
   std::size_t session_count() const;

@@ -101,3 +101,22 @@ TEST_F(data_dir_test, a_data_dir_of_another_user_is_refused_and_left_alone) {
   EXPECT_FALSE(fs::exists(dir.root / "keys"));
   EXPECT_EQ(mode_of(dir.root), fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
 }
+
+TEST_F(data_dir_test, a_subdirectory_of_another_user_is_refused_too) {
+  if (::geteuid() != 0) GTEST_SKIP() << "giving a directory to another user needs root";
+  data_dir dir{base_ / "var"};
+  fs::create_directories(dir.root / "pki");
+  ASSERT_EQ(::chown((dir.root / "pki").c_str(), 65534, 65534), 0);
+  EXPECT_THROW(dir.prepare(), std::runtime_error);
+}
+
+TEST_F(data_dir_test, a_data_dir_that_is_a_link_is_tightened_at_its_target) {
+  fs::create_directories(base_ / "real");
+  fs::permissions(base_ / "real", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                      fs::perms::others_read | fs::perms::others_exec);
+  fs::create_directory_symlink(base_ / "real", base_ / "var");
+  data_dir dir{base_ / "var"};
+  auto tightened = dir.prepare();
+  EXPECT_EQ(mode_of(base_ / "real"), owner_all);
+  EXPECT_FALSE(tightened.empty());
+}

@@ -403,6 +403,19 @@ TEST_F(broker_test, a_connection_ends_when_its_credentials_expire_and_a_resume_r
   EXPECT_EQ(second_sink->closed, reason_code::maximum_connect_time);
 }
 
+// A user disabled while their CONNECT was being checked: the revocation found no session to
+// end, so the clock ends the one that arrived after it.
+TEST_F(broker_test, the_clock_ends_sessions_of_users_who_are_gone) {
+  auto gone_sink = std::make_shared<fake_sink>();
+  ASSERT_TRUE(
+      b_.connect(persistent_connect("g-1"), identity{identity::kind::user, "usr_GONE"}, gone_sink, now_).attached);
+  auto kept = connect("k-1");  // the fixture's clients are users named by their client id
+  b_.tick(now_, 0, [](const identity& who) { return who.name == "usr_GONE"; });
+  EXPECT_EQ(gone_sink->closed, reason_code::administrative_action);
+  EXPECT_FALSE(kept.sink->closed);
+  EXPECT_EQ(b_.session_count(), 1u);
+}
+
 TEST_F(broker_test, disconnect_client_ends_only_the_named_identitys_connection) {
   auto alice_sink = std::make_shared<fake_sink>();
   ASSERT_TRUE(
