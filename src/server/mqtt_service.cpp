@@ -41,7 +41,7 @@ mqtt::fleet_policy_options policy_options(const common::mqtt_config& cfg, const 
   options.verify_user = [&sessions, &opened](const mqtt::credentials& c) -> std::optional<mqtt::identity> {
     auto checked = sessions.check(*c.password);
     if (!checked || checked->who.username != *c.username) return std::nullopt;
-    if (!c.client_id.empty()) opened.note(c.client_id, checked->who.id, checked->claims.jti, checked->claims.exp);
+    opened.note(c.client_id, checked->who.id, checked->claims.jti, checked->claims.exp);
     return mqtt::identity{mqtt::identity::kind::user, checked->who.id, static_cast<std::uint32_t>(checked->claims.exp)};
   };
   return options;
@@ -76,6 +76,14 @@ mqtt_service::mqtt_service(const common::mqtt_config& cfg, const data_dir& dir, 
             ? broker_.end_sessions_of(who, mqtt::reason_code::administrative_action, std::chrono::steady_clock::now())
             : broker_.disconnect_identity(who, mqtt::reason_code::administrative_action);
     if (ended) spdlog::info("ended {} MQTT connection(s) or session(s) of user {}", ended, who.name);
+  });
+  // A user's connection is live under the id the broker accepted (or assigned).
+  connections_ = bus.subscribe("mqtt.connected", [this](const events::event& e) {
+    auto kind = e.data.if_contains("identity_kind");
+    auto client_id = e.data.if_contains("client_id");
+    auto user_id = e.data.if_contains("identity");
+    if (!kind || !client_id || !user_id || !kind->is_string() || kind->as_string() != "user") return;
+    user_connections_.connected(std::string(client_id->as_string()), std::string(user_id->as_string()));
   });
   // A logged-out token ends the connections it opened.
   token_revocations_ = bus.subscribe("auth.token_revoked", [this](const events::event& e) {

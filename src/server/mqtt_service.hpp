@@ -57,6 +57,7 @@ class mqtt_service {
   std::optional<boost::asio::ip::tcp::endpoint> tls_endpoint_;
   events::event_bus::subscription revocations_;
   events::event_bus::subscription token_revocations_;
+  events::event_bus::subscription connections_;
   std::function<bool(const mqtt::identity&)> user_gone_;
 };
 

@@ -1,14 +1,15 @@
 #pragma once
 // Which access token opened which user MQTT connection, so that logging out (revoking one
-// token) ends the connections that token opened and no others. Noted when the token is
-// checked at CONNECT, keyed by client id and user (a later CONNECT of the same user under the
-// same id replaces the entry, as its connection replaces the session's; another user's attempt
-// at the id, which the broker refuses, does not touch it), dropped when the token expires: the
-// broker ends such connections then anyway. Bounded: past `max_entries` the soonest expiries go.
-// Not covered: a client that let the broker assign its id (the id is not known yet when the
-// token is checked); its connection ends when the token expires.
+// token) ends the connections that token opened and no others.
+//
+// The token is known when the CONNECT's credentials are checked (note), the client id only
+// once the broker has accepted the connection (connected: the broker may have assigned the
+// id, or refused the CONNECT). So a check leaves a pending entry under the presented client id
+// and the user, and the connection's arrival turns it into a live one; a connection with an
+// assigned id takes its user's pending entry noted under an empty id. Entries go when their
+// token expires: the broker ends such connections then anyway. Bounded: past `max_entries`
+// the soonest expiries go.
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -19,8 +20,13 @@ namespace mothership::server {
 
 class user_connections {
  public:
-  void note(const std::string& client_id, const std::string& user_id, const std::string& jti, std::int64_t exp_s);
-  // (client id, user id) of the connections `jti` opened.
+  // A token checked at CONNECT, for `presented_client_id` (empty: the broker assigns one).
+  void note(const std::string& presented_client_id, const std::string& user_id, const std::string& jti,
+            std::int64_t exp_s);
+  // The broker accepted the connection of `user_id` under `client_id` (as presented, or
+  // assigned: then no entry was noted under it, and the user's one under an empty id is it).
+  void connected(const std::string& client_id, const std::string& user_id);
+  // (client id, user id) of the live connections `jti` opened.
   std::vector<std::pair<std::string, std::string>> opened_by(const std::string& jti) const;
   void forget_expired(std::int64_t now_s);
   std::size_t size() const;
@@ -33,8 +39,13 @@ class user_connections {
     std::string jti;
     std::int64_t exp_s = 0;
   };
+  using table = std::unordered_map<std::string, entry>;  // client id + '\n' + user id
+  static std::string key(const std::string& client_id, const std::string& user_id);
+  static void put(table& t, std::string k, entry e);
+
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, entry> by_client_and_user_;  // client id + '\n' + user id
+  table pending_;
+  table live_;
 };
 
 }  // namespace mothership::server

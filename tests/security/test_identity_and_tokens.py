@@ -158,11 +158,17 @@ class AccessTokensCanBeRevoked(IdentityTestCase):
         self.assertEqual(stream.status, 200)
         c, ack = self.mqtt_user(name, tech.token, user_id + "/logout")
         self.assertEqual(ack.reason, 0)
+        assigned, ack = self.mqtt_user(name, tech.token, "")  # the broker names this one
+        self.assertEqual(ack.reason, 0)
+        other_mqtt, ack = self.mqtt_user(name, other.token, user_id + "/other")
+        self.assertEqual(ack.reason, 0)
         status, _ = tech.call("POST", "/api/v1/auth/logout")
         self.assertEqual(status, 204)
         self.assertEqual(self.me(tech.token), 401)
-        got = c.wait_closed(5)
-        self.assertEqual([p.reason for p in got if p.type == DISCONNECT], [0x87])
+        for connection in (c, assigned):
+            got = connection.wait_closed(5)
+            self.assertEqual([p.reason for p in got if p.type == DISCONNECT], [0x87])
+        self.assertEqual(other_mqtt.ping(), [])  # opened with another token: still there
         stream.thread.join(5)
         self.assertFalse(stream.thread.is_alive(), "the SSE stream of a revoked token goes on")
         _, ack = self.mqtt_user(name, tech.token, user_id + "/again")
