@@ -160,6 +160,7 @@ int serve(const common::config& cfg) {
   mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, trust, &pool);
   mqtt.start(common::ws_allowed_origins(cfg, portals));
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
+  metrics.add_collector([&fleet](std::string& out) { fleet.write_metrics(out); });
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
   boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
