@@ -170,6 +170,8 @@ result<blob_info> filesystem_store::put(common::byte_source& source, std::uint64
       hash.update(buffer.data(), n);
       write_all(fd.get(), buffer.data(), n, data.path);
     }
+  } catch (const common::source_too_large&) {
+    return errc::too_large;
   } catch (const common::source_failed&) {
     return errc::source_failed;
   }

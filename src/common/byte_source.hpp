@@ -14,6 +14,10 @@ namespace mothership::common {
 struct source_failed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// The bytes went past the limit the reader was given (an upload over its size limit).
+struct source_too_large : source_failed {
+  using source_failed::source_failed;
+};
 
 class byte_source {
  public:

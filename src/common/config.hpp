@@ -21,6 +21,7 @@ struct http_config {
   int idle_timeout_s = 60;     // keep-alive connection with no request
   int threads = 0;             // I/O threads; 0 = one per core
   bool secure_cookies = false;
+  int max_streamed_requests = 4;  // uploads read as a stream at once (each holds a thread); more get 503
 };
 
 struct storage_config {
