@@ -12,21 +12,21 @@ class category : public boost::system::error_category {
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
       case errc::not_found:
-        return "the file does not exist";
+        return "The file does not exist.";
       case errc::too_large:
-        return "the file is larger than allowed";
+        return "The file is larger than allowed.";
       case errc::source_failed:
-        return "the upload broke off before its end";
+        return "The upload broke off before its end.";
       case errc::range_not_satisfiable:
-        return "the requested range lies beyond the end of the file";
+        return "The requested range lies beyond the end of the file.";
       case errc::link_malformed:
-        return "the download link is not valid";
+        return "The download link is not valid.";
       case errc::link_expired:
-        return "the download link has expired";
+        return "The download link has expired.";
       case errc::link_wrong_audience:
-        return "the download link was made for someone else";
+        return "The download link was made for someone else.";
     }
-    return "blob error " + std::to_string(value);
+    return "blob error";
   }
 };
 

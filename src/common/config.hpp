@@ -101,12 +101,9 @@ struct setting_info {
 };
 const std::vector<setting_info>& settings();
 
-struct config_error {
-  std::string message;
-};
-
 // Applies the layers to the defaults. `flags` maps "section.key" to the flag's value.
-// Returns the config, or the first problem ("http.threads: not an integer").
+// Returns the config and every problem found ("http.threads: not an integer"); a config
+// with problems must not be used.
 struct config_result {
   config value;
   std::vector<std::string> errors;
