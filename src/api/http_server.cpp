@@ -39,6 +39,7 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 struct http_server::state {
   common::http_config cfg;
   dispatcher& dispatch;
+  peer_device_fn device_of;  // the HTTPS listener's; empty = no device identities
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
 
@@ -68,6 +69,15 @@ asio::awaitable<bool> begin(tls_stream& stream, std::chrono::seconds timeout) {
   beast::get_lowest_layer(stream).expires_after(timeout);
   auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, nothrow);
   co_return !ec;
+}
+
+// Which device the connection's client certificate names, if any (HTTPS only).
+std::optional<std::string> peer_device(plain_stream&, const http_server::state&) {
+  return std::nullopt;
+}
+std::optional<std::string> peer_device(tls_stream& stream, const http_server::state& st) {
+  if (!st.device_of) return std::nullopt;
+  return st.device_of(stream.native_handle());
 }
 
 // Ends our side of the connection once the answer is written.
@@ -300,6 +310,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
   auto endpoint = beast::get_lowest_layer(stream).socket().remote_endpoint(remote_ec);
   std::string remote = remote_ec ? "" : endpoint.address().to_string();
   if (!co_await begin(stream, header_timeout)) co_return;
+  const auto device = peer_device(stream, *st);
   beast::flat_buffer buffer;
   bool first = true;
 
@@ -337,6 +348,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
     }
     unsigned version = head.get().version();
     auto request = to_request(head.get().base(), remote, is_tls(stream));
+    if (request) request->peer_device = device;
     if (!request) {
       co_await send_and_close(stream, bad_request("The request target is not a valid URL path."), version,
                               request_timeout);
@@ -424,7 +436,9 @@ tcp::endpoint http_server::listen(const std::string& host_port) {
   return listener_->listen(host_port);
 }
 
-tcp::endpoint http_server::listen_tls(const std::string& host_port, std::shared_ptr<asio::ssl::context> tls) {
+tcp::endpoint http_server::listen_tls(const std::string& host_port, std::shared_ptr<asio::ssl::context> tls,
+                                      peer_device_fn device_of) {
+  state_->device_of = std::move(device_of);
   // Each connection's stream refers to the context, so the callback keeps it alive.
   tls_listener_ = std::make_unique<common::tcp_listener>(io_, [st = state_, tls](tcp::socket socket) {
     auto executor = socket.get_executor();

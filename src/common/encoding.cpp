@@ -1,5 +1,7 @@
 #include "common/encoding.hpp"
 
+#include <cctype>
+
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -67,6 +69,34 @@ std::optional<std::string> base64url_decode(std::string_view text) {
       end != text.data() + text.size())
     return std::nullopt;
   out.resize(len);
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  ensure_sodium();
+  std::string out(text.size() * 3 / 4 + 3, '\0');
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), " \t\r\n",
+                        &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size())
+    return std::nullopt;
+  out.resize(len);
+  return out;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    }
+  }
   return out;
 }
 

@@ -50,4 +50,16 @@ http_response decommission_device(services&, request_context&);
 http_response ca_bundle(services&, request_context&);
 http_response revocation_list(services&, request_context&);
 
+// firmware_handlers.cpp
+http_response upload_firmware(services&, request_context&);
+http_response list_firmware(services&, request_context&);
+http_response get_firmware(services&, request_context&);
+http_response update_firmware(services&, request_context&);
+http_response delete_firmware(services&, request_context&);
+http_response download_firmware(services&, request_context&);
+http_response firmware_download_link(services&, request_context&);
+
+// download_handlers.cpp
+http_response download_by_link(services&, request_context&);
+
 }  // namespace mothership::api::handlers
