@@ -279,6 +279,13 @@ asio::awaitable<bool> pump_body(Stream& stream, beast::flat_buffer& buffer,
   co_return true;
 }
 
+template <class Stream>
+asio::awaitable<bool> send_continue(Stream& stream, unsigned version) {
+  http::response<http::empty_body> go_on{http::status::continue_, version};
+  auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
+  co_return !ec;
+}
+
 // A request whose route streams its body: the handler starts at once and reads the body as
 // this connection reads it from the client. Returns the answer and whether the body was read
 // to its end.
@@ -286,15 +293,25 @@ template <class Stream>
 asio::awaitable<std::pair<http_response, bool>> exchange_streamed(Stream& stream, beast::flat_buffer& buffer,
                                                                   http::request_parser<http::empty_body>& head,
                                                                   http_request request, std::uint64_t limit,
+                                                                  bool expects_continue,
                                                                   std::shared_ptr<http_server::state> st) {
   auto channel = std::make_shared<body_channel>(stream.get_executor());
   request.body_stream = channel;
   auto exchange = std::make_shared<streamed_exchange>(stream.get_executor());
   exchange->stop_reading = [&stream] { beast::get_lowest_layer(stream).cancel(); };
+  const unsigned version = head.get().version();
   asio::co_spawn(stream.get_executor(), run_streamed_handler(st, std::move(request), channel, exchange),
                  asio::detached);
-  bool complete =
-      co_await pump_body(stream, buffer, head, limit, *channel, std::chrono::seconds(st->cfg.request_timeout_s));
+  bool complete = false;
+  if (expects_continue) {
+    // 100 Continue only once the handler reads: a refusal (a version taken, no permission)
+    // is then the client's answer, and it never sends the body.
+    co_await channel->wait_for_reader();
+    if (!channel->abandoned() && !co_await send_continue(stream, version)) channel->fail(body_channel::failure::broken);
+  }
+  if (!channel->abandoned())
+    complete =
+        co_await pump_body(stream, buffer, head, limit, *channel, std::chrono::seconds(st->cfg.request_timeout_s));
   exchange->stop_reading = nullptr;
   if (!exchange->response) co_await exchange->done.async_wait(nothrow);
   co_return std::pair<http_response, bool>{std::move(*exchange->response), complete};
@@ -366,11 +383,10 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
       co_return;
     }
     beast::get_lowest_layer(stream).expires_after(request_timeout);
-    if (beast::iequals(head.get()[http::field::expect], "100-continue")) {
-      http::response<http::empty_body> go_on{http::status::continue_, version};
-      auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
-      if (ec) co_return;
-    }
+    const bool expects_continue = beast::iequals(head.get()[http::field::expect], "100-continue");
+    // A streamed route's handler says when it wants the body (exchange_streamed); any other
+    // body is read at once.
+    if (expects_continue && !streamed_limit && !co_await send_continue(stream, version)) co_return;
 
     bool keep_alive = head.get().keep_alive();
     bool head_only = head.get().method() == http::verb::head;
@@ -378,7 +394,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
     st->in_flight.fetch_add(1);
     if (streamed_limit) {
       auto [answer, body_complete] =
-          co_await exchange_streamed(stream, buffer, head, std::move(*request), body_limit, st);
+          co_await exchange_streamed(stream, buffer, head, std::move(*request), body_limit, expects_continue, st);
       response = std::move(answer);
       keep_alive = keep_alive && body_complete;
     } else {

@@ -49,9 +49,10 @@ std::optional<std::string> from_hex(std::string_view text) {
   return out;
 }
 
-std::string base64url_encode(std::string_view bytes) {
+namespace {
+
+std::string base64_with(std::string_view bytes, int variant) {
   ensure_sodium();
-  constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
                     variant);
@@ -59,30 +60,36 @@ std::string base64url_encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64url_decode(std::string_view text) {
+// Refuses anything but a whole encoding (no trailing garbage); `ignore` lists characters to skip.
+std::optional<std::string> base64_decode_with(std::string_view text, const char* ignore, int variant) {
   ensure_sodium();
   std::string out(text.size() * 3 / 4 + 3, '\0');
   size_t len = 0;
   const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                        &len, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), ignore,
+                        &len, &end, variant) != 0 ||
       end != text.data() + text.size())
     return std::nullopt;
   out.resize(len);
   return out;
 }
 
+}  // namespace
+
+std::string base64url_encode(std::string_view bytes) {
+  return base64_with(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+std::string base64_encode(std::string_view bytes) {
+  return base64_with(bytes, sodium_base64_VARIANT_ORIGINAL);
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  return base64_decode_with(text, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 std::optional<std::string> base64_decode(std::string_view text) {
-  ensure_sodium();
-  std::string out(text.size() * 3 / 4 + 3, '\0');
-  size_t len = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), " \t\r\n",
-                        &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      end != text.data() + text.size())
-    return std::nullopt;
-  out.resize(len);
-  return out;
+  return base64_decode_with(text, " \t\r\n", sodium_base64_VARIANT_ORIGINAL);
 }
 
 std::string percent_encode(std::string_view text) {

@@ -15,6 +15,7 @@ std::optional<std::string> base64url_decode(std::string_view text);
 // Standard base64 with padding (RFC 4648 §4), as `openssl base64` writes it: line breaks and
 // spaces are ignored.
 std::optional<std::string> base64_decode(std::string_view text);
+std::string base64_encode(std::string_view bytes);
 // For a URL's query value: everything but RFC 3986 unreserved characters as %XX.
 std::string percent_encode(std::string_view text);
 

@@ -14,6 +14,7 @@ import tempfile
 import unittest
 import urllib.parse
 
+from broker_fixture import mothership_binary
 from fleet_fixture import HOST, FleetTestCase, openssl, unique
 
 KEY_DIR = tempfile.mkdtemp(prefix="mothership-release-keys-")
@@ -212,3 +213,62 @@ class FirmwareCatalogTest(FleetTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FirmwareUploadCli(FleetTestCase):
+    """`mothership firmware upload FILE --model M --version V [--signature F]` against the server."""
+
+    server_env = dict(FleetTestCase.server_env, MOTHERSHIP_OTA_MAX_FIRMWARE_BYTES=str(LIMIT),
+                      MOTHERSHIP_OTA_SIGNING_KEYS=RELEASE_PUB)
+
+    def cli(self, *args):
+        env = dict(os.environ, MOTHERSHIP_TOKEN=self.api.token)
+        return subprocess.run([mothership_binary(), "firmware", "upload"] + list(args) +
+                              ["--api", "http://%s:%d" % (HOST, self.server.http_port)],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    def image_file(self, size, seed):
+        path = os.path.join(self.workdir, unique("fw") + ".bin")
+        with open(path, "wb") as f:
+            f.write(image_of(size, seed))
+        return path
+
+    def test_uploads_with_a_signature_and_progress_and_the_server_agrees_on_the_hash(self):
+        path = self.image_file(3 << 20, "cli")
+        signature = path + ".sig"
+        subprocess.run(["openssl", "dgst", "-sha256", "-sign", RELEASE_KEY, "-out", signature, path], check=True)
+        res = self.cli(path, "--model", "Thermo 3", "--model", "Thermo 2", "--version", "7.1.0", "--signature",
+                       signature, "--description", "from the CLI")
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        self.assertIn("uploading %s" % os.path.basename(path), res.stderr)
+        self.assertIn("100%", res.stderr)
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        self.assertRegex(res.stdout, r"stored fw_\w+: version 7.1.0, %d bytes, sha256 %s, signature verified"
+                         % (3 << 20, digest))
+        [fw] = [f for f in self.api.call("GET", "/api/v1/firmware?model=Thermo%202")[1]["items"]
+                if f["version"] == "7.1.0"]
+        self.assertEqual((fw["description"], fw["filename"]), ("from the CLI", os.path.basename(path)))
+
+        # The same version again: the server's refusal comes before the image is sent.
+        res = self.cli(path, "--model", "Thermo 3", "--version", "7.1.0")
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("refused (HTTP 409)", res.stderr)
+        self.assertNotIn("100%", res.stderr)
+
+    def test_refusals_are_explained(self):
+        res = self.cli(self.image_file(1000, "x"), "--model", "M", "--version", "v2")
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("not a semantic version", res.stderr)
+        res = self.cli(self.image_file(LIMIT + 1, "big"), "--model", "M", "--version", "8.0.0")
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("refused (HTTP 413)", res.stderr)
+        path = self.image_file(2000, "bad-sig")
+        with open(path + ".sig", "w") as f:
+            f.write(sign(b"other bytes"))
+        res = self.cli(path, "--model", "M", "--version", "8.0.1", "--signature", path + ".sig")
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("refused (HTTP 422)", res.stderr)
+        self.assertIn("signature:", res.stderr)
+        res = self.cli(os.path.join(self.workdir, "missing.bin"), "--model", "M", "--version", "8.0.2")
+        self.assertEqual((res.returncode, res.stderr.strip()), (2, "cannot read %s/missing.bin" % self.workdir))
