@@ -202,6 +202,7 @@ http_response ota_problem(ota::errc e, const boost::system::error_code& ec) {
     case errc::invalid_version:
       return validation_failed({{"version", ec.message()}});
     case errc::invalid_models:
+    case errc::unknown_model:
       return validation_failed({{"model", ec.message()}});
     case errc::invalid_metadata:
       return validation_failed({{"description", ec.message()}});

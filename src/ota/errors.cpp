@@ -31,6 +31,8 @@ class category : public boost::system::error_category {
         return "A signature came with the firmware, but no signing key is configured to check it (ota.signing_keys).";
       case errc::firmware_in_use:
         return "An active job still delivers this firmware; cancel or finish it first.";
+      case errc::unknown_model:
+        return "No manufacturing record or device has this model; import the records first.";
     }
     return "ota error";
   }

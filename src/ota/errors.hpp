@@ -17,6 +17,7 @@ enum class errc {
   signature_required,   // ota.require_signature and none given
   no_signing_keys,      // a signature came but ota.signing_keys names no key to check it with
   firmware_in_use,      // an active job still delivers it
+  unknown_model,        // no manufacturing record or device has the model
 };
 
 const boost::system::error_category& ota_category();

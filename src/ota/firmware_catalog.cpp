@@ -54,10 +54,11 @@ result<void> firmware_catalog::check_metadata(const upload_request& r) const {
 
 result<void> firmware_catalog::precheck(const upload_request& r) {
   if (auto ok = check_metadata(r); !ok) return ok;
-  auto taken = db_.read_result(
-      [&](storage::connection& c) { return firmware_store::models_with_version(c, r.models, r.version); });
-  if (!taken.empty()) return errc::version_taken;
-  return {};
+  return db_.read_result([&](storage::connection& c) -> result<void> {
+    if (known_models_ && known_models_(c, r.models).size() != r.models.size()) return errc::unknown_model;
+    if (!firmware_store::models_with_version(c, r.models, r.version).empty()) return errc::version_taken;
+    return {};
+  });
 }
 
 result<firmware> firmware_catalog::upload(const upload_request& r, common::byte_source& image,

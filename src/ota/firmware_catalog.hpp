@@ -50,6 +50,10 @@ class firmware_catalog {
       : db_(db), audit_(audit), blobs_(blobs), keys_(keys), policy_(policy) {}
 
   void set_in_use_check(in_use_fn fn) { in_use_ = std::move(fn); }
+  // The models among these that the fleet knows (the registry answers); unset = all are known.
+  using known_models_fn =
+      std::function<std::vector<std::string>(storage::connection&, const std::vector<std::string>&)>;
+  void set_known_models(known_models_fn fn) { known_models_ = std::move(fn); }
 
   // What can be refused before the image is read: the metadata, a version a model already
   // has, a missing signature or no key to check one. Lets the server answer at once instead of
@@ -84,6 +88,7 @@ class firmware_catalog {
   const signing_keys& keys_;
   catalog_policy policy_;
   in_use_fn in_use_;
+  known_models_fn known_models_;
 };
 
 }  // namespace mothership::ota

@@ -25,6 +25,7 @@
 #include "mqtt/transport/streams.hpp"
 #include "mqtt/transport/tls_context.hpp"
 #include "ota/firmware_catalog.hpp"
+#include "registry/record_store.hpp"
 #include "server/data_dir.hpp"
 #include "server/mqtt_service.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -177,6 +178,8 @@ int serve(const common::config& cfg) {
   auto firmware_keys = ota::signing_keys::load(common::split_list(cfg.ota.signing_keys));
   ota::firmware_catalog firmware(db, audit, blobs, firmware_keys,
                                  {cfg.ota.max_firmware_bytes, cfg.ota.require_signature});
+  // Every device has a manufacturing record, so the records name every model there is.
+  firmware.set_known_models(registry::record_store::known_models);
   api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus, downloads, firmware};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

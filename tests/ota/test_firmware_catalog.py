@@ -38,15 +38,30 @@ def sign(image, key=RELEASE_KEY):
     return base64.b64encode(der).decode()
 
 
+MODELS = ("Thermo 3", "Thermo 2", "Other", "M")
+
+
 def image_of(size, seed):
     block = hashlib.sha256(seed.encode()).digest() * 2048  # 64 KiB, different per seed
     return (block * (size // len(block) + 1))[:size]
 
 
-class FirmwareCatalogTest(FleetTestCase):
-    server_args = FleetTestCase.server_args + ("--http-tls-listen", HOST + ":0")
+class OtaTestCase(FleetTestCase):
+    """A server that knows the models in MODELS (firmware for another model is refused)."""
+
     server_env = dict(FleetTestCase.server_env, MOTHERSHIP_OTA_MAX_FIRMWARE_BYTES=str(LIMIT),
                       MOTHERSHIP_OTA_SIGNING_KEYS=RELEASE_PUB)
+
+    @classmethod
+    def _prepare(cls):
+        super()._prepare()
+        csv = "".join("%s,%s,rev1,CODE-%s\n" % (unique("SN"), m, unique("c")[2:]) for m in MODELS)
+        status, body = cls.api.call("POST", "/api/v1/registry/import", csv, "text/csv")
+        assert status == 200, body
+
+
+class FirmwareCatalogTest(OtaTestCase):
+    server_args = FleetTestCase.server_args + ("--http-tls-listen", HOST + ":0")
 
     def send(self, method, path, body=b"", headers=None, token=None, chunked=False, port=None, context=None):
         """One request on its own connection; returns (status, headers, body bytes)."""
@@ -132,7 +147,8 @@ class FirmwareCatalogTest(FleetTestCase):
         self.assertEqual(self.upload(b"third", version, models=("Other",))[0], 201)
 
     def test_bad_metadata_is_a_422_that_names_the_field(self):
-        for query, field in ((dict(version="v1"), "version"), (dict(version="1.0.0", models=()), "model")):
+        for query, field in ((dict(version="v1"), "version"), (dict(version="1.0.0", models=()), "model"),
+                             (dict(version="1.0.0", models=("Toaster 9",)), "model")):
             status, body = self.upload(b"img", query["version"], models=query.get("models", ("Thermo 3",)))
             self.assertEqual(status, 422, body)
             self.assertEqual(body["errors"][0]["field"], field)
@@ -215,11 +231,8 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class FirmwareUploadCli(FleetTestCase):
+class FirmwareUploadCli(OtaTestCase):
     """`mothership firmware upload FILE --model M --version V [--signature F]` against the server."""
-
-    server_env = dict(FleetTestCase.server_env, MOTHERSHIP_OTA_MAX_FIRMWARE_BYTES=str(LIMIT),
-                      MOTHERSHIP_OTA_SIGNING_KEYS=RELEASE_PUB)
 
     def cli(self, *args):
         env = dict(os.environ, MOTHERSHIP_TOKEN=self.api.token)

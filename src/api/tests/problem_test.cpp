@@ -69,7 +69,7 @@ TEST(problem_for, every_errc_of_every_category_maps_to_a_problem_that_is_not_a_5
   EXPECT_EQ(values_of(registry::registry_category()).size(), 2u);
   EXPECT_EQ(values_of(provisioning::provisioning_category()).size(), 9u);
   EXPECT_EQ(values_of(blob::blob_category()).size(), 7u);
-  EXPECT_EQ(values_of(ota::ota_category()).size(), 10u);
+  EXPECT_EQ(values_of(ota::ota_category()).size(), 11u);
   EXPECT_EQ(problem_for(make_error_code(boost::system::errc::io_error)).status, 500);
 }
 

@@ -175,6 +175,17 @@ TEST_F(firmware_catalog_test, signing_policy_without_keys_or_without_a_signature
   EXPECT_EQ(catalog_->precheck(request("1.0.0")).error(), errc::signature_required);
 }
 
+TEST_F(firmware_catalog_test, a_model_the_fleet_does_not_know_is_refused) {
+  catalog_->set_known_models([](storage::connection&, const std::vector<std::string>& models) {
+    std::vector<std::string> known;
+    for (const auto& m : models)
+      if (m.starts_with("Thermo")) known.push_back(m);
+    return known;
+  });
+  EXPECT_EQ(catalog_->precheck(request("1.0.0", {"Thermo 3", "Toaster"})).error(), errc::unknown_model);
+  EXPECT_TRUE(catalog_->precheck(request("1.0.0", {"Thermo 3", "Thermo 2"})));
+}
+
 TEST_F(firmware_catalog_test, an_image_over_the_limit_leaves_nothing) {
   make_catalog({.max_image_bytes = 1000});
   EXPECT_EQ(upload(request("1.0.0"), std::string(1001, 'x')).error(), blob::errc::too_large);
