@@ -12,6 +12,7 @@ namespace asio = boost::asio;
 std::optional<auth::permission> event_stream::permission_for(std::string_view type) {
   if (type.starts_with("device.")) return auth::permission::devices_read;
   if (type.starts_with("onboarding.")) return auth::permission::devices_onboard;
+  if (type.starts_with("job.")) return auth::permission::jobs_read;
   return std::nullopt;
 }
 

@@ -33,4 +33,17 @@ boost::json::value encode_cursor(const std::optional<std::string>& position) {
   return boost::json::string(common::base64url_encode(*position));
 }
 
+std::string time_position(std::int64_t at_ms, const std::string& id) {
+  return std::to_string(at_ms) + " " + id;
+}
+
+std::optional<std::pair<std::int64_t, std::string>> parse_time_position(const std::string& position) {
+  auto space = position.find(' ');
+  if (space == std::string::npos) return std::nullopt;
+  std::int64_t at = 0;
+  auto [end, ec] = std::from_chars(position.data(), position.data() + space, at);
+  if (ec != std::errc() || end != position.data() + space) return std::nullopt;
+  return std::pair{at, position.substr(space + 1)};
+}
+
 }  // namespace mothership::api

@@ -6,6 +6,7 @@
 
 #include "auth/errors.hpp"
 #include "blob/errors.hpp"
+#include "jobs/errors.hpp"
 #include "ota/errors.hpp"
 #include "registry/errors.hpp"
 
@@ -215,6 +216,33 @@ http_response ota_problem(ota::errc e, const boost::system::error_code& ec) {
   return internal_error();
 }
 
+http_response jobs_problem(jobs::errc e, const boost::system::error_code& ec) {
+  using jobs::errc;
+  switch (e) {
+    case errc::job_not_found:
+    case errc::execution_not_found:
+      return not_found(ec.message());
+    case errc::firmware_not_found:
+      return validation_failed({{"firmware_id", ec.message()}});
+    case errc::no_targets:
+    case errc::invalid_targets:
+      return validation_failed({{"targets", ec.message()}});
+    case errc::invalid_rollout:
+      return validation_failed({{"rollout", ec.message()}});
+    case errc::job_not_active:
+      return problem(409, "job-not-active", "Job not active", ec.message());
+    case errc::invalid_state_transition:
+    case errc::version_mismatch:
+    case errc::terminal_state_reached:
+      return problem(409, "conflict", "Conflict", ec.message());
+    case errc::invalid_status_details:
+      return validation_failed({{"status_details", ec.message()}});
+    case errc::invalid_request:
+      return bad_request(ec.message());
+  }
+  return internal_error();
+}
+
 }  // namespace
 
 http_response problem_for(const boost::system::error_code& ec, const refusal_facts& facts) {
@@ -225,6 +253,7 @@ http_response problem_for(const boost::system::error_code& ec, const refusal_fac
     return provisioning_problem(static_cast<provisioning::errc>(ec.value()), ec, facts);
   if (ec.category() == blob::blob_category()) return blob_problem(static_cast<blob::errc>(ec.value()), ec);
   if (ec.category() == ota::ota_category()) return ota_problem(static_cast<ota::errc>(ec.value()), ec);
+  if (ec.category() == jobs::jobs_category()) return jobs_problem(static_cast<jobs::errc>(ec.value()), ec);
   return internal_error();
 }
 

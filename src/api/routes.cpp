@@ -74,6 +74,17 @@ void add_routes(router& r) {
   r.add({"GET",    "/api/v1/firmware/{id}/download",           firmware_manage, h::download_firmware});
   r.add({"POST",   "/api/v1/firmware/{id}/download-link",      firmware_manage, h::firmware_download_link});
 
+  const auto jobs_read = access_rule::require(permission::jobs_read);
+  const auto jobs_manage = access_rule::require(permission::jobs_manage);
+  r.add({"POST",   "/api/v1/jobs",                             jobs_manage,     h::create_job});
+  r.add({"GET",    "/api/v1/jobs",                             jobs_read,       h::list_jobs});
+  r.add({"GET",    "/api/v1/jobs/{id}",                        jobs_read,       h::get_job});
+  r.add({"GET",    "/api/v1/jobs/{id}/executions",             jobs_read,       h::list_job_executions});
+  r.add({"POST",   "/api/v1/jobs/{id}/cancel",                 jobs_manage,     h::cancel_job});
+  r.add({"POST",   "/api/v1/jobs/{id}/pause",                  jobs_manage,     h::pause_job});
+  r.add({"POST",   "/api/v1/jobs/{id}/resume",                 jobs_manage,     h::resume_job});
+  r.add({"GET",    "/api/v1/devices/{id}/jobs",                jobs_read,       h::list_device_jobs});
+
   // Signed, expiring links to blobs (firmware for devices, reports and images for people): the
   // link is the credential, checked by the handler.
   r.add({"GET",    "/dl/{token}",                              anyone,          h::download_by_link});

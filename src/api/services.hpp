@@ -11,6 +11,7 @@
 #include "blob/store.hpp"
 #include "common/config.hpp"
 #include "events/event_bus.hpp"
+#include "jobs/job_service.hpp"
 #include "ota/firmware_catalog.hpp"
 #include "pki/certificate_authority.hpp"
 #include "provisioning/device_service.hpp"
@@ -46,6 +47,7 @@ struct services {
   events::event_bus& bus;
   download_services& downloads;
   ota::firmware_catalog& firmware;
+  jobs::job_service& jobs;
 };
 
 }  // namespace mothership::api

@@ -22,6 +22,12 @@ struct actor {
   std::string id;
 };
 
+// Who asks for a change, for its audit entry: the actor and the client address ("" inside).
+struct change_author {
+  actor by;
+  std::string source;
+};
+
 struct event {
   actor by;
   std::string action;  // "auth.login", "user.update", ...

@@ -28,11 +28,7 @@ struct upload_request {
   std::optional<std::string> signature;  // base64 (standard alphabet) of the DER signature
 };
 
-// Who asks, for the audit log.
-struct change_author {
-  audit::actor by;
-  std::string source;  // client address
-};
+using change_author = audit::change_author;
 
 struct catalog_policy {
   std::uint64_t max_image_bytes = std::uint64_t{2} << 30;

@@ -22,11 +22,7 @@ struct import_result {
   std::vector<line_error> errors;  // non-empty = nothing was imported
 };
 
-// Who asks, for the audit log.
-struct change_author {
-  audit::actor by;
-  std::string source;  // client address
-};
+using change_author = audit::change_author;
 
 class registry_service {
  public:

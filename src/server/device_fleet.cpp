@@ -86,11 +86,12 @@ void device_fleet::detach() {
   topics_ = {};
   onboarding_lane_.reset();
   devices_lane_.reset();
+  jobs_lane_.reset();
 }
 
 void device_fleet::write_metrics(std::string& out) const {
   const work_lane* lanes[] = {onboarding_lane_ ? &*onboarding_lane_ : nullptr,
-                              devices_lane_ ? &*devices_lane_ : nullptr};
+                              devices_lane_ ? &*devices_lane_ : nullptr, jobs_lane_ ? &*jobs_lane_ : nullptr};
   auto each = [&](const char* name, const char* type, auto value) {
     out += fmt::format("# TYPE mothership_device_lane_{} {}\n", name, type);
     for (const auto* lane : lanes)
@@ -156,6 +157,10 @@ void device_fleet::attach(mqtt::broker& b, common::io_pool& io, common::worker_p
               [this](const device_message& m) { devices_.on_state(m.sender, m.payload); });
   topics_.add("devices/+/certificate/renew", *devices_lane_,
               [this](const device_message& m) { devices_.on_renew(m.sender, m.payload); });
+  if (job_hooks_.on_request) {
+    jobs_lane_.emplace("jobs", pool.executor(), lane_limit);
+    topics_.add("devices/+/jobs/#", *jobs_lane_, job_hooks_.on_request);
+  }
 
   client_executor_ = io.main().get_executor();
   client_ = mqtt::local_client::connect(
@@ -172,10 +177,16 @@ void device_fleet::on_connection_event(const events::event& e) {
   if (e.type == "mqtt.connected") {
     devices_lane_->post_always(
         [this, id, address = text_of(e.data, "address")] { devices_.on_connected(id, address); });
+    // A device that reconnects learns its pending job without asking (notify-next).
+    if (jobs_lane_ && job_hooks_.on_connected) jobs_lane_->post_always([this, id] { job_hooks_.on_connected(id); });
   } else if (e.type == "mqtt.disconnected") {
     devices_lane_->post_always(
         [this, id, reason = text_of(e.data, "reason")] { devices_.on_disconnected(id, reason); });
   }
+}
+
+bool device_fleet::post_job_work(std::function<void()> work) {
+  return jobs_lane_ && jobs_lane_->post(std::move(work));
 }
 
 // Any thread; the in-process client is used only on its executor.

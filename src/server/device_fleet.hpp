@@ -59,13 +59,24 @@ class device_fleet {
   // Prometheus lines for the work lanes: queued, handled, dropped, failed.
   void write_metrics(std::string& out) const;
 
+  // The jobs engine's side of the fleet (server/device_jobs): what devices send under
+  // devices/<id>/jobs/, and their connections, on a lane of its own. Set before attach().
+  struct job_hooks {
+    device_topic_router::handler on_request;
+    std::function<void(const std::string& device_id)> on_connected;
+  };
+  void set_job_hooks(job_hooks hooks) { job_hooks_ = std::move(hooks); }
+  // Runs `work` on the jobs lane (the scheduler's ticks); false when the lane is full or absent.
+  bool post_job_work(std::function<void()> work);
+  // Publishes as the server (retained or not).
+  void publish(const std::string& topic, const std::string& payload, bool retain);
+
   const pki::certificate_authority& ca() const { return ca_; }
   registry::registry_service& registry() { return registry_; }
   provisioning::onboarding_service& onboarding() { return onboarding_; }
   provisioning::device_service& devices() { return devices_; }
 
  private:
-  void publish(const std::string& topic, const std::string& payload, bool retain);
   void on_connection_event(const events::event& e);
 
   const common::config& cfg_;
@@ -82,6 +93,8 @@ class device_fleet {
   boost::asio::any_io_executor client_executor_;
   std::optional<work_lane> onboarding_lane_;
   std::optional<work_lane> devices_lane_;
+  std::optional<work_lane> jobs_lane_;
+  job_hooks job_hooks_;
   device_topic_router topics_;
   events::event_bus& bus_;
   events::event_bus::subscription connections_;

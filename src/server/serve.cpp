@@ -27,6 +27,7 @@
 #include "ota/firmware_catalog.hpp"
 #include "registry/record_store.hpp"
 #include "server/data_dir.hpp"
+#include "server/device_jobs.hpp"
 #include "server/mqtt_service.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
@@ -180,7 +181,15 @@ int serve(const common::config& cfg) {
                                  {cfg.ota.max_firmware_bytes, cfg.ota.require_signature});
   // Every device has a manufacturing record, so the records name every model there is.
   firmware.set_known_models(registry::record_store::known_models);
-  api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus, downloads, firmware};
+  // The jobs engine; devices reach it over MQTT (device_jobs), people over the API.
+  jobs::job_service jobs(db, audit, firmware, registry_targets(), &bus);
+  firmware.set_in_use_check(jobs::job_store::firmware_in_use);
+  device_jobs job_protocol(jobs, blobs, std::chrono::seconds(cfg.ota.download_link_ttl_s),
+                           [&fleet](const std::string& t, const std::string& p, bool r) { fleet.publish(t, p, r); });
+  jobs.set_notify([&job_protocol](const std::vector<std::string>& ids) { job_protocol.notify(ids); });
+  fleet.set_job_hooks({[&job_protocol](const device_message& m) { job_protocol.on_request(m); },
+                       [&job_protocol](const std::string& id) { job_protocol.on_connected(id); }});
+  api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus, downloads, firmware, jobs};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   common::io_pool io(io_threads);
@@ -208,6 +217,10 @@ int serve(const common::config& cfg) {
   mqtt.start(common::ws_allowed_origins(cfg, portals));
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
   metrics.add_collector([&fleet](std::string& out) { fleet.write_metrics(out); });
+  // Rollouts, timeouts and retries advance once a second, in order with the devices' updates.
+  job_protocol.start_scheduler(
+      io.main(), [&fleet](std::function<void()> work) { return fleet.post_job_work(std::move(work)); },
+      std::chrono::seconds(1));
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
   boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
@@ -225,6 +238,7 @@ int serve(const common::config& cfg) {
     if (ec) return;
     spdlog::info("received signal {}; draining", signo);
     http.stop_accepting();
+    job_protocol.stop_scheduler();
     mqtt.stop();
     drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     check_drained();
@@ -232,6 +246,7 @@ int serve(const common::config& cfg) {
 
   io.hold();
   io.run();
+  job_protocol.stop_scheduler();
   streaming.stop();
   pool.stop();  // finish database work still queued before the database closes
   fleet.detach();

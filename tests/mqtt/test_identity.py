@@ -321,9 +321,9 @@ class Users(IdentityTestCase):
                 dev = self.device_raw()
                 self.assertEqual(dev.connect(client_id="dev-i", clean=False, props=persistent).reason, 0)
                 self.assertEqual(dev.subscribe(("devices/dev-i/#", 1)).reasons, [1])
-                dev.publish("devices/dev-i/jobs/" + name, b"for dev-i only", qos=1)
+                dev.publish("devices/dev-i/commands/" + name, b"for dev-i only", qos=1)
                 self.assertEqual([p.topic for p in dev.pending_before_ack + dev.ping() if p.type == PUBLISH],
-                                 ["devices/dev-i/jobs/" + name])  # delivered, not acknowledged
+                                 ["devices/dev-i/commands/" + name])  # delivered, not acknowledged
                 dev.abort()
                 wait_until(lambda: self.server.mqtt_metrics()["mothership_mqtt_connections"] == 0, 5,
                            "the server to see the device go")

@@ -242,6 +242,21 @@ class SqlInjection(HeldTestCase):
                 self.assertNotIn("/", disposition)
                 self.assertNotIn("set-cookie", {k.lower() for k in headers})
 
+    def test_job_filters(self):
+        # No job exists in this suite: a filter can only be refused or answer nothing.
+        for p in PAYLOADS:
+            for path in ("/api/v1/jobs", "/api/v1/jobs/" + q(p) + "/executions"):
+                for name in ("status", "limit", "cursor"):
+                    with self.subTest(path=path, param=name, payload=p):
+                        value = cursor_of(p) if name == "cursor" else q(p)
+                        status, body, headers = self.get("%s?%s=%s" % (path, name, value))
+                        if path == "/api/v1/jobs":
+                            self.assert_problem(status, body, headers, 422, "validation")
+                        else:
+                            self.assert_problem(status, body, headers, 404, "not-found")
+        status, body, _ = self.get("/api/v1/jobs?limit=10")
+        self.assertEqual((status, json.loads(body)["items"]), (200, []))
+
     def test_every_documented_list_parameter_was_tried(self):
         # If docs/openapi.yaml gains a filter, this suite must try it too.
         tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "limit", "cursor"},
@@ -250,6 +265,8 @@ class SqlInjection(HeldTestCase):
                                    "until", "limit", "cursor"},
                  "/api/v1/users": {"limit", "cursor"},
                  "/api/v1/firmware": {"model", "limit", "cursor"},
+                 "/api/v1/jobs": {"status", "limit", "cursor"},
+                 "/api/v1/jobs/{id}/executions": {"status", "limit", "cursor"},
                  "/dl/{token}": {"name"}}
         with open(REPO_ROOT + "/docs/openapi.yaml") as f:
             spec = yaml.safe_load(f)

@@ -1,5 +1,4 @@
 #include <boost/json/serialize.hpp>
-#include <charconv>
 
 #include "api/file_response.hpp"
 #include "api/handlers/handlers.hpp"
@@ -97,21 +96,15 @@ http_response list_firmware(services& s, request_context& ctx) {
   ota::firmware_store::list_filter f;
   f.model = ctx.request.query_param("model");
   if (want.cursor) {
-    // "<created_at ms> <id>", as encoded below.
-    auto space = want.cursor->find(' ');
-    const auto foreign = [] { return validation_failed({{"cursor", "is not one this endpoint issued"}}); };
-    if (space == std::string::npos) return foreign();
-    common::millis at = 0;
-    auto [end, ec] = std::from_chars(want.cursor->data(), want.cursor->data() + space, at);
-    if (ec != std::errc() || end != want.cursor->data() + space) return foreign();
-    f.before = std::pair{at, want.cursor->substr(space + 1)};
+    f.before = parse_time_position(*want.cursor);
+    if (!f.before) return validation_failed({{"cursor", "is not one this endpoint issued"}});
   }
   f.limit = want.limit + 1;
   auto items = s.firmware.list(f);
   std::optional<std::string> next;
   if (static_cast<int>(items.size()) > want.limit) {
     items.resize(static_cast<std::size_t>(want.limit));
-    next = std::to_string(items.back().created_at) + " " + items.back().id;
+    next = time_position(items.back().created_at, items.back().id);
   }
   json::array out;
   for (const auto& item : items) out.push_back(to_json(item));

@@ -59,6 +59,16 @@ http_response delete_firmware(services&, request_context&);
 http_response download_firmware(services&, request_context&);
 http_response firmware_download_link(services&, request_context&);
 
+// jobs_handlers.cpp
+http_response create_job(services&, request_context&);
+http_response list_jobs(services&, request_context&);
+http_response get_job(services&, request_context&);
+http_response list_job_executions(services&, request_context&);
+http_response cancel_job(services&, request_context&);
+http_response pause_job(services&, request_context&);
+http_response resume_job(services&, request_context&);
+http_response list_device_jobs(services&, request_context&);
+
 // download_handlers.cpp
 http_response download_by_link(services&, request_context&);
 

@@ -83,6 +83,7 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<download_services> downloads;
     ota::signing_keys no_keys;
     std::unique_ptr<ota::firmware_catalog> firmware;
+    std::unique_ptr<jobs::job_service> job_engine;
     router routes;
     std::unique_ptr<static_site> site;
     std::unique_ptr<services> svc;
@@ -122,8 +123,13 @@ class route_access_test : public ::testing::Test {
       blobs = std::make_unique<blob::filesystem_store>(dir / "blobs", *links);
       downloads = std::make_unique<download_services>(download_services{*blobs, *links});
       firmware = std::make_unique<ota::firmware_catalog>(*db, *audit, *blobs, no_keys, ota::catalog_policy{});
-      svc = std::make_unique<services>(
-          services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus, *downloads, *firmware});
+      job_engine = std::make_unique<jobs::job_service>(
+          *db, *audit, *firmware,
+          [](storage::connection&, const jobs::job_targets&) -> boost::system::result<std::vector<jobs::candidate>> {
+            return std::vector<jobs::candidate>{};
+          });
+      svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus,
+                                                *downloads, *firmware, *job_engine});
       pool = std::make_unique<common::worker_pool>(2, 100);
       streaming = std::make_unique<common::worker_pool>(1, 1);
       dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool, *streaming);
