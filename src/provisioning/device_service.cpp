@@ -19,6 +19,12 @@ audit::event device_event(const std::string& device_id, std::string action, json
           audit::outcome::success, std::move(source), std::move(details)};
 }
 
+json::object labels_object(const registry::label_map& labels) {
+  json::object out;
+  for (const auto& [key, value] : labels) out[key] = value;
+  return out;
+}
+
 constexpr long crl_validity_s = 7 * 24 * 60 * 60;
 
 }  // namespace
@@ -197,6 +203,26 @@ device_change device_service::decommission(const std::string& device_id, const r
   refresh_revocation_list();
   if (auto d = find(device_id)) announce(*d);
   return device_change::done;
+}
+
+registry::result<registry::device> device_service::set_labels(const std::string& device_id,
+                                                              const registry::label_map& labels,
+                                                              const registry::change_author& by) {
+  if (registry::label_problem(labels)) return registry::errc::invalid_labels;
+  auto after = db_.write_result([&](storage::connection& c) -> registry::result<registry::device> {
+    auto before = registry::device_store::find(c, device_id);
+    if (!before) return registry::errc::device_not_found;
+    registry::device_store::set_labels(c, device_id, labels, common::now_ms());
+    auto e = device_event(
+        device_id, "device.labels",
+        {{"from", labels_object(registry::parse_labels_json(before->labels_json))}, {"to", labels_object(labels)}},
+        by.source);
+    e.by = by.by;
+    audit_.append(c, e);
+    return *registry::device_store::find(c, device_id);
+  });
+  if (after) announce(*after);
+  return after;
 }
 
 device_page device_service::list(registry::device_store::list_filter f) {

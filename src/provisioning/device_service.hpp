@@ -18,6 +18,7 @@
 #include "pki/revocation_set.hpp"
 #include "provisioning/onboarding_service.hpp"
 #include "registry/device_store.hpp"
+#include "registry/errors.hpp"
 #include "registry/registry_service.hpp"
 #include "storage/database.hpp"
 
@@ -51,6 +52,11 @@ class device_service {
 
   device_change revoke_certificate(const std::string& device_id, const registry::change_author& by);
   device_change decommission(const std::string& device_id, const registry::change_author& by);
+
+  // Replaces the device's labels (registry::label_problem must accept them: errc::invalid_labels).
+  // Audited as device.labels with the labels before and after. errc::device_not_found.
+  registry::result<registry::device> set_labels(const std::string& device_id, const registry::label_map& labels,
+                                                const registry::change_author& by);
 
   device_page list(registry::device_store::list_filter f);
   std::optional<registry::device> find(const std::string& id);
