@@ -59,8 +59,8 @@ boost::asio::awaitable<http_response> dispatcher::handle(http_request request) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   services_.metrics.record_request(route_label, response.status, seconds);
   spdlog::info("http id={} remote={} {} {} status={} bytes={} duration_ms={:.2f}", request.request_id,
-               request.remote_address, request.method, printable(request.path), response.status, response.body.size(),
-               seconds * 1000);
+               request.remote_address, request.method, printable(request.path), response.status,
+               response.content ? response.content->length() : response.body.size(), seconds * 1000);
   co_return response;
 }
 
@@ -102,7 +102,14 @@ boost::asio::awaitable<http_response> dispatcher::dispatch(http_request& request
   if (r.where == runs_on::inline_io) co_return r.handler(services_, ctx);
   services& s = services_;
   handler_fn fn = r.handler;
-  co_return co_await pool_.run<http_response>([&s, &ctx, fn] { return fn(s, ctx); });
+  auto& pool = r.streamed_body_limit ? streaming_ : pool_;
+  co_return co_await pool.run<http_response>([&s, &ctx, fn] { return fn(s, ctx); });
+}
+
+std::optional<std::uint64_t> dispatcher::streamed_body_limit(const std::string& method, const std::string& path) const {
+  auto found = routes_.find(method, path);
+  if (!found.matched || !found.matched->streamed_body_limit) return std::nullopt;
+  return found.matched->streamed_body_limit(services_.config);
 }
 
 boost::asio::awaitable<void> dispatcher::audit_denied(const http_request& request, const auth::user& who,

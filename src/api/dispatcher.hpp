@@ -14,10 +14,17 @@ namespace mothership::api {
 
 class dispatcher {
  public:
-  dispatcher(services& s, const router& routes, const static_site& site, common::worker_pool& pool)
-      : services_(s), routes_(routes), site_(site), pool_(pool) {}
+  // `streaming`: the threads of handlers that read a streamed body (its size bounds how many
+  // such requests run at once; more get 503).
+  dispatcher(services& s, const router& routes, const static_site& site, common::worker_pool& pool,
+             common::worker_pool& streaming)
+      : services_(s), routes_(routes), site_(site), pool_(pool), streaming_(streaming) {}
 
   boost::asio::awaitable<http_response> handle(http_request request);
+
+  // Before the body is read: the size limit of the route's streamed body, or nullopt when the
+  // body is read whole (within http.max_body_bytes) as for most routes.
+  std::optional<std::uint64_t> streamed_body_limit(const std::string& method, const std::string& path) const;
 
  private:
   boost::asio::awaitable<http_response> dispatch(http_request& request, std::string& route_label);
@@ -27,6 +34,7 @@ class dispatcher {
   const router& routes_;
   const static_site& site_;
   common::worker_pool& pool_;
+  common::worker_pool& streaming_;
 };
 
 }  // namespace mothership::api

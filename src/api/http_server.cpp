@@ -6,17 +6,23 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
+#include <sys/sendfile.h>
+
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 
+#include "api/body_channel.hpp"
 #include "api/event_stream.hpp"
 #include "api/problem.hpp"
 #include "api/response_writer.hpp"
@@ -41,7 +47,6 @@ struct http_server::state {
 
 namespace {
 
-using beast_request = http::request<http::string_body>;
 using plain_stream = beast::tcp_stream;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
@@ -98,8 +103,9 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
-// Converts Beast's message to the handler-facing value; nullopt when the target is not a valid origin-form URL.
-std::optional<http_request> to_request(beast_request&& in, const std::string& remote, bool over_tls) {
+// Converts Beast's request head to the handler-facing value (the body follows separately);
+// nullopt when the target is not a valid origin-form URL.
+std::optional<http_request> to_request(const http::request_header<>& in, const std::string& remote, bool over_tls) {
   auto url = boost::urls::parse_origin_form(std::string_view(in.target().data(), in.target().size()));
   if (!url) return std::nullopt;
   http_request out;
@@ -114,12 +120,26 @@ std::optional<http_request> to_request(beast_request&& in, const std::string& re
     auto [it, inserted] = out.headers.emplace(name, value);
     if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
   }
-  out.body = std::move(in.body());
   out.remote_address = remote;
   out.over_tls = over_tls;
   const std::string* incoming_id = out.header("x-request-id");
   out.request_id = incoming_id && valid_request_id(*incoming_id) ? *incoming_id : next_request_id();
   return out;
+}
+
+// After an answer that leaves part of the request body unread (a refused upload), the client
+// may still be sending: closing at once would make the kernel answer with a reset, which can
+// destroy the answer before the client reads it. So read and drop what comes for a moment
+// first, as nginx's lingering close does.
+template <class Stream>
+asio::awaitable<void> discard_input(Stream& stream) {
+  auto& socket = beast::get_lowest_layer(stream);
+  socket.expires_after(std::chrono::seconds(2));
+  static thread_local char sink[16384];
+  for (;;) {
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), nothrow);
+    if (ec) break;
+  }
 }
 
 // A response the connection sends on its own (before any dispatch), then closes.
@@ -133,6 +153,7 @@ asio::awaitable<void> send_and_close(Stream& stream, http_response response, uns
   beast::get_lowest_layer(stream).expires_after(timeout);
   co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
   co_await finish(stream);
+  co_await discard_input(stream);
 }
 
 // A Server-Sent Events answer: the head, then the stream's text as it comes, until the stream
@@ -151,6 +172,122 @@ asio::awaitable<void> stream_events(Stream& stream, http_response response, unsi
     bytes = std::move(*next);
   }
   co_await finish(stream);
+}
+
+// A file answer's bytes. On plain TCP with a local file, sendfile(2): the kernel copies from
+// the page cache to the socket, nothing passes through user space. Otherwise (TLS, or a blob
+// that is no local file) chunks are read and written; the reads are pread(2)s of a file the
+// page cache normally holds, done on the I/O thread as nginx does rather than paying a thread
+// hop per chunk. False when the client went away or stalled for `idle`.
+asio::awaitable<bool> send_file_slice(plain_stream& stream, const blob::file_slice& slice, std::chrono::seconds idle) {
+  using namespace asio::experimental::awaitable_operators;
+  auto& socket = stream.socket();
+  socket.native_non_blocking(true);
+  auto offset = static_cast<off_t>(slice.offset);
+  std::uint64_t left = slice.length;
+  asio::steady_timer stall(stream.get_executor());
+  while (left > 0) {
+    ssize_t n = ::sendfile(socket.native_handle(), slice.fd, &offset, std::min<std::uint64_t>(left, 1 << 30));
+    if (n > 0) {
+      left -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || errno != EAGAIN) co_return false;  // n == 0: the file is shorter than it said
+    stall.expires_after(idle);
+    auto ready = co_await (socket.async_wait(tcp::socket::wait_write, nothrow) || stall.async_wait(nothrow));
+    if (ready.index() == 1 || std::get<0>(ready) != std::tuple<beast::error_code>{}) co_return false;
+  }
+  co_return true;
+}
+
+template <class Stream>
+asio::awaitable<bool> send_content(Stream& stream, blob::blob_reader& content, std::chrono::seconds idle) {
+  if constexpr (std::is_same_v<Stream, plain_stream>) {
+    if (auto slice = content.file()) co_return co_await send_file_slice(stream, *slice, idle);
+  }
+  std::vector<char> chunk(256 * 1024);
+  for (;;) {
+    std::size_t n = content.read(chunk.data(), chunk.size());
+    if (n == 0) co_return true;
+    beast::get_lowest_layer(stream).expires_after(idle);
+    auto [ec, written] = co_await asio::async_write(stream, asio::buffer(chunk.data(), n), nothrow);
+    if (ec) co_return false;
+  }
+}
+
+// What a streamed request's handler (on the streaming pool) and the connection that feeds it
+// its body share. Both run on the connection's thread, so no lock.
+struct streamed_exchange {
+  std::optional<http_response> response;
+  asio::steady_timer done;
+  std::function<void()> stop_reading;  // set while the connection reads the body
+
+  explicit streamed_exchange(asio::any_io_executor ex) : done(ex) {
+    done.expires_at(asio::steady_timer::time_point::max());
+  }
+};
+
+asio::awaitable<void> run_streamed_handler(std::shared_ptr<http_server::state> st, http_request request,
+                                           std::shared_ptr<body_channel> channel,
+                                           std::shared_ptr<streamed_exchange> exchange) {
+  http_response response = co_await st->dispatch.handle(std::move(request));
+  // An answer before the body's end (refused, or failed half way): stop reading it.
+  channel->abandon();
+  if (exchange->stop_reading) exchange->stop_reading();
+  exchange->response = std::move(response);
+  exchange->done.cancel();
+}
+
+// Reads the body into the channel as the handler takes it. True when all of it was read (the
+// connection may then serve another request).
+template <class Stream>
+asio::awaitable<bool> pump_body(Stream& stream, beast::flat_buffer& buffer,
+                                http::request_parser<http::empty_body>& head, std::uint64_t limit,
+                                body_channel& channel, std::chrono::seconds idle) {
+  http::request_parser<http::buffer_body> parser{std::move(head)};
+  parser.body_limit(limit);
+  std::vector<char> chunk(256 * 1024);
+  while (!parser.is_done()) {
+    co_await channel.wait_for_room();
+    if (channel.abandoned()) co_return false;
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    // Each read must progress within `idle`: a 2 GiB upload takes as long as it takes, a
+    // stalled one is cut off.
+    beast::get_lowest_layer(stream).expires_after(idle);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, nothrow);
+    if (ec == http::error::need_buffer) ec = {};
+    std::size_t got = chunk.size() - parser.get().body().size;
+    if (got > 0) channel.push(std::string(chunk.data(), got));
+    if (ec) {
+      channel.fail(ec == http::error::body_limit ? body_channel::failure::too_large : body_channel::failure::broken);
+      co_return false;
+    }
+  }
+  channel.finish();
+  co_return true;
+}
+
+// A request whose route streams its body: the handler starts at once and reads the body as
+// this connection reads it from the client. Returns the answer and whether the body was read
+// to its end.
+template <class Stream>
+asio::awaitable<std::pair<http_response, bool>> exchange_streamed(Stream& stream, beast::flat_buffer& buffer,
+                                                                  http::request_parser<http::empty_body>& head,
+                                                                  http_request request, std::uint64_t limit,
+                                                                  std::shared_ptr<http_server::state> st) {
+  auto channel = std::make_shared<body_channel>(stream.get_executor());
+  request.body_stream = channel;
+  auto exchange = std::make_shared<streamed_exchange>(stream.get_executor());
+  exchange->stop_reading = [&stream] { beast::get_lowest_layer(stream).cancel(); };
+  asio::co_spawn(stream.get_executor(), run_streamed_handler(st, std::move(request), channel, exchange),
+                 asio::detached);
+  bool complete =
+      co_await pump_body(stream, buffer, head, limit, *channel, std::chrono::seconds(st->cfg.request_timeout_s));
+  exchange->stop_reading = nullptr;
+  if (!exchange->response) co_await exchange->done.async_wait(nothrow);
+  co_return std::pair<http_response, bool>{std::move(*exchange->response), complete};
 }
 
 // Beast's templates for both stream types are instantiated here only (compile time).
@@ -177,22 +314,15 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
     }
     first = false;
 
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
-    parser.body_limit(cfg.max_body_bytes);
+    http::request_parser<http::empty_body> head;
+    head.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
+    head.body_limit(boost::none);  // the route's limit is checked below, once the route is known
     beast::get_lowest_layer(stream).expires_after(header_timeout);
-    auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser, nothrow);
+    auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, head, nothrow);
     if (head_ec == http::error::header_limit) {
       co_await send_and_close(stream,
                               problem(431, "header-too-large", "Request header fields too large",
                                       "The request head exceeds " + std::to_string(cfg.max_header_bytes) + " bytes."),
-                              11, request_timeout);
-      co_return;
-    }
-    if (head_ec == http::error::body_limit) {  // Beast checks a declared Content-Length while reading the head
-      co_await send_and_close(stream,
-                              problem(413, "payload-too-large", "Payload too large",
-                                      "The body exceeds " + std::to_string(cfg.max_body_bytes) + " bytes."),
                               11, request_timeout);
       co_return;
     }
@@ -205,43 +335,58 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
                               request_timeout);
       co_return;
     }
-    unsigned version = parser.get().version();
-    // A declared body over the limit is refused before a byte of it is read.
-    if (parser.content_length() && *parser.content_length() > cfg.max_body_bytes) {
-      co_await send_and_close(stream,
-                              problem(413, "payload-too-large", "Payload too large",
-                                      "The body exceeds " + std::to_string(cfg.max_body_bytes) + " bytes."),
-                              version, request_timeout);
-      co_return;
-    }
-    beast::get_lowest_layer(stream).expires_after(request_timeout);
-    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-      http::response<http::empty_body> go_on{http::status::continue_, version};
-      auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
-      if (ec) co_return;
-    }
-    if (!parser.is_done()) {
-      auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, nothrow);
-      if (body_ec == http::error::body_limit) {
-        co_await send_and_close(stream,
-                                problem(413, "payload-too-large", "Payload too large",
-                                        "The body exceeds " + std::to_string(cfg.max_body_bytes) + " bytes."),
-                                version, request_timeout);
-        co_return;
-      }
-      if (body_ec) co_return;
-    }
-
-    bool keep_alive = parser.get().keep_alive();
-    bool head_only = parser.get().method() == http::verb::head;
-    auto request = to_request(parser.release(), remote, is_tls(stream));
+    unsigned version = head.get().version();
+    auto request = to_request(head.get().base(), remote, is_tls(stream));
     if (!request) {
       co_await send_and_close(stream, bad_request("The request target is not a valid URL path."), version,
                               request_timeout);
       co_return;
     }
+    auto streamed_limit = st->dispatch.streamed_body_limit(request->method, request->path);
+    const std::uint64_t body_limit = streamed_limit.value_or(cfg.max_body_bytes);
+    auto too_large = [&] {
+      return problem(413, "payload-too-large", "Payload too large",
+                     "The body exceeds " + std::to_string(body_limit) + " bytes.");
+    };
+    // A declared body over the limit is refused before a byte of it is read.
+    if (head.content_length() && *head.content_length() > body_limit) {
+      co_await send_and_close(stream, too_large(), version, request_timeout);
+      co_return;
+    }
+    beast::get_lowest_layer(stream).expires_after(request_timeout);
+    if (beast::iequals(head.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, version};
+      auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
+      if (ec) co_return;
+    }
+
+    bool keep_alive = head.get().keep_alive();
+    bool head_only = head.get().method() == http::verb::head;
+    http_response response;
     st->in_flight.fetch_add(1);
-    http_response response = co_await st->dispatch.handle(std::move(*request));
+    if (streamed_limit) {
+      auto [answer, body_complete] =
+          co_await exchange_streamed(stream, buffer, head, std::move(*request), body_limit, st);
+      response = std::move(answer);
+      keep_alive = keep_alive && body_complete;
+    } else {
+      http::request_parser<http::string_body> parser{std::move(head)};
+      parser.body_limit(body_limit);
+      if (!parser.is_done()) {
+        auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, nothrow);
+        if (body_ec == http::error::body_limit) {
+          st->in_flight.fetch_sub(1);
+          co_await send_and_close(stream, too_large(), version, request_timeout);
+          co_return;
+        }
+        if (body_ec) {
+          st->in_flight.fetch_sub(1);
+          co_return;
+        }
+      }
+      request->body = std::move(parser.get().body());
+      response = co_await st->dispatch.handle(std::move(*request));
+    }
     st->in_flight.fetch_sub(1);
     keep_alive = keep_alive && !st->stopping.load();
 
@@ -249,11 +394,16 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
       co_await stream_events(stream, std::move(response), version);
       co_return;
     }
+    // Only a 200 or 206 carries the file; the head says its length.
+    auto content = response.status < 300 ? response.content : nullptr;
     std::string bytes = serialize_response(std::move(response), version, keep_alive, head_only, is_tls(stream));
+    beast::get_lowest_layer(stream).expires_after(request_timeout);
     auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), nothrow);
     if (write_ec) co_return;
+    if (content && !head_only && !co_await send_content(stream, *content, request_timeout)) co_return;
     if (!keep_alive) {
       co_await finish(stream);
+      co_await discard_input(stream);
       co_return;
     }
   }

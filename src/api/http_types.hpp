@@ -8,6 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "blob/store.hpp"
+#include "common/byte_source.hpp"
+
 namespace mothership::api {
 
 class event_stream;
@@ -18,6 +21,9 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::unordered_map<std::string, std::string> headers;    // names lower-case
   std::string body;
+  // Set instead of `body` for a route that streams its body (route::streamed_body_limit): the
+  // handler reads it as it arrives, up to the route's limit.
+  std::shared_ptr<common::byte_source> body_stream;
   std::string remote_address;
   std::string request_id;
   bool over_tls = false;  // came in on the HTTPS listener: the refresh cookie may be Secure
@@ -44,6 +50,9 @@ struct http_response {
   // Set for a streamed answer (Server-Sent Events): the connection sends the head, then what
   // the stream yields until it ends, then closes. `body` is not used.
   std::shared_ptr<event_stream> stream;
+  // Set for a file answer (a download): sent after the head, with its length as
+  // Content-Length, by sendfile(2) where the connection allows. `body` is not used.
+  std::shared_ptr<blob::blob_reader> content;
 
   http_response& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -2,10 +2,13 @@
 // RFC 7807 problem+json responses. Each kind of problem has a stable `type` URI that clients
 // can switch on; `detail` is for people.
 #include <boost/system/error_code.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/http_types.hpp"
+#include "common/clock.hpp"
+#include "provisioning/errors.hpp"
 
 namespace mothership::api {
 
@@ -27,7 +30,19 @@ http_response not_found(std::string_view detail = "The resource does not exist."
 http_response validation_failed(std::vector<field_error> errors);
 http_response internal_error();
 
-// The one mapping from domain error codes to HTTP problems.
-http_response problem_for(const boost::system::error_code& ec);
+// What a refusal may know beyond its code. problem_for puts it into the detail, into members
+// of the problem document and into Retry-After.
+struct refusal_facts {
+  std::optional<int> retry_after_s;            // auth throttled, provisioning too_many_attempts
+  std::optional<int> attempts_left;            // provisioning wrong_code: member `attempts_left`
+  std::optional<common::millis> locked_until;  // provisioning locked_out: member `locked_until`
+};
+
+// The one mapping from domain error codes (auth, registry, provisioning) to HTTP problems:
+// status, stable `type` slug, title and detail (mostly the code's message). A code of another
+// category, or a value without a mapping, is a 500.
+http_response problem_for(const boost::system::error_code& ec, const refusal_facts& facts = {});
+// A refused claim: its code with its facts.
+http_response problem_for(const provisioning::claim_refusal& r);
 
 }  // namespace mothership::api

@@ -20,6 +20,10 @@ std::string_view reason(int status) {
       return "Accepted";
     case 204:
       return "No Content";
+    case 206:
+      return "Partial Content";
+    case 302:
+      return "Found";
     case 304:
       return "Not Modified";
     case 400:
@@ -38,6 +42,8 @@ std::string_view reason(int status) {
       return "Content Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
     case 422:
       return "Unprocessable Content";
     case 429:
@@ -79,9 +85,11 @@ std::string serialize_response(http_response response, unsigned version, bool ke
     append_header(out, "Connection", "close");
   else if (version == 10)
     append_header(out, "Connection", "keep-alive");
-  if (!bodyless) fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", response.body.size());
+  // A file answer's bytes follow the head from the file (http_server); its length is the range's.
+  const std::uint64_t length = response.content ? response.content->length() : response.body.size();
+  if (!bodyless) fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", length);
   out += "\r\n";
-  if (!bodyless && !head_only) out += response.body;
+  if (!bodyless && !head_only && !response.content) out += response.body;
   return out;
 }
 

@@ -8,7 +8,8 @@
 namespace mothership::api {
 
 // version: 10 or 11. head_only: the answer to HEAD (headers with the GET body's length, no body).
-// over_tls: the answer goes out on the HTTPS listener (adds HSTS). Both functions add the
+// over_tls: the answer goes out on the HTTPS listener (adds HSTS). For a file answer
+// (response.content) only the head: the caller sends the file after it. Both functions add the
 // security headers (security_headers.hpp), each once.
 std::string serialize_response(http_response response, unsigned version, bool keep_alive, bool head_only,
                                bool over_tls);

@@ -1,6 +1,7 @@
 #pragma once
 // The route table. Every route names exactly one access rule: public, any authenticated user,
 // or one permission from the RBAC table; the dispatcher enforces it before the handler runs.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -10,6 +11,7 @@
 #include "auth/access_token.hpp"
 #include "auth/rbac.hpp"
 #include "auth/user.hpp"
+#include "common/config.hpp"
 
 namespace mothership::api {
 
@@ -37,8 +39,13 @@ struct request_context {
 using handler_fn = http_response (*)(services&, request_context&);
 
 // Where a handler runs: `inline_io` handlers are quick and never block (no database, no
-// hashing); all others run on the worker pool.
+// hashing); all others run on the worker pool, and handlers that stream their request body
+// (below) on the streaming pool, where waiting for a slow client holds up no other request.
 enum class runs_on { worker, inline_io };
+
+// A route that takes a body too big for memory (a firmware image) names its size limit; the
+// handler then reads request.body_stream as the bytes arrive instead of request.body.
+using body_limit_fn = std::uint64_t (*)(const common::config&);
 
 struct route {
   std::string method;
@@ -46,6 +53,7 @@ struct route {
   access_rule access;
   handler_fn handler;
   runs_on where = runs_on::worker;
+  body_limit_fn streamed_body_limit = nullptr;
 };
 
 class router {

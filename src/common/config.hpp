@@ -21,6 +21,7 @@ struct http_config {
   int idle_timeout_s = 60;     // keep-alive connection with no request
   int threads = 0;             // I/O threads; 0 = one per core
   bool secure_cookies = false;
+  int max_streamed_requests = 4;  // uploads read as a stream at once (each holds a thread); more get 503
 };
 
 struct storage_config {
@@ -100,12 +101,9 @@ struct setting_info {
 };
 const std::vector<setting_info>& settings();
 
-struct config_error {
-  std::string message;
-};
-
 // Applies the layers to the defaults. `flags` maps "section.key" to the flag's value.
-// Returns the config, or the first problem ("http.threads: not an integer").
+// Returns the config and every problem found ("http.threads: not an integer"); a config
+// with problems must not be used.
 struct config_result {
   config value;
   std::vector<std::string> errors;

@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+
+#include "common/encoding.hpp"
 
 namespace mothership::common {
 
@@ -60,6 +63,26 @@ secret_result find_secret(const std::string& file, const char* env_name) {
   if (!file.empty()) return read_secret_file(file);
   if (const char* env = std::getenv(env_name); env && *env) return {std::string(env), {}};
   return {std::string(), {}};
+}
+
+std::array<unsigned char, 32> load_or_create_key(const std::string& path) {
+  std::array<unsigned char, 32> key{};
+  // O_EXCL: of two processes starting at once, one writes the key and both read that one.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    fd_closer closer{fd};
+    std::string text = to_hex(random_bytes(key.size())) + "\n";
+    if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fsync(fd) != 0)
+      throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  } else if (errno != EEXIST) {
+    throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
+  }
+  auto read = read_secret_file(path);
+  if (!read.value) throw std::runtime_error(read.error);
+  auto bytes = from_hex(*read.value);
+  if (!bytes || bytes->size() != key.size()) throw std::runtime_error(path + " is not a 32-byte hex key");
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  return key;
 }
 
 }  // namespace mothership::common

@@ -154,10 +154,11 @@ std::vector<std::string> device_service::revoke_in(storage::connection& c, const
   return pki::certificate_store::revoke_device(c, device_id, reason, now);
 }
 
-device_change device_service::revoke_certificate(const std::string& device_id, const registry::change_author& by) {
+result<std::size_t> device_service::revoke_certificate(const std::string& device_id,
+                                                       const registry::change_author& by) {
   auto now = common::now_ms();
-  auto serials = db_.write_result([&](storage::connection& c) -> std::optional<std::vector<std::string>> {
-    if (!registry::device_store::find(c, device_id)) return std::nullopt;
+  auto serials = db_.write_result([&](storage::connection& c) -> result<std::vector<std::string>> {
+    if (!registry::device_store::find(c, device_id)) return errc::device_not_found;
     auto s = revoke_in(c, device_id, "revoked", now);
     json::array list;
     for (const auto& serial : s) list.emplace_back(serial);
@@ -170,20 +171,20 @@ device_change device_service::revoke_certificate(const std::string& device_id, c
                       {{"certificate_serials", std::move(list)}}});
     return s;
   });
-  if (!serials) return device_change::not_found;
+  if (!serials) return serials.error();
   // Refused from now on, then dropped: a reconnect in between is refused too.
   revoked_.add_all(*serials);
   disconnect_(device_id);
   refresh_revocation_list();
-  return serials->empty() ? device_change::already_done : device_change::done;
+  return serials->size();
 }
 
-device_change device_service::decommission(const std::string& device_id, const registry::change_author& by) {
+result<void> device_service::decommission(const std::string& device_id, const registry::change_author& by) {
   auto now = common::now_ms();
-  auto result = db_.write_result([&](storage::connection& c) -> std::pair<device_change, std::vector<std::string>> {
+  auto serials = db_.write_result([&](storage::connection& c) -> result<std::vector<std::string>> {
     auto d = registry::device_store::find(c, device_id);
-    if (!d) return {device_change::not_found, {}};
-    if (d->stage == lifecycle::decommissioned) return {device_change::already_done, {}};
+    if (!d) return errc::device_not_found;
+    if (d->stage == lifecycle::decommissioned) return errc::already_decommissioned;
     auto serials = revoke_in(c, device_id, "decommissioned", now);
     registry::device_store::set_lifecycle(c, device_id, lifecycle::decommissioned, now);
     registry::record_store::set_status(c, d->serial, registry::record_status::decommissioned, device_id, now);
@@ -195,14 +196,14 @@ device_change device_service::decommission(const std::string& device_id, const r
                       audit::outcome::success,
                       by.source,
                       {{"serial", d->serial}, {"revoked_certificates", serials.size()}}});
-    return {device_change::done, serials};
+    return serials;
   });
-  if (result.first != device_change::done) return result.first;
-  revoked_.add_all(result.second);
+  if (!serials) return serials.error();
+  revoked_.add_all(*serials);
   disconnect_(device_id);
   refresh_revocation_list();
   if (auto d = find(device_id)) announce(*d);
-  return device_change::done;
+  return {};
 }
 
 registry::result<registry::device> device_service::set_labels(const std::string& device_id,

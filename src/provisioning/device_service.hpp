@@ -16,6 +16,7 @@
 #include "pki/certificate_authority.hpp"
 #include "pki/certificate_store.hpp"
 #include "pki/revocation_set.hpp"
+#include "provisioning/errors.hpp"
 #include "provisioning/onboarding_service.hpp"
 #include "registry/device_store.hpp"
 #include "registry/errors.hpp"
@@ -26,8 +27,6 @@ namespace mothership::provisioning {
 
 // Ends a device's live MQTT connections at once (the broker's disconnect_identity).
 using device_disconnector = std::function<void(const std::string& device_id)>;
-
-enum class device_change { done, not_found, already_done };
 
 struct device_page {
   std::vector<registry::device> items;
@@ -50,8 +49,11 @@ class device_service {
   // devices/<id>/certificate/renew {"csr"}: answers on devices/<id>/certificate.
   void on_renew(const std::string& device_id, const std::string& payload);
 
-  device_change revoke_certificate(const std::string& device_id, const registry::change_author& by);
-  device_change decommission(const std::string& device_id, const registry::change_author& by);
+  // Revokes the device's active certificates and disconnects it: how many were revoked (0 when
+  // none was active). Fails with errc::device_not_found.
+  result<std::size_t> revoke_certificate(const std::string& device_id, const registry::change_author& by);
+  // Fails with errc::device_not_found or errc::already_decommissioned.
+  result<void> decommission(const std::string& device_id, const registry::change_author& by);
 
   // Replaces the device's labels (registry::label_problem must accept them: errc::invalid_labels).
   // Audited as device.labels with the labels before and after. errc::device_not_found.

@@ -16,26 +16,6 @@ namespace mothership::provisioning {
 namespace json = boost::json;
 using registry::record_status;
 
-std::string_view to_string(claim_refusal r) {
-  switch (r) {
-    case claim_refusal::unknown_serial:
-      return "unknown_serial";
-    case claim_refusal::locked_out:
-      return "locked_out";
-    case claim_refusal::wrong_code:
-      return "wrong_code";
-    case claim_refusal::already_registered:
-      return "already_registered";
-    case claim_refusal::decommissioned:
-      return "decommissioned";
-    case claim_refusal::too_many_attempts:
-      return "too_many_attempts";
-    case claim_refusal::code_required:
-      return "code_required";
-  }
-  return "unknown";
-}
-
 struct onboarding_service::delivery {
   std::string serial;
   std::string device_id;
@@ -154,42 +134,34 @@ void onboarding_service::tell_device(const std::string& serial, json::object sta
 
 claim_result onboarding_service::claim(const std::string& serial, const std::string& code,
                                        const registry::change_author& by) {
-  auto refuse = [&](claim_refusal why, claim_result r = {}) {
-    r.refusal = why;
-    audit_failure("provisioning.claim", by.by, serial, by.source, to_string(why));
-    announce(serial, "refused", "", std::string(to_string(why)));
+  auto refuse = [&](const claim_refusal& r) -> claim_result {
+    audit_failure("provisioning.claim", by.by, serial, by.source, to_string(r.code));
+    announce(serial, "refused", "", std::string(to_string(r.code)));
     return r;
   };
-  if (int wait = throttle_.retry_after(throttle_key(by.source), host_of(by.source))) {
-    claim_result r;
-    r.retry_after_s = wait;
-    return refuse(claim_refusal::too_many_attempts, r);
-  }
+  if (int wait = throttle_.retry_after(throttle_key(by.source), host_of(by.source)))
+    return refuse({.code = errc::too_many_attempts, .retry_after_s = wait});
   auto now = this->now();
   std::optional<delivery> issued;
-  std::optional<claim_result> outcome;
-  auto refusal = db_.write_result([&](storage::connection& c) -> std::optional<claim_result> {
+  std::optional<claimed_device> outcome;
+  auto refusal = db_.write_result([&](storage::connection& c) -> std::optional<claim_refusal> {
     auto record = registry::record_store::find(c, serial);
-    if (!record) return claim_result{claim_refusal::unknown_serial};
-    if (locked(c, *record, now, by.source)) {
-      claim_result r{claim_refusal::locked_out};
-      r.locked_until = record->locked_until;
-      return r;
-    }
+    if (!record) return claim_refusal{errc::unknown_serial};
+    if (locked(c, *record, now, by.source))
+      return claim_refusal{.code = errc::locked_out, .locked_until = record->locked_until};
     // A record with a factory certificate and no claim code: the device proves what it is with
     // the certificate, and there is no code to check; the technician's approval is the claim.
     const bool certificate_only = !record->claim_code_hash && record->factory_cert_sha256;
-    if (!certificate_only && code.empty()) return claim_result{claim_refusal::code_required};  // not a guess
+    if (!certificate_only && code.empty()) return claim_refusal{errc::code_required};  // not a guess
     if (!certificate_only && (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash))) {
       auto after = count_failure(c, serial, now, by.source);
-      claim_result r{after.locked_now ? claim_refusal::locked_out : claim_refusal::wrong_code};
-      if (after.locked_now) r.locked_until = after.record.locked_until;
-      r.attempts_left =
-          after.locked_now ? 0 : std::max(0, settings_.lockout_after_failures - after.record.claim_failures);
-      return r;
+      if (after.locked_now) return claim_refusal{.code = errc::locked_out, .locked_until = after.record.locked_until};
+      return claim_refusal{
+          .code = errc::wrong_code,
+          .attempts_left = std::max(0, settings_.lockout_after_failures - after.record.claim_failures)};
     }
-    if (record->status == record_status::registered) return claim_result{claim_refusal::already_registered};
-    if (record->status == record_status::decommissioned) return claim_result{claim_refusal::decommissioned};
+    if (record->status == record_status::registered) return claim_refusal{errc::already_registered};
+    if (record->status == record_status::decommissioned) return claim_refusal{errc::decommissioned};
 
     registry::device d;
     d.id = common::new_id("dev");
@@ -213,9 +185,7 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
     }
     onboarding_store::save(c, request);
 
-    claim_result r;
-    r.status = issued ? "completed" : "awaiting_device";
-    r.device_id = d.id;
+    claimed_device r{issued ? "completed" : "awaiting_device", d.id};
     audit_.append(c, {by.by,
                       "provisioning.claim",
                       "device",
@@ -229,10 +199,10 @@ claim_result onboarding_service::claim(const std::string& serial, const std::str
     return std::nullopt;
   });
   if (refusal) {
-    auto why = *refusal->refusal;
-    if (why == claim_refusal::wrong_code || why == claim_refusal::locked_out || why == claim_refusal::unknown_serial)
+    auto why = refusal->code;
+    if (why == errc::wrong_code || why == errc::locked_out || why == errc::unknown_serial)
       throttle_.record_failure(throttle_key(by.source), host_of(by.source));
-    return refuse(*refusal->refusal, *refusal);
+    return refuse(*refusal);
   }
   announce(serial, "verified", outcome->device_id);
   if (issued) {
@@ -254,22 +224,22 @@ bool onboarding_service::may_onboard(storage::connection& c, const registry::man
 }
 
 bool onboarding_service::admit_device(const std::string& serial, const std::string& code, const std::string& source) {
-  auto refuse = [&](std::string_view why) {
-    audit_failure("provisioning.connect", device_actor(serial), serial, source, why);
+  auto refuse = [&](errc why) {
+    audit_failure("provisioning.connect", device_actor(serial), serial, source, to_string(why));
     return false;
   };
-  if (throttle_.retry_after(throttle_key(source), host_of(source))) return refuse("too_many_attempts");
+  if (throttle_.retry_after(throttle_key(source), host_of(source))) return refuse(errc::too_many_attempts);
   auto now = this->now();
-  auto verdict = db_.write_result([&](storage::connection& c) -> std::string {
+  auto refusal = db_.write_result([&](storage::connection& c) -> std::optional<errc> {
     auto record = registry::record_store::find(c, serial);
-    if (!record) return "unknown_serial";
-    if (locked(c, *record, now, source)) return "locked_out";
+    if (!record) return errc::unknown_serial;
+    if (locked(c, *record, now, source)) return errc::locked_out;
     if (!record->claim_code_hash || !codes_.matches(serial, code, *record->claim_code_hash)) {
       count_failure(c, serial, now, source);  // a lock it starts has its own audit entry
-      return "wrong_code";
+      return errc::wrong_code;
     }
     if (!may_onboard(c, *record))
-      return record->status == record_status::decommissioned ? "decommissioned" : "already_registered";
+      return record->status == record_status::decommissioned ? errc::decommissioned : errc::already_registered;
     if (record->claim_failures > 0) registry::record_store::clear_claim_failures(c, serial, now);
     audit_.append(c, {device_actor(serial),
                       "provisioning.connect",
@@ -278,12 +248,12 @@ bool onboarding_service::admit_device(const std::string& serial, const std::stri
                       audit::outcome::success,
                       source,
                       {{"with", "claim_code"}}});
-    return {};
+    return std::nullopt;
   });
-  if (!verdict.empty()) {
-    if (verdict == "unknown_serial" || verdict == "wrong_code")
+  if (refusal) {
+    if (*refusal == errc::unknown_serial || *refusal == errc::wrong_code)
       throttle_.record_failure(throttle_key(source), host_of(source));
-    return refuse(verdict);
+    return refuse(*refusal);
   }
   return true;
 }

@@ -26,6 +26,7 @@
 #include "events/event_bus.hpp"
 #include "pki/certificate_authority.hpp"
 #include "provisioning/checked_csr_cache.hpp"
+#include "provisioning/errors.hpp"
 #include "provisioning/onboarding_store.hpp"
 #include "provisioning/template_store.hpp"
 #include "registry/claim_codes.hpp"
@@ -48,25 +49,12 @@ struct onboarding_settings {
 // Sends an MQTT message to devices (the server's in-process client). QoS 1.
 using mqtt_publisher = std::function<void(const std::string& topic, const std::string& payload, bool retain)>;
 
-enum class claim_refusal {
-  unknown_serial,
-  locked_out,
-  wrong_code,
-  already_registered,
-  decommissioned,
-  too_many_attempts,
-  code_required  // no claim code given, and the record has one
-};
-std::string_view to_string(claim_refusal r);
-
-struct claim_result {
-  std::optional<claim_refusal> refusal;
-  int retry_after_s = 0;                       // too_many_attempts
-  int attempts_left = 0;                       // wrong_code: before the serial locks
-  std::optional<common::millis> locked_until;  // locked_out
-  std::string status;                          // "completed" (certificate issued) | "awaiting_device"
+// A claim that succeeded: "completed" (certificate issued) or "awaiting_device".
+struct claimed_device {
+  std::string status;
   std::string device_id;
 };
+using claim_result = boost::system::result<claimed_device, claim_refusal>;
 
 class onboarding_service {
  public:
@@ -76,7 +64,8 @@ class onboarding_service {
 
   // A technician's claim: verifies the record (exists, not locked, code matches in constant
   // time, not registered) and registers the device. A record with a factory certificate and
-  // no claim code has no code to check: the claim is the technician's approval alone.
+  // no claim code has no code to check: the claim is the technician's approval alone. A
+  // refusal's code is one of the claim refusals of provisioning::errc.
   claim_result claim(const std::string& serial, const std::string& code, const registry::change_author& by);
 
   // A device's CONNECT with serial + claim code: true when it may use $provision/<serial>/.

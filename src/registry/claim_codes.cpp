@@ -3,24 +3,13 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <filesystem>
-#include <stdexcept>
-
 #include "common/encoding.hpp"
-#include "pki/key_files.hpp"
+#include "common/secret_file.hpp"
 
 namespace mothership::registry {
 
 claim_codes claim_codes::load_or_create(const std::string& key_file) {
-  std::array<unsigned char, 32> key{};
-  if (!std::filesystem::exists(key_file))
-    pki::write_file_with_mode(key_file, common::to_hex(common::random_bytes(key.size())) + "\n", 0600);
-  auto text = pki::read_text_file(key_file);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  auto bytes = common::from_hex(text);
-  if (!bytes || bytes->size() != key.size()) throw std::runtime_error(key_file + " is not a 32-byte hex key");
-  std::copy(bytes->begin(), bytes->end(), key.begin());
-  return claim_codes(key);
+  return claim_codes(common::load_or_create_key(key_file));
 }
 
 std::string claim_codes::hash(std::string_view serial, std::string_view code) const {

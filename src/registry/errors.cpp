@@ -8,20 +8,24 @@ class category final : public boost::system::error_category {
   const char* name() const noexcept override { return "registry"; }
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
+      case errc::record_not_found:
+        return "No manufacturing record has this serial.";
+      case errc::not_decommissioned:
+        return "Only a decommissioned record can be re-enabled.";
       case errc::selector_syntax:
-        return "selector syntax error";
+        return "The selector is not well formed.";
       case errc::invalid_labels:
-        return "invalid labels";
+        return "The labels are not valid.";
       case errc::device_not_found:
-        return "no such device";
+        return "No device has this id.";
       case errc::group_not_found:
-        return "no such group";
+        return "No group has this id.";
       case errc::group_name_taken:
-        return "a group with this name already exists";
+        return "Another group already has this name.";
       case errc::invalid_group:
-        return "invalid group";
+        return "The group's fields are not valid.";
       case errc::not_a_member:
-        return "the device is not in the group";
+        return "The device is not in this group.";
     }
     return "registry error";
   }

@@ -86,10 +86,10 @@ std::optional<manufacturing_record> registry_service::find(const std::string& se
   return db_.read_result([&](storage::connection& c) { return record_store::find(c, serial); });
 }
 
-record_change registry_service::unlock(const std::string& serial, const change_author& author) {
-  return db_.write_result([&](storage::connection& c) {
+result<void> registry_service::unlock(const std::string& serial, const change_author& author) {
+  return db_.write_result([&](storage::connection& c) -> result<void> {
     auto r = record_store::find(c, serial);
-    if (!r) return record_change::not_found;
+    if (!r) return errc::record_not_found;
     auto now = common::now_ms();
     record_store::clear_claim_failures(c, serial, now);
     boost::json::object details{{"by", "admin"},
@@ -98,21 +98,21 @@ record_change registry_service::unlock(const std::string& serial, const change_a
                                 {"lock_count", r->lock_count}};
     if (r->locked(now)) details["locked_until"] = common::to_rfc3339(*r->locked_until);
     audit_.append(c, record_event(author, "registry.unlock", serial, std::move(details)));
-    return record_change::done;
+    return {};
   });
 }
 
-record_change registry_service::re_enable(const std::string& serial, const change_author& author) {
-  return db_.write_result([&](storage::connection& c) {
+result<void> registry_service::re_enable(const std::string& serial, const change_author& author) {
+  return db_.write_result([&](storage::connection& c) -> result<void> {
     auto r = record_store::find(c, serial);
-    if (!r) return record_change::not_found;
-    if (r->status != record_status::decommissioned) return record_change::wrong_state;
+    if (!r) return errc::record_not_found;
+    if (r->status != record_status::decommissioned) return errc::not_decommissioned;
     auto now = common::now_ms();
     record_store::set_status(c, serial, record_status::manufactured, std::nullopt, now);
     record_store::clear_claim_failures(c, serial, now);
     audit_.append(c, record_event(author, "registry.re_enable", serial,
                                   {{"previous_device_id", r->device_id ? *r->device_id : ""}}));
-    return record_change::done;
+    return {};
   });
 }
 

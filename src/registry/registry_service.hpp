@@ -9,6 +9,7 @@
 
 #include "audit/audit_log.hpp"
 #include "registry/claim_codes.hpp"
+#include "registry/errors.hpp"
 #include "registry/manufacturing_csv.hpp"
 #include "registry/record_store.hpp"
 #include "storage/database.hpp"
@@ -27,8 +28,6 @@ struct change_author {
   std::string source;  // client address
 };
 
-enum class record_change { done, not_found, wrong_state };
-
 class registry_service {
  public:
   registry_service(storage::database& db, audit::audit_log& audit, const claim_codes& codes)
@@ -41,10 +40,11 @@ class registry_service {
   std::optional<manufacturing_record> find(const std::string& serial);
 
   // Clears the wrong-code count, lifts a lock and resets the lock count (the next lock is the
-  // shortest again).
-  record_change unlock(const std::string& serial, const change_author& author);
-  // A decommissioned record becomes claimable again (status manufactured, no device).
-  record_change re_enable(const std::string& serial, const change_author& author);
+  // shortest again). Fails with errc::record_not_found.
+  result<void> unlock(const std::string& serial, const change_author& author);
+  // A decommissioned record becomes claimable again (status manufactured, no device). Fails
+  // with errc::record_not_found or errc::not_decommissioned.
+  result<void> re_enable(const std::string& serial, const change_author& author);
 
  private:
   storage::database& db_;

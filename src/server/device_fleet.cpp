@@ -1,5 +1,6 @@
 #include "server/device_fleet.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -39,15 +40,8 @@ pki::certificate_authority load_ca(const common::pki_config& cfg, const data_dir
   return ca;
 }
 
-// "topic/levels" → the level at `index`, or "" when there are too few.
-std::string level(std::string_view topic, int index) {
-  for (int i = 0; i < index; ++i) {
-    auto slash = topic.find('/');
-    if (slash == std::string_view::npos) return {};
-    topic.remove_prefix(slash + 1);
-  }
-  return std::string(topic.substr(0, topic.find('/')));
-}
+// Each lane holds at most this much work: a device floods its own lane, not the server.
+constexpr std::size_t lane_limit = 10000;
 
 std::string text_of(const boost::json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
@@ -88,7 +82,24 @@ void device_fleet::detach() {
   if (client_) client_->disconnect();
   client_.reset();
   broker_ = nullptr;
-  strand_.reset();  // before the worker pool it runs on goes
+  // Before the worker pool their strands run on goes.
+  topics_ = {};
+  onboarding_lane_.reset();
+  devices_lane_.reset();
+}
+
+void device_fleet::write_metrics(std::string& out) const {
+  const work_lane* lanes[] = {onboarding_lane_ ? &*onboarding_lane_ : nullptr,
+                              devices_lane_ ? &*devices_lane_ : nullptr};
+  auto each = [&](const char* name, const char* type, auto value) {
+    out += fmt::format("# TYPE mothership_device_lane_{} {}\n", name, type);
+    for (const auto* lane : lanes)
+      if (lane) out += fmt::format("mothership_device_lane_{}{{lane=\"{}\"}} {}\n", name, lane->name(), value(*lane));
+  };
+  each("queued", "gauge", [](const work_lane& l) { return l.queued(); });
+  each("handled_total", "counter", [](const work_lane& l) { return l.done(); });
+  each("dropped_total", "counter", [](const work_lane& l) { return l.dropped(); });
+  each("failed_total", "counter", [](const work_lane& l) { return l.failed(); });
 }
 
 device_trust device_fleet::trust() const {
@@ -137,41 +148,33 @@ void device_fleet::attach(mqtt::broker& b, common::io_pool& io, common::worker_p
                           const std::string& mqtt_endpoint) {
   broker_ = &b;
   onboarding_.set_mqtt_endpoint(mqtt_endpoint);
-  strand_.emplace(boost::asio::make_strand(pool.executor()));
-  client_executor_ = io.main().get_executor();
-  client_ = mqtt::local_client::connect(b, client_executor_, "$fleet", {mqtt::identity::kind::internal, "fleet"},
-                                        [this](const mqtt::publish& p) { on_message(p); });
-  client_->subscribe({"$provision/+/hello", "devices/+/state", "devices/+/certificate/renew"},
-                     mqtt::qos::at_least_once);
-  connections_ = bus_.subscribe("mqtt.", [this](const events::event& e) { on_connection_event(e); });
-}
+  onboarding_lane_.emplace("onboarding", pool.executor(), lane_limit);
+  devices_lane_.emplace("devices", pool.executor(), lane_limit);
+  topics_.add("$provision/+/hello", *onboarding_lane_,
+              [this](const device_message& m) { onboarding_.on_hello(m.sender, m.payload); });
+  topics_.add("devices/+/state", *devices_lane_,
+              [this](const device_message& m) { devices_.on_state(m.sender, m.payload); });
+  topics_.add("devices/+/certificate/renew", *devices_lane_,
+              [this](const device_message& m) { devices_.on_renew(m.sender, m.payload); });
 
-// Runs on the client's executor; the work goes to the strand.
-void device_fleet::on_message(const mqtt::publish& p) {
-  std::string topic = p.topic;
-  std::string payload(p.payload.begin(), p.payload.end());
-  if (topic.starts_with("$provision/")) {
-    boost::asio::post(*strand_, [this, serial = level(topic, 1), payload = std::move(payload)] {
-      onboarding_.on_hello(serial, payload);
-    });
-  } else if (topic.ends_with("/state")) {
-    boost::asio::post(*strand_,
-                      [this, id = level(topic, 1), payload = std::move(payload)] { devices_.on_state(id, payload); });
-  } else if (topic.ends_with("/certificate/renew")) {
-    boost::asio::post(*strand_,
-                      [this, id = level(topic, 1), payload = std::move(payload)] { devices_.on_renew(id, payload); });
-  }
+  client_executor_ = io.main().get_executor();
+  client_ = mqtt::local_client::connect(
+      b, client_executor_, "$fleet", {mqtt::identity::kind::internal, "fleet"},
+      [this](const mqtt::publish& p) { topics_.route(p.topic, std::string(p.payload.begin(), p.payload.end())); });
+  client_->subscribe(topics_.filters(), mqtt::qos::at_least_once);
+  connections_ = bus_.subscribe("mqtt.", [this](const events::event& e) { on_connection_event(e); });
 }
 
 void device_fleet::on_connection_event(const events::event& e) {
   if (text_of(e.data, "identity_kind") != "device") return;
   auto id = text_of(e.data, "identity");
+  // On the lane of the devices' messages: a state update is handled after the connection it came on.
   if (e.type == "mqtt.connected") {
-    boost::asio::post(*strand_,
-                      [this, id, address = text_of(e.data, "address")] { devices_.on_connected(id, address); });
+    devices_lane_->post_always(
+        [this, id, address = text_of(e.data, "address")] { devices_.on_connected(id, address); });
   } else if (e.type == "mqtt.disconnected") {
-    boost::asio::post(*strand_,
-                      [this, id, reason = text_of(e.data, "reason")] { devices_.on_disconnected(id, reason); });
+    devices_lane_->post_always(
+        [this, id, reason = text_of(e.data, "reason")] { devices_.on_disconnected(id, reason); });
   }
 }
 

@@ -4,10 +4,9 @@
 // (trust(): TLS material and admission checks); once the broker runs, attach() subscribes to
 // what devices send and to their connection events.
 //
-// Device messages and connection events are handled on one strand of the worker pool: in the
-// order the broker saw them, and never on an I/O thread (they write to the database).
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
+// Device messages go through a device_topic_router to bounded work lanes on the worker pool,
+// never an I/O thread (they write to the database): onboarding hellos on one lane; state,
+// certificate renewals and connection events on another, in the order the broker saw them.
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +27,8 @@
 #include "registry/claim_codes.hpp"
 #include "registry/registry_service.hpp"
 #include "server/data_dir.hpp"
+#include "server/device_topic_router.hpp"
+#include "server/work_lane.hpp"
 #include "storage/database.hpp"
 
 namespace mothership::server {
@@ -55,6 +56,8 @@ class device_fleet {
   void attach(mqtt::broker& b, common::io_pool& io, common::worker_pool& pool, const std::string& mqtt_endpoint);
   // Before the broker goes: no more events, no more messages.
   void detach();
+  // Prometheus lines for the work lanes: queued, handled, dropped, failed.
+  void write_metrics(std::string& out) const;
 
   const pki::certificate_authority& ca() const { return ca_; }
   registry::registry_service& registry() { return registry_; }
@@ -63,7 +66,6 @@ class device_fleet {
 
  private:
   void publish(const std::string& topic, const std::string& payload, bool retain);
-  void on_message(const mqtt::publish& p);
   void on_connection_event(const events::event& e);
 
   const common::config& cfg_;
@@ -78,7 +80,9 @@ class device_fleet {
   mqtt::broker* broker_ = nullptr;
   std::shared_ptr<mqtt::local_client> client_;
   boost::asio::any_io_executor client_executor_;
-  std::optional<boost::asio::strand<boost::asio::thread_pool::executor_type>> strand_;
+  std::optional<work_lane> onboarding_lane_;
+  std::optional<work_lane> devices_lane_;
+  device_topic_router topics_;
   events::event_bus& bus_;
   events::event_bus::subscription connections_;
 };

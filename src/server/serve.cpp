@@ -144,7 +144,9 @@ int serve(const common::config& cfg) {
   common::io_pool io(io_threads);
   common::worker_pool pool(cfg.storage.workers, cfg.storage.queue_limit);
   add_pool_metrics(metrics, db, pool);
-  api::dispatcher dispatch(svc, routes, site, pool);
+  // Streamed uploads wait on their clients: their own threads, so they never hold up the pool.
+  common::worker_pool streaming(cfg.http.max_streamed_requests, cfg.http.max_streamed_requests);
+  api::dispatcher dispatch(svc, routes, site, pool, streaming);
   api::http_server http(io, cfg.http, dispatch);
   // Once: it may issue the server certificate, which HTTPS and the MQTT TLS listeners share.
   device_trust trust = fleet.trust();
@@ -160,6 +162,7 @@ int serve(const common::config& cfg) {
   mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, trust, &pool);
   mqtt.start(common::ws_allowed_origins(cfg, portals));
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
+  metrics.add_collector([&fleet](std::string& out) { fleet.write_metrics(out); });
 
   // SIGINT/SIGTERM: stop accepting, let requests in flight finish (up to 10 s), then stop.
   boost::asio::signal_set signals(io.main(), SIGINT, SIGTERM);
@@ -184,6 +187,7 @@ int serve(const common::config& cfg) {
 
   io.hold();
   io.run();
+  streaming.stop();
   pool.stop();  // finish database work still queued before the database closes
   fleet.detach();
   spdlog::info("stopped");

@@ -3,6 +3,7 @@ either order, the certificate over $provision/<serial>/certificate, the device b
 TLS; and every refusal on the way."""
 
 import json
+import re
 import os
 import unittest
 
@@ -51,6 +52,12 @@ class Onboarding(FleetTestCase):
         wait_until(lambda: self.api.call("GET", "/api/v1/devices/" + dev.device_id)[1]["firmware_version"] == "1.0.0",
                    10, "the reported firmware version")
         self.assertEqual(detail["certificates"][0]["status"], "active")
+        # The hello and the state went through their work lanes, which /metrics counts.
+        metrics = self.api.call("GET", "/metrics", raw=True)[1].decode()
+        for lane in ("onboarding", "devices"):
+            handled = re.search(r'^mothership_device_lane_handled_total\{lane="%s"\} (\d+)$' % lane, metrics, re.M)
+            self.assertTrue(handled and int(handled.group(1)) >= 1, (lane, metrics))
+        self.assertRegex(metrics, r'(?m)^mothership_device_lane_dropped_total\{lane="devices"\} 0$')
         # Onboarding is over: nothing pending, the claim code opens nothing any more.
         wait_until(lambda: serial not in [p["serial"] for p in self.api.call("GET", "/api/v1/onboarding")[1]["items"]],
                    10, "onboarding to end")

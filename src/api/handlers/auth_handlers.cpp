@@ -21,11 +21,6 @@ std::string cookie_header(const services& s, const http_request& request, const 
   return c;
 }
 
-http_response too_many_attempts(int retry_after_s, std::string detail) {
-  return problem(429, "rate-limited", "Too many requests", std::move(detail))
-      .with_header("Retry-After", std::to_string(retry_after_s));
-}
-
 http_response session_response(const services& s, const http_request& request, const auth::session& session) {
   boost::json::object body{{"access_token", session.access_token},
                            {"token_type", "Bearer"},
@@ -47,12 +42,7 @@ http_response login(services& s, request_context& ctx) {
 
   int retry_after = 0;
   auto session = s.sessions.login(*username, *password, ctx.request.remote_address, retry_after);
-  if (!session) {
-    if (session.error() == auth::errc::throttled)
-      return too_many_attempts(retry_after,
-                               "Too many failed logins. Try again in " + std::to_string(retry_after) + " s.");
-    return problem_for(session.error());
-  }
+  if (!session) return problem_for(session.error(), {.retry_after_s = retry_after});
   return session_response(s, ctx.request, *session);
 }
 
@@ -91,12 +81,7 @@ http_response change_own_password(services& s, request_context& ctx) {
   if (!fields.ok()) return fields.problem();
   int retry_after = 0;
   auto changed = s.sessions.change_password(ctx.user->id, *current, *next, ctx.request.remote_address, retry_after);
-  if (!changed) {
-    if (changed.error() == auth::errc::throttled)
-      return too_many_attempts(retry_after,
-                               "Too many wrong passwords. Try again in " + std::to_string(retry_after) + " s.");
-    return problem_for(changed.error());
-  }
+  if (!changed) return problem_for(changed.error(), {.retry_after_s = retry_after});
   return no_content();
 }
 

@@ -99,7 +99,7 @@ http_response list_devices(services& s, request_context& ctx) {
 
 http_response get_device(services& s, request_context& ctx) {
   auto d = s.fleet.devices.find(ctx.param("id"));
-  if (!d) return not_found("No such device.");
+  if (!d) return problem_for(provisioning::errc::device_not_found);
   auto out = to_json(*d);
   out["reported_state"] = parsed_or_null(d->reported_state_json);
   json::array certificates;
@@ -109,20 +109,14 @@ http_response get_device(services& s, request_context& ctx) {
 }
 
 http_response revoke_device_certificate(services& s, request_context& ctx) {
-  if (s.fleet.devices.revoke_certificate(ctx.param("id"), author_of(ctx)) == provisioning::device_change::not_found)
-    return not_found("No such device.");
+  if (auto revoked = s.fleet.devices.revoke_certificate(ctx.param("id"), author_of(ctx)); !revoked)
+    return problem_for(revoked.error());
   return get_device(s, ctx);
 }
 
 http_response decommission_device(services& s, request_context& ctx) {
-  switch (s.fleet.devices.decommission(ctx.param("id"), author_of(ctx))) {
-    case provisioning::device_change::not_found:
-      return not_found("No such device.");
-    case provisioning::device_change::already_done:
-      return problem(409, "already-decommissioned", "Already decommissioned", "This device is decommissioned.");
-    case provisioning::device_change::done:
-      break;
-  }
+  if (auto done = s.fleet.devices.decommission(ctx.param("id"), author_of(ctx)); !done)
+    return problem_for(done.error());
   return get_device(s, ctx);
 }
 

@@ -8,54 +8,8 @@
 namespace mothership::api::handlers {
 
 namespace json = boost::json;
-using provisioning::claim_refusal;
 
 namespace {
-
-// The technician sees exactly why (the device side never does: see admit_device).
-http_response refusal_response(const provisioning::claim_result& r) {
-  switch (*r.refusal) {
-    case claim_refusal::unknown_serial:
-      return problem(404, "unknown-serial", "Unknown serial",
-                     "No device with this serial is in the manufacturing registry.");
-    case claim_refusal::wrong_code: {
-      auto response = problem(422, "wrong-claim-code", "Wrong claim code",
-                              "The claim code does not match this serial. " + std::to_string(r.attempts_left) +
-                                  " attempt(s) left before the serial is locked.");
-      auto body = json::parse(response.body).as_object();
-      body["attempts_left"] = r.attempts_left;
-      response.body = json::serialize(body);
-      return response;
-    }
-    case claim_refusal::locked_out: {
-      std::string until = r.locked_until ? common::to_rfc3339(*r.locked_until) : std::string{};
-      auto response =
-          problem(423, "locked-out", "Serial locked",
-                  "Too many wrong claim codes for this serial: it is locked" +
-                      (until.empty() ? std::string{} : " until " + until) + ". An admin can lift the lock.");
-      auto body = json::parse(response.body).as_object();
-      body["locked_until"] = until.empty() ? json::value(nullptr) : json::value(until);
-      response.body = json::serialize(body);
-      if (r.locked_until) {
-        auto wait_ms = std::max<common::millis>(0, *r.locked_until - common::now_ms());
-        response.with_header("Retry-After", std::to_string((wait_ms + 999) / 1000));
-      }
-      return response;
-    }
-    case claim_refusal::already_registered:
-      return problem(409, "already-registered", "Already registered", "This device is already registered.");
-    case claim_refusal::decommissioned:
-      return problem(409, "decommissioned", "Decommissioned",
-                     "This device was decommissioned. An admin must re-enable its record first.");
-    case claim_refusal::code_required:
-      return validation_failed({{"claim_code", "is required for this device (its record has a claim code)"}});
-    case claim_refusal::too_many_attempts:
-      return problem(429, "too-many-attempts", "Too many attempts",
-                     "Too many wrong claim codes from this address. Try again later.")
-          .with_header("Retry-After", std::to_string(r.retry_after_s));
-  }
-  return internal_error();
-}
 
 json::value optional_time(const std::optional<common::millis>& t) {
   return t ? json::value(common::to_rfc3339(*t)) : json::value(nullptr);
@@ -76,9 +30,10 @@ http_response claim_device(services& s, request_context& ctx) {
   if (!fields.ok()) return fields.problem();
   auto result =
       s.fleet.onboarding.claim(*serial, code.value_or(""), {{"user", ctx.user->id}, ctx.request.remote_address});
-  if (result.refusal) return refusal_response(result);
-  return json_response(result.status == "completed" ? 200 : 202,
-                       json::serialize(json::object{{"status", result.status}, {"device_id", result.device_id}}));
+  // The technician sees exactly why (the device side never does: see admit_device).
+  if (!result) return problem_for(result.error());
+  return json_response(result->status == "completed" ? 200 : 202,
+                       json::serialize(json::object{{"status", result->status}, {"device_id", result->device_id}}));
 }
 
 namespace {

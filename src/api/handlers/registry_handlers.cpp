@@ -87,26 +87,17 @@ http_response list_registry(services& s, request_context& ctx) {
 
 http_response get_registry_record(services& s, request_context& ctx) {
   auto r = s.fleet.registry.find(ctx.param("id"));
-  if (!r) return not_found("No manufacturing record has this serial.");
+  if (!r) return problem_for(registry::errc::record_not_found);
   return json_response(200, json::serialize(to_json(*r)));
 }
 
 http_response unlock_registry_record(services& s, request_context& ctx) {
-  if (s.fleet.registry.unlock(ctx.param("id"), author_of(ctx)) == registry::record_change::not_found)
-    return not_found("No manufacturing record has this serial.");
+  if (auto done = s.fleet.registry.unlock(ctx.param("id"), author_of(ctx)); !done) return problem_for(done.error());
   return json_response(200, json::serialize(to_json(*s.fleet.registry.find(ctx.param("id")))));
 }
 
 http_response re_enable_registry_record(services& s, request_context& ctx) {
-  switch (s.fleet.registry.re_enable(ctx.param("id"), author_of(ctx))) {
-    case registry::record_change::not_found:
-      return not_found("No manufacturing record has this serial.");
-    case registry::record_change::wrong_state:
-      return problem(409, "not-decommissioned", "Not decommissioned",
-                     "Only a decommissioned record can be re-enabled.");
-    case registry::record_change::done:
-      break;
-  }
+  if (auto done = s.fleet.registry.re_enable(ctx.param("id"), author_of(ctx)); !done) return problem_for(done.error());
   return json_response(200, json::serialize(to_json(*s.fleet.registry.find(ctx.param("id")))));
 }
 

@@ -77,7 +77,7 @@ http_response create_user(services& s, request_context& ctx) {
 
 http_response get_user(services& s, request_context& ctx) {
   auto u = s.users.find(ctx.param("id"));
-  if (!u) return not_found("No such user.");
+  if (!u) return problem_for(auth::errc::user_not_found);
   return json_response(200, boost::json::serialize(to_json(*u)));
 }
 

@@ -80,6 +80,7 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<services> svc;
     boost::asio::io_context ioc;
     std::unique_ptr<common::worker_pool> pool;
+    std::unique_ptr<common::worker_pool> streaming;
     std::unique_ptr<dispatcher> dispatch;
     std::map<std::string, std::string> token_of;  // caller name -> Authorization value ("" = none)
 
@@ -111,7 +112,8 @@ class route_access_test : public ::testing::Test {
       fleet = std::make_unique<fleet_services>(fleet_services{*registry, *onboarding, *devices, *ca});
       svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus});
       pool = std::make_unique<common::worker_pool>(2, 100);
-      dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool);
+      streaming = std::make_unique<common::worker_pool>(1, 1);
+      dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool, *streaming);
 
       users->ensure_first_admin("admin-password-1", {});
       auth::requester system{"", "test"};
@@ -151,6 +153,7 @@ class route_access_test : public ::testing::Test {
       token_of["issued_in_future"] = tokens->issue(admin_sub, "admin", 0, now + 3600);
     }
     ~world() {
+      streaming->stop();
       pool->stop();
       fs::remove_all(dir);
     }

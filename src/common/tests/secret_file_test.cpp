@@ -71,3 +71,17 @@ TEST_F(secret_file_test, the_file_wins_over_the_environment_and_nothing_gives_em
   EXPECT_EQ(*find_secret(write("from-file\n", 0600), "MS_TEST_SECRET").value, "from-file");
   EXPECT_FALSE(find_secret(write("from-file\n", 0644), "MS_TEST_SECRET").value) << "no fallback past a refused file";
 }
+
+TEST_F(secret_file_test, a_server_key_is_made_once_owner_only_and_read_back) {
+  auto path = (dir_ / "url-signing.key").string();
+  auto first = load_or_create_key(path);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(load_or_create_key(path), first);
+  EXPECT_NE(first, (std::array<unsigned char, 32>{}));
+  write("not hex\n", 0600);
+  EXPECT_THROW(load_or_create_key((dir_ / "token").string()), std::runtime_error);
+  write("00ff\n", 0644);
+  EXPECT_THROW(load_or_create_key((dir_ / "token").string()), std::runtime_error) << "others may read it";
+}

@@ -37,6 +37,11 @@ std::string hello_with(const std::string& csr) {
   return json::serialize(json::object{{"model", "Thermo"}, {"firmware_version", "1.0.0"}, {"csr", csr}});
 }
 
+// The refusal's code, or no error for a claim that succeeded.
+boost::system::error_code refusal(const claim_result& r) {
+  return r ? boost::system::error_code{} : make_error_code(r.error().code);
+}
+
 struct sent {
   std::string topic, payload;
   bool retain;
@@ -109,25 +114,25 @@ TEST_F(onboarding_test, device_first_then_technician_issues_the_certificate_for_
   EXPECT_EQ(onboarding_->pending(10)[0].stage(), "awaiting_approval");
 
   auto result = onboarding_->claim("SN-1", "CODE-0001", admin());
-  ASSERT_FALSE(result.refusal);
-  EXPECT_EQ(result.status, "completed");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, "completed");
   auto message = certificate_message("SN-1");
   ASSERT_TRUE(message);
-  EXPECT_EQ(message->at("device_id").as_string(), result.device_id);
+  EXPECT_EQ(message->at("device_id").as_string(), result->device_id);
   EXPECT_EQ(message->at("mqtt_endpoint").as_string(), "127.0.0.1:8883");
   auto certs = pki::detail::certificates_in(std::string(message->at("certificate").as_string()));
-  EXPECT_EQ(pki::device_id_of(certs.front().get()), result.device_id);
+  EXPECT_EQ(pki::device_id_of(certs.front().get()), result->device_id);
   EXPECT_EQ(X509_check_private_key(certs.front().get(), key_.get()), 1);
   EXPECT_EQ(last_status("SN-1"), "approved");
 
-  auto device = devices_->find(result.device_id);
+  auto device = devices_->find(result->device_id);
   ASSERT_TRUE(device);
   EXPECT_EQ(device->labels_json, "{\"site\":\"lab\"}");  // from the model's provisioning template
   EXPECT_EQ(*device->onboarded_by, "usr_tech");
   EXPECT_EQ(device->stage, registry::lifecycle::awaiting_certificate);
 
-  devices_->on_connected(result.device_id, "10.0.0.9:5001");
-  device = devices_->find(result.device_id);
+  devices_->on_connected(result->device_id, "10.0.0.9:5001");
+  device = devices_->find(result->device_id);
   EXPECT_EQ(device->stage, registry::lifecycle::active);
   EXPECT_TRUE(device->online);
   EXPECT_TRUE(onboarding_->pending(10).empty());
@@ -143,8 +148,8 @@ TEST_F(onboarding_test, device_first_then_technician_issues_the_certificate_for_
 
 TEST_F(onboarding_test, technician_first_then_the_device_hello_completes_it) {
   auto result = onboarding_->claim("SN-2", "CODE-0002", admin());
-  ASSERT_FALSE(result.refusal);
-  EXPECT_EQ(result.status, "awaiting_device");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, "awaiting_device");
   EXPECT_FALSE(certificate_message("SN-2"));
   EXPECT_EQ(onboarding_->pending(10)[0].stage(), "awaiting_device");
   // Registered but not yet connected with a certificate: the device may still come for it.
@@ -154,37 +159,37 @@ TEST_F(onboarding_test, technician_first_then_the_device_hello_completes_it) {
   EXPECT_EQ(onboarding_->pending(10)[0].stage(), "awaiting_connection");
   // The same key again (a new CSR: ECDSA signatures differ) issues nothing new; a new key does.
   onboarding_->on_hello("SN-2", hello_with(csr_for(key_.get())));
-  EXPECT_EQ(devices_->certificates(result.device_id).size(), 1u);
+  EXPECT_EQ(devices_->certificates(result->device_id).size(), 1u);
   pki::detail::owned_key replacement(EVP_EC_gen("P-256"));
   onboarding_->on_hello("SN-2", hello_with(csr_for(replacement.get())));
-  EXPECT_EQ(devices_->certificates(result.device_id).size(), 2u);
+  EXPECT_EQ(devices_->certificates(result->device_id).size(), 2u);
 }
 
 TEST_F(onboarding_test, refusals_say_why_to_the_technician_and_the_same_thing_to_the_device) {
-  EXPECT_EQ(onboarding_->claim("SN-404", "CODE-0001", admin()).refusal, claim_refusal::unknown_serial);
+  EXPECT_EQ(refusal(onboarding_->claim("SN-404", "CODE-0001", admin())), errc::unknown_serial);
   auto wrong = onboarding_->claim("SN-1", "CODE-9999", admin());
-  EXPECT_EQ(wrong.refusal, claim_refusal::wrong_code);
-  EXPECT_EQ(wrong.attempts_left, 2);
+  EXPECT_EQ(refusal(wrong), errc::wrong_code);
+  EXPECT_EQ(wrong.error().attempts_left, 2);
   EXPECT_FALSE(onboarding_->admit_device("SN-404", "CODE-0001", "10.0.0.9:1"));
   EXPECT_FALSE(onboarding_->admit_device("SN-2", "CODE-9999", "10.0.0.9:1"));
-  ASSERT_FALSE(onboarding_->claim("SN-2", "CODE-0002", admin()).refusal);
-  EXPECT_EQ(onboarding_->claim("SN-2", "CODE-0002", admin()).refusal, claim_refusal::already_registered);
+  ASSERT_FALSE(refusal(onboarding_->claim("SN-2", "CODE-0002", admin())));
+  EXPECT_EQ(refusal(onboarding_->claim("SN-2", "CODE-0002", admin())), errc::already_registered);
 }
 
 TEST_F(onboarding_test, a_serial_locks_after_too_many_wrong_codes_even_with_the_right_one_next) {
   registry::change_author other{{"user", "usr_x"}, "10.0.0.8"};
-  EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-1", admin()).refusal, claim_refusal::wrong_code);
-  EXPECT_EQ(onboarding_->claim("SN-1", "WRONG-2", other).refusal, claim_refusal::wrong_code);
+  EXPECT_EQ(refusal(onboarding_->claim("SN-1", "WRONG-1", admin())), errc::wrong_code);
+  EXPECT_EQ(refusal(onboarding_->claim("SN-1", "WRONG-2", other)), errc::wrong_code);
   auto locking = onboarding_->claim("SN-1", "WRONG-3", admin());
-  EXPECT_EQ(locking.refusal, claim_refusal::locked_out);
-  ASSERT_TRUE(locking.locked_until);
+  EXPECT_EQ(refusal(locking), errc::locked_out);
+  ASSERT_TRUE(locking.error().locked_until);
   auto locked = onboarding_->claim("SN-1", "CODE-0001", other);
-  EXPECT_EQ(locked.refusal, claim_refusal::locked_out);
-  EXPECT_EQ(locked.locked_until, locking.locked_until);
+  EXPECT_EQ(refusal(locked), errc::locked_out);
+  EXPECT_EQ(locked.error().locked_until, locking.error().locked_until);
   EXPECT_FALSE(onboarding_->admit_device("SN-1", "CODE-0001", "10.0.0.9:1"));
   registry::registry_service reg(*db_, *audit_, *codes_);
-  EXPECT_EQ(reg.unlock("SN-1", admin()), registry::record_change::done);
-  EXPECT_FALSE(onboarding_->claim("SN-1", "CODE-0001", other).refusal);
+  EXPECT_TRUE(reg.unlock("SN-1", admin()));
+  EXPECT_FALSE(refusal(onboarding_->claim("SN-1", "CODE-0001", other)));
   auto unlocks = audit_->find({.action = std::string("registry.unlock")}).items;
   ASSERT_EQ(unlocks.size(), 1u);
   EXPECT_EQ(unlocks[0].what.details.at("by").as_string(), "admin");
@@ -203,11 +208,11 @@ class lockout_test : public onboarding_test {
   }
   // Three wrong codes: the lock they start.
   common::millis lock(const std::string& serial, const registry::change_author& by) {
-    EXPECT_EQ(timed_->claim(serial, "WRONG", by).refusal, claim_refusal::wrong_code);
-    EXPECT_EQ(timed_->claim(serial, "WRONG", by).refusal, claim_refusal::wrong_code);
+    EXPECT_EQ(refusal(timed_->claim(serial, "WRONG", by)), errc::wrong_code);
+    EXPECT_EQ(refusal(timed_->claim(serial, "WRONG", by)), errc::wrong_code);
     auto r = timed_->claim(serial, "WRONG", by);
-    EXPECT_EQ(r.refusal, claim_refusal::locked_out);
-    return r.locked_until.value_or(0);
+    EXPECT_EQ(refusal(r), errc::locked_out);
+    return r ? 0 : r.error().locked_until.value_or(0);
   }
   registry::manufacturing_record record(const std::string& serial) {
     return *registry::registry_service(*db_, *audit_, *codes_).find(serial);
@@ -221,11 +226,11 @@ TEST_F(lockout_test, the_lock_ends_after_its_time_and_the_right_code_then_works)
   registry::change_author owner{{"user", "usr_owner"}, "10.0.0.50"};
   EXPECT_EQ(lock("SN-1", {{"user", "usr_attacker"}, "10.6.6.6"}), now_ + 900'000);
   now_ += 899'000;
-  EXPECT_EQ(timed_->claim("SN-1", "CODE-0001", owner).refusal, claim_refusal::locked_out);
+  EXPECT_EQ(refusal(timed_->claim("SN-1", "CODE-0001", owner)), errc::locked_out);
   EXPECT_FALSE(timed_->admit_device("SN-1", "CODE-0001", "10.0.0.51:4000"));
   now_ += 1'000;
   EXPECT_TRUE(timed_->admit_device("SN-1", "CODE-0001", "10.0.0.51:4000"));
-  EXPECT_FALSE(timed_->claim("SN-1", "CODE-0001", owner).refusal);
+  EXPECT_FALSE(refusal(timed_->claim("SN-1", "CODE-0001", owner)));
   auto unlocks = audit_->find({.action = std::string("registry.unlock")}).items;
   ASSERT_EQ(unlocks.size(), 1u);
   EXPECT_EQ(unlocks[0].what.details.at("by").as_string(), "expiry");
@@ -258,9 +263,9 @@ TEST_F(lockout_test, wrong_codes_by_mqtt_lock_the_serial_for_the_time_lock_only)
   EXPECT_EQ(r.locked_until, now_ + 900'000);
   registry::change_author owner{{"user", "usr_owner"}, "10.0.0.50"};
   auto refused = timed_->claim("SN-1", "CODE-0001", owner);
-  EXPECT_EQ(refused.refusal, claim_refusal::locked_out);
+  EXPECT_EQ(refusal(refused), errc::locked_out);
   now_ += 900'000;
-  EXPECT_FALSE(timed_->claim("SN-1", "CODE-0001", owner).refusal);
+  EXPECT_FALSE(refusal(timed_->claim("SN-1", "CODE-0001", owner)));
 }
 
 TEST_F(lockout_test, an_admin_unlock_lifts_the_lock_and_the_next_lock_is_the_shortest_again) {
@@ -269,7 +274,7 @@ TEST_F(lockout_test, an_admin_unlock_lifts_the_lock_and_the_next_lock_is_the_sho
   now_ += 900'000;
   EXPECT_EQ(lock("SN-1", attacker), now_ + 1'800'000);
   registry::registry_service reg(*db_, *audit_, *codes_);
-  EXPECT_EQ(reg.unlock("SN-1", admin()), registry::record_change::done);
+  EXPECT_TRUE(reg.unlock("SN-1", admin()));
   auto r = record("SN-1");
   EXPECT_FALSE(r.locked_until);
   EXPECT_EQ(r.lock_count, 0);
@@ -280,7 +285,7 @@ TEST_F(lockout_test, an_admin_unlock_lifts_the_lock_and_the_next_lock_is_the_sho
 TEST_F(lockout_test, a_locked_serial_counts_no_further_failures) {
   registry::change_author attacker{{"user", "usr_attacker"}, "10.6.6.6"};
   auto until = lock("SN-1", attacker);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(timed_->claim("SN-1", "WRONG", attacker).refusal, claim_refusal::locked_out);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(refusal(timed_->claim("SN-1", "WRONG", attacker)), errc::locked_out);
   EXPECT_EQ(record("SN-1").locked_until, until);  // not extended
   EXPECT_EQ(record("SN-1").lock_count, 1);
 }
@@ -298,12 +303,12 @@ TEST_F(onboarding_test, one_address_guessing_across_serials_is_slowed_down) {
                             [](const std::string&, const std::string&, bool) {});
   registry::change_author guesser{{"user", "usr_x"}, "10.9.9.9"};
   // Four free failures, then each one starts a delay: wrong codes and unknown serials alike.
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE(strict.claim("SN-" + std::to_string(i), "CODE-X", guesser).refusal);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(refusal(strict.claim("SN-" + std::to_string(i), "CODE-X", guesser)));
   auto throttled = strict.claim("SN-1", "CODE-0001", guesser);
-  EXPECT_EQ(throttled.refusal, claim_refusal::too_many_attempts);
-  EXPECT_GT(throttled.retry_after_s, 0);
+  EXPECT_EQ(refusal(throttled), errc::too_many_attempts);
+  EXPECT_GT(throttled.error().retry_after_s.value_or(0), 0);
   EXPECT_FALSE(strict.admit_device("SN-2", "CODE-0002", "10.9.9.9:4000"));  // the same address, by MQTT
-  EXPECT_FALSE(strict.claim("SN-1", "CODE-0001", {{"user", "usr_x"}, "10.9.9.10"}).refusal);  // another address
+  EXPECT_FALSE(refusal(strict.claim("SN-1", "CODE-0001", {{"user", "usr_x"}, "10.9.9.10"})));  // another address
 }
 
 TEST_F(onboarding_test, a_weak_csr_is_rejected_with_a_reason_and_nothing_is_recorded) {
@@ -319,34 +324,37 @@ TEST_F(onboarding_test, a_weak_csr_is_rejected_with_a_reason_and_nothing_is_reco
 TEST_F(onboarding_test, revocation_and_decommission_refuse_the_device_and_free_the_serial_only_on_re_enable) {
   onboarding_->on_hello("SN-1", hello_with(csr_for(key_.get())));
   auto result = onboarding_->claim("SN-1", "CODE-0001", admin());
-  auto serial = devices_->certificates(result.device_id).front().serial;
-  EXPECT_EQ(devices_->revoke_certificate(result.device_id, admin()), device_change::done);
+  auto serial = devices_->certificates(result->device_id).front().serial;
+  EXPECT_EQ(devices_->revoke_certificate(result->device_id, admin()).value(), 1u);
   EXPECT_TRUE(revoked_.contains(serial));
-  EXPECT_EQ(disconnected_, std::vector<std::string>{result.device_id});
+  EXPECT_EQ(disconnected_, std::vector<std::string>{result->device_id});
   EXPECT_FALSE(devices_->revocation_list().empty());
 
-  EXPECT_EQ(devices_->decommission(result.device_id, admin()), device_change::done);
-  EXPECT_EQ(devices_->find(result.device_id)->stage, registry::lifecycle::decommissioned);
-  EXPECT_EQ(onboarding_->claim("SN-1", "CODE-0001", admin()).refusal, claim_refusal::decommissioned);
+  EXPECT_TRUE(devices_->decommission(result->device_id, admin()));
+  EXPECT_EQ(devices_->decommission(result->device_id, admin()).error(), errc::already_decommissioned);
+  EXPECT_EQ(devices_->decommission("dev_nope", admin()).error(), errc::device_not_found);
+  EXPECT_EQ(devices_->revoke_certificate("dev_nope", admin()).error(), errc::device_not_found);
+  EXPECT_EQ(devices_->find(result->device_id)->stage, registry::lifecycle::decommissioned);
+  EXPECT_EQ(refusal(onboarding_->claim("SN-1", "CODE-0001", admin())), errc::decommissioned);
   registry::registry_service reg(*db_, *audit_, *codes_);
-  ASSERT_EQ(reg.re_enable("SN-1", admin()), registry::record_change::done);
+  ASSERT_TRUE(reg.re_enable("SN-1", admin()));
   auto again = onboarding_->claim("SN-1", "CODE-0001", admin());
-  ASSERT_FALSE(again.refusal);
-  EXPECT_NE(again.device_id, result.device_id);
+  ASSERT_TRUE(again);
+  EXPECT_NE(again->device_id, result->device_id);
 }
 
 TEST_F(onboarding_test, a_connected_device_renews_its_certificate_over_mqtt) {
   onboarding_->on_hello("SN-1", hello_with(csr_for(key_.get())));
   auto result = onboarding_->claim("SN-1", "CODE-0001", admin());
-  devices_->on_connected(result.device_id, "x");
+  devices_->on_connected(result->device_id, "x");
   pki::detail::owned_key next(EVP_EC_gen("P-256"));
-  devices_->on_renew(result.device_id, json::serialize(json::object{{"csr", csr_for(next.get())}}));
-  EXPECT_EQ(sent_.back().topic, "devices/" + result.device_id + "/certificate");
-  auto certs = devices_->certificates(result.device_id);
+  devices_->on_renew(result->device_id, json::serialize(json::object{{"csr", csr_for(next.get())}}));
+  EXPECT_EQ(sent_.back().topic, "devices/" + result->device_id + "/certificate");
+  auto certs = devices_->certificates(result->device_id);
   ASSERT_EQ(certs.size(), 2u);
   EXPECT_EQ(certs[0].status == "active" ? certs[1].status : certs[0].status, "superseded");
-  devices_->on_renew(result.device_id, "{}");
-  EXPECT_EQ(sent_.back().topic, "devices/" + result.device_id + "/certificate/rejected");
+  devices_->on_renew(result->device_id, "{}");
+  EXPECT_EQ(sent_.back().topic, "devices/" + result->device_id + "/certificate/rejected");
 }
 
 TEST(checked_csr_cache_test, a_check_is_reused_only_for_the_same_serial_and_text) {

@@ -90,19 +90,20 @@ TEST_F(registry_service_test, lockout_counts_and_an_admin_lifts_it) {
   EXPECT_EQ(f.record.locked_until, now + 900'000);
   EXPECT_EQ(f.record.lock_count, 1);
   EXPECT_TRUE(service_->find("SN-1")->locked(now));
-  EXPECT_EQ(service_->unlock("SN-1", admin()), record_change::done);
+  EXPECT_TRUE(service_->unlock("SN-1", admin()));
   EXPECT_FALSE(service_->find("SN-1")->locked_until);
   EXPECT_EQ(service_->find("SN-1")->lock_count, 0);
-  EXPECT_EQ(service_->unlock("nope", admin()), record_change::not_found);
+  EXPECT_EQ(service_->unlock("nope", admin()).error(), errc::record_not_found);
 }
 
 TEST_F(registry_service_test, only_a_decommissioned_record_can_be_re_enabled) {
   ASSERT_TRUE(service_->import_csv("SN-1,Thermo,r1,SECRET-CODE-1\n", "", admin()).errors.empty());
-  EXPECT_EQ(service_->re_enable("SN-1", admin()), record_change::wrong_state);
+  EXPECT_EQ(service_->re_enable("SN-1", admin()).error(), errc::not_decommissioned);
+  EXPECT_EQ(service_->re_enable("nope", admin()).error(), errc::record_not_found);
   db_->write([](storage::connection& c) {
     record_store::set_status(c, "SN-1", record_status::decommissioned, std::string("dev_x"), 1);
   });
-  EXPECT_EQ(service_->re_enable("SN-1", admin()), record_change::done);
+  EXPECT_TRUE(service_->re_enable("SN-1", admin()));
   auto r = service_->find("SN-1");
   EXPECT_EQ(r->status, record_status::manufactured);
   EXPECT_FALSE(r->device_id);
