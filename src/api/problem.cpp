@@ -222,4 +222,21 @@ http_response problem_for(const provisioning::claim_refusal& r) {
   return problem_for(r.code, {r.retry_after_s, r.attempts_left, r.locked_until});
 }
 
+http_response problem_for(const registry::selector_error& e, std::string_view field) {
+  auto where = e.message + " at position " + std::to_string(e.position);
+  auto detail = "The " + std::string(field) + " is not well formed: " + where + ".";
+  auto body = problem_body(422, "validation", "Validation failed", detail);
+  body["errors"] = boost::json::array{{{"field", field}, {"message", where}}};
+  body["position"] = e.position;
+  return problem_response(body);
+}
+
+http_response problem_for(const registry::label_refusal& r) {
+  if (r.code != registry::errc::invalid_labels || r.issues.empty()) return problem_for(r.code);
+  std::vector<field_error> errors;
+  for (const auto& issue : r.issues)
+    errors.push_back({issue.key.empty() ? "labels" : "labels." + issue.key, issue.message});
+  return validation_problem(r.code.message(), errors);
+}
+
 }  // namespace mothership::api

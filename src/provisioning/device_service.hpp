@@ -55,10 +55,13 @@ class device_service {
   // Fails with errc::device_not_found or errc::already_decommissioned.
   result<void> decommission(const std::string& device_id, const registry::change_author& by);
 
-  // Replaces the device's labels (registry::label_problem must accept them: errc::invalid_labels).
-  // Audited as device.labels with the labels before and after. errc::device_not_found.
-  registry::result<registry::device> set_labels(const std::string& device_id, const registry::label_map& labels,
-                                                const registry::change_author& by);
+  // Merges `patch` into the device's labels; the result must pass registry::label_issues
+  // (otherwise registry::errc::invalid_labels with the issues, and nothing changes). Audited as
+  // device.labels with the labels before and after, when they changed. Fails with
+  // registry::errc::device_not_found.
+  boost::system::result<registry::device, registry::label_refusal> update_labels(const std::string& device_id,
+                                                                                 const registry::label_patch& patch,
+                                                                                 const registry::change_author& by);
 
   device_page list(registry::device_store::list_filter f);
   std::optional<registry::device> find(const std::string& id);

@@ -30,7 +30,7 @@ std::vector<device> list(storage::connection& c, const list_filter& f);
 std::int64_t count(storage::connection& c, std::optional<bool> online);
 
 // Replaces the device's labels (devices.labels and device_labels). The caller checks them
-// (label_problem).
+// (label_issues).
 void set_labels(storage::connection& c, const std::string& id, const label_map& labels, common::millis now);
 
 void set_lifecycle(storage::connection& c, const std::string& id, lifecycle l, common::millis now);

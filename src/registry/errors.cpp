@@ -1,5 +1,7 @@
 #include "registry/errors.hpp"
 
+#include <boost/system/system_error.hpp>
+
 namespace mothership::registry {
 
 namespace {
@@ -35,6 +37,15 @@ class category final : public boost::system::error_category {
 const boost::system::error_category& registry_category() {
   static const category instance;
   return instance;
+}
+
+void throw_exception_from_error(const selector_error& e, const boost::source_location& loc) {
+  boost::throw_exception(boost::system::system_error(e.code, e.message + " at position " + std::to_string(e.position)),
+                         loc);
+}
+
+void throw_exception_from_error(const label_refusal& r, const boost::source_location& loc) {
+  boost::throw_exception(boost::system::system_error(r.code), loc);
 }
 
 }  // namespace mothership::registry

@@ -5,6 +5,16 @@
 
 namespace mothership::registry {
 
+namespace {
+
+bool has_control_character(std::string_view text) {
+  for (unsigned char c : text)
+    if (c < 0x20 || c == 0x7F) return true;
+  return false;
+}
+
+}  // namespace
+
 bool valid_label_key(std::string_view key) {
   if (key.empty() || key.size() > max_label_key) return false;
   for (unsigned char c : key)
@@ -18,14 +28,30 @@ bool reserved_label_key(std::string_view key) {
   return key == "model" || key == "firmware_version";
 }
 
-std::optional<std::string> label_problem(const label_map& labels) {
-  if (labels.size() > max_labels) return "at most 32 labels";
+std::vector<label_issue> label_issues(const label_map& labels) {
+  std::vector<label_issue> out;
+  if (labels.size() > max_labels) out.push_back({"", "a device has at most 32 labels"});
   for (const auto& [key, value] : labels) {
-    if (!valid_label_key(key)) return "label keys are 1 to 63 characters: letters, digits, '-', '_', '.' and '/'";
-    if (reserved_label_key(key)) return "'" + key + "' is a device field, not a label";
-    if (value.size() > max_label_value) return "label values are strings of at most 128 bytes";
+    if (!valid_label_key(key))
+      out.push_back({key, "keys are 1 to 63 characters: letters, digits, '-', '_', '.' and '/'"});
+    else if (reserved_label_key(key))
+      out.push_back({key, "'" + key + "' is a device field that selectors name, not a label"});
+    else if (value.size() > max_label_value)
+      out.push_back({key, "values are at most 128 bytes"});
+    else if (has_control_character(value))
+      out.push_back({key, "values may not contain control characters"});
   }
-  return std::nullopt;
+  return out;
+}
+
+label_map apply_patch(label_map labels, const label_patch& patch) {
+  for (const auto& [key, value] : patch) {
+    if (value)
+      labels[key] = *value;
+    else
+      labels.erase(key);
+  }
+  return labels;
 }
 
 label_map parse_labels_json(std::string_view json) {

@@ -3,16 +3,24 @@
 //
 // Keys are 1 to 63 characters of letters, digits, '-', '_', '.' and '/'; `model` and
 // `firmware_version` are reserved, because a selector names those device fields by them.
-// Values are strings of at most 128 bytes; a device has at most 32 labels.
+// Values are strings of at most 128 bytes without control characters; a device has at most 32
+// labels. Provisioning templates follow the same rules, since their labels become a device's.
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "registry/errors.hpp"
 
 namespace mothership::registry {
 
 using label_map = std::map<std::string, std::string>;
+
+// A change to a device's labels: a value sets the key, nullopt removes it (the API's JSON null);
+// keys the patch does not name stay as they are.
+using label_patch = std::map<std::string, std::optional<std::string>>;
 
 inline constexpr std::size_t max_labels = 32;
 inline constexpr std::size_t max_label_key = 63;
@@ -23,8 +31,10 @@ bool valid_label_key(std::string_view key);
 // `model` and `firmware_version`: device fields, not labels.
 bool reserved_label_key(std::string_view key);
 
-// Why `labels` cannot be a device's labels, or nullopt when they can.
-std::optional<std::string> label_problem(const label_map& labels);
+// Why `labels` cannot be a device's labels, key by key (empty: they can).
+std::vector<label_issue> label_issues(const label_map& labels);
+
+label_map apply_patch(label_map labels, const label_patch& patch);
 
 // devices.labels is a JSON object of strings; anything else in it (old or hand-edited rows) is
 // skipped.

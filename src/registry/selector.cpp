@@ -1,8 +1,6 @@
 #include "registry/selector.hpp"
 
 #include <algorithm>
-#include <boost/throw_exception.hpp>
-#include <stdexcept>
 
 namespace mothership::registry {
 
@@ -250,11 +248,6 @@ sql_condition to_sql(const selector& s, std::size_t first_parameter, std::string
   for (std::size_t i = 0; i < parts.size(); ++i) out.where += (i ? " AND " : "") + parts[i];
   out.where += ")";
   return out;
-}
-
-void throw_exception_from_error(const selector_error& e, const boost::source_location& loc) {
-  boost::throw_exception(std::invalid_argument("selector: " + e.message + " at position " + std::to_string(e.position)),
-                         loc);
 }
 
 }  // namespace mothership::registry

@@ -45,14 +45,6 @@ struct selector {
   bool operator==(const selector&) const = default;
 };
 
-// A syntax error: what is wrong, and where (the 1-based position of the character in
-// question, counted in characters (UTF-8 code points), not bytes; the length + 1 for "at the end").
-struct selector_error {
-  boost::system::error_code code = errc::selector_syntax;
-  std::string message;
-  std::size_t position = 1;
-};
-
 boost::system::result<selector, selector_error> parse_selector(std::string_view text);
 
 // The canonical text: parse_selector(to_string(s)) == s.
@@ -77,9 +69,4 @@ struct sql_condition {
 };
 sql_condition to_sql(const selector& s, std::size_t first_parameter = 1, std::string_view devices_table = "devices");
 
-}  // namespace mothership::registry
-
-namespace mothership::registry {
-// For boost::system::result<T, selector_error>::value() on an error (found by ADL).
-[[noreturn]] void throw_exception_from_error(const selector_error& e, const boost::source_location& loc);
 }  // namespace mothership::registry

@@ -125,6 +125,28 @@ TEST(problem_for, statuses_and_slugs_are_the_ones_clients_rely_on) {
             "Only a decommissioned record can be re-enabled.");
 }
 
+TEST(problem_for, a_selector_error_names_its_field_and_position) {
+  auto r = problem_for(registry::selector_error{.message = "expected a value", .position = 7});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(slug_of(r), "validation");
+  auto body = body_of(r);
+  EXPECT_EQ(body.at("position").as_int64(), 7);
+  EXPECT_EQ(body.at("detail").as_string(), "The selector is not well formed: expected a value at position 7.");
+  EXPECT_EQ(body.at("errors").at(0).at("field").as_string(), "selector");
+  EXPECT_EQ(body.at("errors").at(0).at("message").as_string(), "expected a value at position 7");
+}
+
+TEST(problem_for, refused_labels_give_one_field_error_per_key) {
+  auto r = problem_for(registry::label_refusal{registry::errc::invalid_labels,
+                                               {{"", "a device has at most 32 labels"}, {"bad key", "keys are ..."}}});
+  EXPECT_EQ(r.status, 422);
+  auto errors = body_of(r).at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].at("field").as_string(), "labels");
+  EXPECT_EQ(errors[1].at("field").as_string(), "labels.bad key");
+  EXPECT_EQ(problem_for(registry::label_refusal{registry::errc::device_not_found, {}}).status, 404);
+}
+
 TEST(problem_for, a_refusal_s_facts_go_into_the_problem_and_retry_after) {
   using pe = provisioning::errc;
   auto wrong = problem_for(provisioning::claim_refusal{.code = pe::wrong_code, .attempts_left = 2});

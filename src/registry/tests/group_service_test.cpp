@@ -132,20 +132,5 @@ TEST_F(group_service_test, lists_by_name_in_pages) {
   EXPECT_FALSE(second.next_after_name);
 }
 
-TEST(labels, keys_values_and_reserved_names) {
-  EXPECT_FALSE(label_problem({{"site", "lab"}, {"example.com/rack_1-a", std::string(128, 'v')}}));
-  EXPECT_TRUE(label_problem({{"model", "x"}}));
-  EXPECT_TRUE(label_problem({{"firmware_version", "x"}}));
-  EXPECT_TRUE(label_problem({{"bad key", "x"}}));
-  EXPECT_TRUE(label_problem({{std::string(64, 'k'), "x"}}));
-  EXPECT_TRUE(label_problem({{"k", std::string(129, 'v')}}));
-  label_map many;
-  for (int i = 0; i < 33; ++i) many["k" + std::to_string(i)] = "v";
-  EXPECT_TRUE(label_problem(many));
-  EXPECT_EQ(parse_labels_json(R"({"a":"1","n":2})"), (label_map{{"a", "1"}}));
-  EXPECT_TRUE(parse_labels_json("not json").empty());
-  EXPECT_EQ(labels_json({{"b", "2"}, {"a", "1"}}), R"({"a":"1","b":"2"})");
-}
-
 }  // namespace
 }  // namespace mothership::registry
