@@ -137,7 +137,7 @@ int serve(const common::config& cfg) {
     spdlog::warn("portal not built (no web/dist); API only");
 
   device_fleet fleet(cfg, dir, db, audit, bus);
-  api::fleet_services fleet_api{fleet.registry(), fleet.onboarding(), fleet.devices(), fleet.ca()};
+  api::fleet_services fleet_api{fleet.registry(), fleet.groups(), fleet.onboarding(), fleet.devices(), fleet.ca()};
   api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -10,10 +10,6 @@ namespace json = boost::json;
 
 namespace {
 
-registry::change_author author_of(const request_context& ctx) {
-  return {{"user", ctx.user->id}, ctx.request.remote_address};
-}
-
 json::object to_json(const registry::manufacturing_record& r) {
   auto now = common::now_ms();
   const bool locked = r.locked(now);
