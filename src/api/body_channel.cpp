@@ -24,6 +24,18 @@ boost::asio::awaitable<void> body_channel::wait_for_room() {
   }
 }
 
+boost::asio::awaitable<void> body_channel::wait_for_reader() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (abandoned_ || reader_started_) co_return;
+      connection_waiting_ = true;
+    }
+    room_.expires_at(boost::asio::steady_timer::time_point::max());
+    co_await room_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+}
+
 void body_channel::push(std::string chunk) {
   if (chunk.empty()) return;
   std::lock_guard lock(mutex_);
@@ -60,6 +72,10 @@ bool body_channel::abandoned() const {
 
 std::size_t body_channel::read(char* data, std::size_t size) {
   std::unique_lock lock(mutex_);
+  if (!reader_started_) {
+    reader_started_ = true;
+    wake_connection(lock);
+  }
   arrived_.wait(lock, [this] { return !chunks_.empty() || finished_ || failed_ != failure::none; });
   if (failed_ == failure::too_large) throw common::source_too_large("the body is larger than allowed");
   if (failed_ == failure::broken) throw common::source_failed("the body broke off");

@@ -27,6 +27,10 @@ class body_channel : public common::byte_source, public std::enable_shared_from_
   // The connection's side, on its executor.
   // Returns once there is room for another chunk, or the handler is gone (abandoned()).
   boost::asio::awaitable<void> wait_for_room();
+  // Returns once the handler has asked for the body (its first read()) or is gone: what a
+  // client that sent `Expect: 100-continue` waits for, so that a handler's refusal comes
+  // before the client sends a byte of the body.
+  boost::asio::awaitable<void> wait_for_reader();
   void push(std::string chunk);
   void finish();           // the body is complete: read() gives 0 once it is drained
   void fail(failure why);  // the body broke off: read() throws
@@ -51,6 +55,7 @@ class body_channel : public common::byte_source, public std::enable_shared_from_
   bool finished_ = false;
   failure failed_ = failure::none;
   bool abandoned_ = false;
+  bool reader_started_ = false;
   bool connection_waiting_ = false;
   boost::asio::steady_timer room_;
 };

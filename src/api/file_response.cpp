@@ -32,7 +32,7 @@ std::string safe_filename(std::string_view name) {
 http_response file_response(const http_request& request, blob::store& blobs, std::string_view blob_id,
                             std::string_view filename) {
   auto info = blobs.stat(blob_id);
-  if (!info) return not_found("The file does not exist.");
+  if (!info) return problem_for(info.error());
   std::string etag = "\"" + info->sha256 + "\"";
   auto range = choose_range(request, info->size, etag);
   if (range.status == 416)
@@ -40,7 +40,7 @@ http_response file_response(const http_request& request, blob::store& blobs, std
                    "The file has " + std::to_string(info->size) + " bytes; the range asked for lies beyond them.")
         .with_header("Content-Range", "bytes */" + std::to_string(info->size));
   auto reader = blobs.open(blob_id, range.offset, range.length);
-  if (!reader) return not_found("The file does not exist.");
+  if (!reader) return problem_for(reader.error());
 
   http_response out{range.status, "application/octet-stream", {}, {}};
   out.content = std::move(*reader);

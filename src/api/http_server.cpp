@@ -39,6 +39,7 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 struct http_server::state {
   common::http_config cfg;
   dispatcher& dispatch;
+  peer_device_fn device_of;  // the HTTPS listener's; empty = no device identities
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
 
@@ -68,6 +69,15 @@ asio::awaitable<bool> begin(tls_stream& stream, std::chrono::seconds timeout) {
   beast::get_lowest_layer(stream).expires_after(timeout);
   auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, nothrow);
   co_return !ec;
+}
+
+// Which device the connection's client certificate names, if any (HTTPS only).
+std::optional<std::string> peer_device(plain_stream&, const http_server::state&) {
+  return std::nullopt;
+}
+std::optional<std::string> peer_device(tls_stream& stream, const http_server::state& st) {
+  if (!st.device_of) return std::nullopt;
+  return st.device_of(stream.native_handle());
 }
 
 // Ends our side of the connection once the answer is written.
@@ -269,6 +279,13 @@ asio::awaitable<bool> pump_body(Stream& stream, beast::flat_buffer& buffer,
   co_return true;
 }
 
+template <class Stream>
+asio::awaitable<bool> send_continue(Stream& stream, unsigned version) {
+  http::response<http::empty_body> go_on{http::status::continue_, version};
+  auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
+  co_return !ec;
+}
+
 // A request whose route streams its body: the handler starts at once and reads the body as
 // this connection reads it from the client. Returns the answer and whether the body was read
 // to its end.
@@ -276,15 +293,25 @@ template <class Stream>
 asio::awaitable<std::pair<http_response, bool>> exchange_streamed(Stream& stream, beast::flat_buffer& buffer,
                                                                   http::request_parser<http::empty_body>& head,
                                                                   http_request request, std::uint64_t limit,
+                                                                  bool expects_continue,
                                                                   std::shared_ptr<http_server::state> st) {
   auto channel = std::make_shared<body_channel>(stream.get_executor());
   request.body_stream = channel;
   auto exchange = std::make_shared<streamed_exchange>(stream.get_executor());
   exchange->stop_reading = [&stream] { beast::get_lowest_layer(stream).cancel(); };
+  const unsigned version = head.get().version();
   asio::co_spawn(stream.get_executor(), run_streamed_handler(st, std::move(request), channel, exchange),
                  asio::detached);
-  bool complete =
-      co_await pump_body(stream, buffer, head, limit, *channel, std::chrono::seconds(st->cfg.request_timeout_s));
+  bool complete = false;
+  if (expects_continue) {
+    // 100 Continue only once the handler reads: a refusal (a version taken, no permission)
+    // is then the client's answer, and it never sends the body.
+    co_await channel->wait_for_reader();
+    if (!channel->abandoned() && !co_await send_continue(stream, version)) channel->fail(body_channel::failure::broken);
+  }
+  if (!channel->abandoned())
+    complete =
+        co_await pump_body(stream, buffer, head, limit, *channel, std::chrono::seconds(st->cfg.request_timeout_s));
   exchange->stop_reading = nullptr;
   if (!exchange->response) co_await exchange->done.async_wait(nothrow);
   co_return std::pair<http_response, bool>{std::move(*exchange->response), complete};
@@ -300,6 +327,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
   auto endpoint = beast::get_lowest_layer(stream).socket().remote_endpoint(remote_ec);
   std::string remote = remote_ec ? "" : endpoint.address().to_string();
   if (!co_await begin(stream, header_timeout)) co_return;
+  const auto device = peer_device(stream, *st);
   beast::flat_buffer buffer;
   bool first = true;
 
@@ -337,6 +365,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
     }
     unsigned version = head.get().version();
     auto request = to_request(head.get().base(), remote, is_tls(stream));
+    if (request) request->peer_device = device;
     if (!request) {
       co_await send_and_close(stream, bad_request("The request target is not a valid URL path."), version,
                               request_timeout);
@@ -354,11 +383,10 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
       co_return;
     }
     beast::get_lowest_layer(stream).expires_after(request_timeout);
-    if (beast::iequals(head.get()[http::field::expect], "100-continue")) {
-      http::response<http::empty_body> go_on{http::status::continue_, version};
-      auto [ec, n] = co_await http::async_write(stream, go_on, nothrow);
-      if (ec) co_return;
-    }
+    const bool expects_continue = beast::iequals(head.get()[http::field::expect], "100-continue");
+    // A streamed route's handler says when it wants the body (exchange_streamed); any other
+    // body is read at once.
+    if (expects_continue && !streamed_limit && !co_await send_continue(stream, version)) co_return;
 
     bool keep_alive = head.get().keep_alive();
     bool head_only = head.get().method() == http::verb::head;
@@ -366,7 +394,7 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
     st->in_flight.fetch_add(1);
     if (streamed_limit) {
       auto [answer, body_complete] =
-          co_await exchange_streamed(stream, buffer, head, std::move(*request), body_limit, st);
+          co_await exchange_streamed(stream, buffer, head, std::move(*request), body_limit, expects_continue, st);
       response = std::move(answer);
       keep_alive = keep_alive && body_complete;
     } else {
@@ -424,7 +452,9 @@ tcp::endpoint http_server::listen(const std::string& host_port) {
   return listener_->listen(host_port);
 }
 
-tcp::endpoint http_server::listen_tls(const std::string& host_port, std::shared_ptr<asio::ssl::context> tls) {
+tcp::endpoint http_server::listen_tls(const std::string& host_port, std::shared_ptr<asio::ssl::context> tls,
+                                      peer_device_fn device_of) {
+  state_->device_of = std::move(device_of);
   // Each connection's stream refers to the context, so the callback keeps it alive.
   tls_listener_ = std::make_unique<common::tcp_listener>(io_, [st = state_, tls](tcp::socket socket) {
     auto executor = socket.get_executor();

@@ -4,7 +4,9 @@
 // writes the answer; keep-alive is honoured until the server stops.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/dispatcher.hpp"
@@ -18,6 +20,10 @@ class context;
 
 namespace mothership::api {
 
+// The device a verified client certificate names (the argument is the connection's SSL*),
+// or nullopt for a certificate that names none (a revoked one included).
+using peer_device_fn = std::function<std::optional<std::string>(void* ssl)>;
+
 class http_server {
  public:
   http_server(common::io_pool& io, const common::http_config& cfg, dispatcher& d);
@@ -26,9 +32,11 @@ class http_server {
   // Binds "host:port" (port 0 = any free port) and starts accepting. Returns the bound endpoint.
   boost::asio::ip::tcp::endpoint listen(const std::string& host_port);
   // The same over TLS with `tls` (server certificate and protocol versions set by the caller);
-  // requests from it are marked over_tls and their answers carry HSTS.
+  // requests from it are marked over_tls and their answers carry HSTS. When `tls` asks for
+  // client certificates, `device_of` names the device of each one (request.peer_device).
   boost::asio::ip::tcp::endpoint listen_tls(const std::string& host_port,
-                                            std::shared_ptr<boost::asio::ssl::context> tls);
+                                            std::shared_ptr<boost::asio::ssl::context> tls,
+                                            peer_device_fn device_of = {});
   // Stops accepting; requests in progress finish and their connections close.
   void stop_accepting();
   int requests_in_flight() const;

@@ -27,6 +27,9 @@ struct http_request {
   std::string remote_address;
   std::string request_id;
   bool over_tls = false;  // came in on the HTTPS listener: the refresh cookie may be Secure
+  // The device whose client certificate (issued by our CA, not revoked) the HTTPS connection
+  // presented; download links made for a device check it (GET /dl/{token}).
+  std::optional<std::string> peer_device;
 
   const std::string* header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

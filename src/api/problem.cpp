@@ -6,6 +6,7 @@
 
 #include "auth/errors.hpp"
 #include "blob/errors.hpp"
+#include "ota/errors.hpp"
 #include "registry/errors.hpp"
 
 namespace mothership::api {
@@ -206,6 +207,31 @@ http_response blob_problem(blob::errc e, const boost::system::error_code& ec) {
   return internal_error();
 }
 
+http_response ota_problem(ota::errc e, const boost::system::error_code& ec) {
+  using ota::errc;
+  switch (e) {
+    case errc::firmware_not_found:
+      return not_found(ec.message());
+    case errc::version_taken:
+      return problem(409, "version-taken", "Version taken", ec.message());
+    case errc::firmware_in_use:
+      return problem(409, "firmware-in-use", "Firmware in use", ec.message());
+    case errc::invalid_version:
+      return validation_failed({{"version", ec.message()}});
+    case errc::invalid_models:
+    case errc::unknown_model:
+      return validation_failed({{"model", ec.message()}});
+    case errc::invalid_metadata:
+      return validation_failed({{"description", ec.message()}});
+    case errc::signature_malformed:
+    case errc::signature_invalid:
+    case errc::signature_required:
+    case errc::no_signing_keys:
+      return validation_failed({{"signature", ec.message()}});
+  }
+  return internal_error();
+}
+
 }  // namespace
 
 http_response problem_for(const boost::system::error_code& ec, const refusal_facts& facts) {
@@ -215,6 +241,7 @@ http_response problem_for(const boost::system::error_code& ec, const refusal_fac
   if (ec.category() == provisioning::provisioning_category())
     return provisioning_problem(static_cast<provisioning::errc>(ec.value()), ec, facts);
   if (ec.category() == blob::blob_category()) return blob_problem(static_cast<blob::errc>(ec.value()), ec);
+  if (ec.category() == ota::ota_category()) return ota_problem(static_cast<ota::errc>(ec.value()), ec);
   return internal_error();
 }
 

@@ -4,6 +4,14 @@
 
 namespace mothership::api {
 
+namespace {
+
+std::uint64_t firmware_image_limit(const common::config& c) {
+  return c.ota.max_firmware_bytes;
+}
+
+}  // namespace
+
 void add_routes(router& r) {
   using auth::permission;
   namespace h = handlers;
@@ -66,6 +74,20 @@ void add_routes(router& r) {
   r.add({"GET",    "/api/v1/groups/{id}/devices",              devices_read,   h::list_group_devices});
   r.add({"POST",   "/api/v1/groups/{id}/devices",              devices_manage, h::add_group_devices});
   r.add({"DELETE", "/api/v1/groups/{id}/devices/{device_id}",  devices_manage, h::remove_group_device});
+
+  const auto firmware_read = access_rule::require(permission::firmware_read);
+  const auto firmware_manage = access_rule::require(permission::firmware_manage);
+  r.add({"POST",   "/api/v1/firmware",                         firmware_manage, h::upload_firmware, runs_on::worker, firmware_image_limit});
+  r.add({"GET",    "/api/v1/firmware",                         firmware_read,   h::list_firmware});
+  r.add({"GET",    "/api/v1/firmware/{id}",                    firmware_read,   h::get_firmware});
+  r.add({"PATCH",  "/api/v1/firmware/{id}",                    firmware_manage, h::update_firmware});
+  r.add({"DELETE", "/api/v1/firmware/{id}",                    firmware_manage, h::delete_firmware});
+  r.add({"GET",    "/api/v1/firmware/{id}/download",           firmware_manage, h::download_firmware});
+  r.add({"POST",   "/api/v1/firmware/{id}/download-link",      firmware_manage, h::firmware_download_link});
+
+  // Signed, expiring links to blobs (firmware for devices, reports and images for people): the
+  // link is the credential, checked by the handler.
+  r.add({"GET",    "/dl/{token}",                              anyone,          h::download_by_link});
   // clang-format on
 }
 

@@ -7,8 +7,11 @@
 #include "auth/access_token.hpp"
 #include "auth/session_service.hpp"
 #include "auth/user_service.hpp"
+#include "blob/download_links.hpp"
+#include "blob/store.hpp"
 #include "common/config.hpp"
 #include "events/event_bus.hpp"
+#include "ota/firmware_catalog.hpp"
 #include "pki/certificate_authority.hpp"
 #include "provisioning/device_service.hpp"
 #include "provisioning/onboarding_service.hpp"
@@ -27,6 +30,12 @@ struct fleet_services {
   const pki::certificate_authority& ca;
 };
 
+// Blobs and the links that fetch them (GET /dl/{token}).
+struct download_services {
+  blob::store& blobs;
+  const blob::download_links& links;
+};
+
 struct services {
   const common::config& config;
   storage::database& db;
@@ -37,6 +46,8 @@ struct services {
   api::metrics& metrics;
   fleet_services& fleet;
   events::event_bus& bus;
+  download_services& downloads;
+  ota::firmware_catalog& firmware;
 };
 
 }  // namespace mothership::api

@@ -240,8 +240,10 @@ void filesystem_store::remove(std::string_view id) {
 
 std::string filesystem_store::download_url(std::string_view id, const link_request& r) {
   download_link link{std::string(id), now() / 1000 + r.ttl.count(), r.audience};
+  // The name is not signed: it changes only what the browser calls the file.
+  std::string name = r.filename.empty() ? "" : "?name=" + common::percent_encode(r.filename);
   std::lock_guard lock(url_mutex_);
-  return public_url_ + "/dl/" + links_.sign(link);
+  return public_url_ + "/dl/" + links_.sign(link) + name;
 }
 
 }  // namespace mothership::blob

@@ -47,6 +47,7 @@ class blob_reader : public common::byte_source {
 struct link_request {
   std::string audience;  // "dev_..." or "usr_...": who may use the link
   std::chrono::seconds ttl{3600};
+  std::string filename;  // the name a browser saves it under; empty = none
 };
 
 class store {

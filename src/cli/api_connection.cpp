@@ -40,7 +40,14 @@ void api_connection::login(const std::string& username, const std::string& passw
 }
 
 api_reply api_connection::send(const std::string& method, const std::string& target, const std::string& content_type,
-                               const std::string& body, const std::function<void(std::size_t)>& progress) const {
+                               const std::string& body, const progress_fn& progress) const {
+  common::string_source source(body);
+  return send_stream(method, target, content_type, source, body.size(), {}, progress);
+}
+
+api_reply api_connection::send_stream(const std::string& method, const std::string& target,
+                                      const std::string& content_type, common::byte_source& body, std::uint64_t length,
+                                      const header_list& headers, const progress_fn& progress) const {
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
   asio::connect(socket, asio::ip::tcp::resolver(io).resolve(host_, port_));
@@ -48,22 +55,40 @@ api_reply api_connection::send(const std::string& method, const std::string& tar
   head.set(http::field::host, host_);
   if (!token_.empty()) head.set(http::field::authorization, "Bearer " + token_);
   if (!content_type.empty()) head.set(http::field::content_type, content_type);
-  head.content_length(body.size());
+  for (const auto& [name, value] : headers) head.set(name, value);
+  // Large bodies wait for the server's go-ahead; small ones (a CSV, a login) are not worth the round trip.
+  const bool ask_first = length > (1 << 20);
+  if (ask_first) head.set(http::field::expect, "100-continue");
+  head.content_length(length);
   http::request_serializer<http::empty_body> serializer(head);
   http::write_header(socket, serializer);
-  constexpr std::size_t piece = 64 * 1024;
-  for (std::size_t sent = 0; sent < body.size();) {
-    std::size_t n = std::min(piece, body.size() - sent);
-    asio::write(socket, asio::buffer(body.data() + sent, n));
+
+  boost::beast::flat_buffer buffer;
+  auto reply_of = [](const http::response<http::string_body>& r) {
+    return api_reply{static_cast<int>(r.result_int()), std::string(r[http::field::content_type]), r.body()};
+  };
+  if (ask_first) {
+    http::response_parser<http::string_body> first;
+    first.body_limit(64 << 20);
+    http::read_header(socket, buffer, first);
+    if (first.get().result() != http::status::continue_) {
+      http::read(socket, buffer, first);
+      return reply_of(first.get());
+    }
+  }
+  std::string piece(256 * 1024, '\0');
+  for (std::uint64_t sent = 0; sent < length;) {
+    std::size_t n =
+        body.read(piece.data(), static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), length - sent)));
+    if (n == 0) throw std::runtime_error("the body ended before its length");
+    asio::write(socket, asio::buffer(piece.data(), n));
     sent += n;
     if (progress) progress(sent);
   }
-  boost::beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 << 20);
   http::read(socket, buffer, parser);
-  const auto& response = parser.get();
-  return {static_cast<int>(response.result_int()), std::string(response[http::field::content_type]), response.body()};
+  return reply_of(parser.get());
 }
 
 std::string read_password(const char* env_name) {

@@ -2,6 +2,7 @@
 // Server configuration. Every setting has a default, so the server runs with no configuration;
 // layers override in this order: built-in default < TOML file < MOTHERSHIP_<SECTION>_<KEY> < flag.
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -82,8 +83,25 @@ struct provisioning_config {
   std::string mqtt_endpoint;       // HOST:PORT devices are told to connect to; empty = mqtt.tls_listen
 };
 
+struct blob_config {
+  // A download link made for a device (GET /dl/{token}) is a capability: by default the link
+  // alone lets its holder fetch the blob until it expires, and a client certificate that names
+  // another device is refused. With this set, a device link works only over HTTPS with the
+  // certificate of the device it was made for.
+  bool require_device_certificate = false;
+};
+
+struct ota_config {
+  std::uint64_t max_firmware_bytes = std::uint64_t{2} << 30;  // largest firmware image accepted
+  int download_link_ttl_s = 3600;                             // a device's download link lasts this long
+  std::string signing_keys;        // comma-separated PEM files of ECDSA P-256 public keys that sign firmware
+  bool require_signature = false;  // refuse firmware without a signature that verifies
+};
+
 struct config {
   http_config http;
+  blob_config blob;
+  ota_config ota;
   mqtt_config mqtt;
   pki_config pki;
   provisioning_config provisioning;

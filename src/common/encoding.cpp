@@ -1,5 +1,7 @@
 #include "common/encoding.hpp"
 
+#include <cctype>
+
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -47,9 +49,10 @@ std::optional<std::string> from_hex(std::string_view text) {
   return out;
 }
 
-std::string base64url_encode(std::string_view bytes) {
+namespace {
+
+std::string base64_with(std::string_view bytes, int variant) {
   ensure_sodium();
-  constexpr int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
                     variant);
@@ -57,16 +60,50 @@ std::string base64url_encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64url_decode(std::string_view text) {
+// Refuses anything but a whole encoding (no trailing garbage); `ignore` lists characters to skip.
+std::optional<std::string> base64_decode_with(std::string_view text, const char* ignore, int variant) {
   ensure_sodium();
   std::string out(text.size() * 3 / 4 + 3, '\0');
   size_t len = 0;
   const char* end = nullptr;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                        &len, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), ignore,
+                        &len, &end, variant) != 0 ||
       end != text.data() + text.size())
     return std::nullopt;
   out.resize(len);
+  return out;
+}
+
+}  // namespace
+
+std::string base64url_encode(std::string_view bytes) {
+  return base64_with(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+std::string base64_encode(std::string_view bytes) {
+  return base64_with(bytes, sodium_base64_VARIANT_ORIGINAL);
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  return base64_decode_with(text, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  return base64_decode_with(text, " \t\r\n", sodium_base64_VARIANT_ORIGINAL);
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    }
+  }
   return out;
 }
 

@@ -12,6 +12,12 @@ std::string to_hex(std::string_view bytes);
 std::optional<std::string> from_hex(std::string_view text);
 std::string base64url_encode(std::string_view bytes);  // no padding (RFC 7515 §2)
 std::optional<std::string> base64url_decode(std::string_view text);
+// Standard base64 with padding (RFC 4648 §4), as `openssl base64` writes it: line breaks and
+// spaces are ignored.
+std::optional<std::string> base64_decode(std::string_view text);
+std::string base64_encode(std::string_view bytes);
+// For a URL's query value: everything but RFC 3986 unreserved characters as %XX.
+std::string percent_encode(std::string_view text);
 
 std::string sha256(std::string_view bytes);  // raw 32 bytes
 std::string sha256_hex(std::string_view bytes);

@@ -1,6 +1,7 @@
 #include "common/ids.hpp"
 
 #include <cstdint>
+#include <mutex>
 
 #include "common/clock.hpp"
 #include "common/encoding.hpp"
@@ -13,6 +14,16 @@ std::string new_id(std::string_view prefix) {
   std::string raw = random_bytes(10);
   unsigned __int128 value = static_cast<std::uint64_t>(now_ms()) & 0xFFFFFFFFFFFFULL;
   for (unsigned char c : raw) value = (value << 8) | c;
+  {
+    // Monotonic within the process (the ULID spec's option): an id made in the same
+    // millisecond as the one before, or while the clock stepped back, is that one plus one, so
+    // "newest first" by id is exact for everything this process creates.
+    static std::mutex mutex;
+    static unsigned __int128 last = 0;
+    std::lock_guard lock(mutex);
+    if ((value >> 80) <= (last >> 80)) value = last + 1;
+    last = value;
+  }
   std::string digits(26, '0');
   for (int i = 25; i >= 0; --i) {
     digits[i] = alphabet[static_cast<int>(value & 31)];

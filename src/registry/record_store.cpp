@@ -83,6 +83,16 @@ std::vector<std::string> existing_fingerprints(storage::connection& c, const std
   return existing(c, "factory_cert_sha256", sha256s);
 }
 
+std::vector<std::string> known_models(storage::connection& c, const std::vector<std::string>& models) {
+  if (models.empty()) return {};
+  storage::params p(models.begin(), models.end());
+  std::vector<std::string> out;
+  for (const auto& r : c.query(
+           "SELECT DISTINCT model FROM manufacturing_records WHERE model IN (" + placeholders(models.size()) + ")", p))
+    out.push_back(r.text(0));
+  return out;
+}
+
 std::vector<manufacturing_record> list(storage::connection& c, const list_filter& f) {
   std::string sql = "SELECT " + std::string(columns) + " FROM manufacturing_records WHERE serial > $1";
   storage::params p{f.after_serial};

@@ -17,6 +17,9 @@ std::optional<manufacturing_record> find_by_factory_cert(storage::connection& c,
 std::vector<std::string> existing_serials(storage::connection& c, const std::vector<std::string>& serials);
 std::vector<std::string> existing_fingerprints(storage::connection& c, const std::vector<std::string>& sha256s);
 
+// Which of these models some record names.
+std::vector<std::string> known_models(storage::connection& c, const std::vector<std::string>& models);
+
 struct list_filter {
   std::string search;  // substring of serial, model or batch; empty = all
   std::optional<record_status> status;

@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every directory the server makes in the data dir: a new one belongs here.
-constexpr const char* subdirectories[] = {"keys", "pki"};
+constexpr const char* subdirectories[] = {"keys", "pki", "blobs"};
 
 // Creates `dir` 0700 if it is missing: mkdir with that mode is narrowed by the umask only,
 // so the directory is never looser, not even for a moment.

@@ -23,6 +23,9 @@ struct data_dir {
   // What the TLS listeners accept client certificates from: our CA plus mqtt.tls_client_ca.
   std::string client_ca_bundle() const { return (root / "pki" / "client-ca.pem").string(); }
   std::string claim_code_key() const { return (root / "keys" / "claim-code.key").string(); }
+  // Firmware images and reports (src/blob), and the key that signs their download links.
+  std::filesystem::path blobs() const { return root / "blobs"; }
+  std::string download_link_key() const { return (root / "keys" / "download-link.key").string(); }
 
   // Makes the directory and its subdirectories (creating them if needed) 0700 and the database
   // with its -wal and -shm 0600, whatever the umask. Returns what was looser and has been

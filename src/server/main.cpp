@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/api_connection.hpp"
+#include "cli/firmware_upload.hpp"
 #include "cli/registry_import.hpp"
 #include "common/config.hpp"
 #include "common/logging.hpp"
@@ -83,6 +84,19 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--batch", import_batch, "Batch name (default: import-<UTC time>)");
   api_options(import_cmd);
 
+  auto* firmware_cmd = app.add_subcommand("firmware", "Firmware catalog");
+  firmware_cmd->require_subcommand(1);
+  auto* upload_cmd = firmware_cmd->add_subcommand("upload", "Upload a firmware image (streamed, with a progress bar)");
+  cli::firmware_upload_options upload;
+  upload_cmd->add_option("FILE", upload.file, "The image")->required();
+  upload_cmd->add_option("--version", upload.version, "Semantic version, unique per model")->required();
+  upload_cmd->add_option("--model", upload.models, "A device model it fits (repeat for several)")->required();
+  upload_cmd->add_option("--description", upload.description, "One line about it");
+  upload_cmd->add_option("--release-notes", upload.release_notes_file, "File with the release notes (Markdown)");
+  upload_cmd->add_option("--signature", upload.signature_file,
+                         "Detached signature: openssl dgst -sha256 -sign KEY -out FILE.sig FILE (DER or base64)");
+  api_options(upload_cmd);
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -100,7 +114,7 @@ int main(int argc, char** argv) {
     }
     if (*verify_cmd) return server::audit_verify(data_dir);
     if (*backup_cmd) return server::backup(data_dir, backup_target);
-    if (*import_cmd) {
+    if (*import_cmd || *upload_cmd) {
       auto token = common::find_secret(token_file, "MOTHERSHIP_TOKEN");
       if (!token.value) {
         std::cerr << "mothership: " << token.error << "\n";
@@ -113,6 +127,7 @@ int main(int argc, char** argv) {
       }
       cli::api_connection api(api_url, *token.value);
       if (!username.empty()) api.login(username, cli::read_password("MOTHERSHIP_PASSWORD"));
+      if (*upload_cmd) return cli::firmware_upload(api, upload);
       return cli::registry_import(api, import_file, import_batch);
     }
   } catch (const std::exception& e) {

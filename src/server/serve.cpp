@@ -15,12 +15,17 @@
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "auth/password_strength.hpp"
+#include "blob/filesystem_store.hpp"
 #include "common/encoding.hpp"
 #include "common/io_pool.hpp"
+#include "common/secret_file.hpp"
 #include "common/web_origins.hpp"
 #include "common/worker_pool.hpp"
 #include "events/event_bus.hpp"
+#include "mqtt/transport/streams.hpp"
 #include "mqtt/transport/tls_context.hpp"
+#include "ota/firmware_catalog.hpp"
+#include "registry/record_store.hpp"
 #include "server/data_dir.hpp"
 #include "server/mqtt_service.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -87,14 +92,42 @@ std::string devices_endpoint(const common::config& cfg, std::optional<boost::asi
 }
 
 // The HTTPS listener's TLS: the MQTT listeners' context function (TLS 1.2+, one place for
-// protocol and cipher policy), without client certificates; the certificate is http.tls_cert,
-// else the one the MQTT TLS listeners use (by default issued by the platform CA, so a client
-// that trusts /pki/ca.pem trusts both).
+// protocol and cipher policy); the certificate is http.tls_cert, else the one the MQTT TLS
+// listeners use (by default issued by the platform CA, so a client that trusts /pki/ca.pem
+// trusts both). It asks for a client certificate without requiring one: a device fetching its
+// firmware presents its own, which its download link is checked against; browsers send none.
 std::shared_ptr<boost::asio::ssl::context> https_context(const common::http_config& cfg, const device_trust& trust) {
   mqtt::tls_files files;
   files.certificate_chain = cfg.tls_cert.empty() ? trust.server_chain_file : cfg.tls_cert;
   files.private_key = cfg.tls_cert.empty() ? trust.server_key_file : cfg.tls_key;
+  files.client_ca = trust.client_ca_file;
   return mqtt::make_server_tls_context(files);
+}
+
+// Which device an HTTPS client certificate names: one our CA issued and that is not revoked.
+api::peer_device_fn device_of_connection(const device_trust& trust) {
+  return [identity_of = trust.identity_of, is_revoked = trust.is_revoked](void* ssl) -> std::optional<std::string> {
+    mqtt::tls_settings settings;
+    settings.identity_of = identity_of;
+    mqtt::peer_info peer;
+    mqtt::read_peer_certificate(ssl, settings, peer);
+    if (!peer.certificate || !peer.certificate->identity) return std::nullopt;
+    if (is_revoked && is_revoked(peer.certificate->serial)) return std::nullopt;
+    return peer.certificate->identity;
+  };
+}
+
+// The base of absolute download links: the HTTPS listener when there is one, else plain
+// HTTP, with a wildcard address replaced by the first server name.
+std::string public_base_url(const common::config& cfg, const std::vector<common::portal_listener>& portals) {
+  const common::portal_listener* chosen = nullptr;
+  for (const auto& p : portals)
+    if (!chosen || p.scheme == "https") chosen = &p;
+  if (!chosen) return "";
+  std::string host = chosen->host;
+  if (host == "0.0.0.0" || host == "::") host = cfg.pki.server_names.substr(0, cfg.pki.server_names.find(','));
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("{}://{}:{}", chosen->scheme, host, chosen->port);
 }
 
 std::string url(const char* scheme, const boost::asio::ip::tcp::endpoint& at) {
@@ -138,7 +171,16 @@ int serve(const common::config& cfg) {
 
   device_fleet fleet(cfg, dir, db, audit, bus);
   api::fleet_services fleet_api{fleet.registry(), fleet.groups(), fleet.onboarding(), fleet.devices(), fleet.ca()};
-  api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus};
+  // Blobs (firmware images) and the firmware catalog over them.
+  blob::download_links links(common::load_or_create_key(dir.download_link_key()));
+  blob::filesystem_store blobs(dir.blobs(), links);
+  api::download_services downloads{blobs, links};
+  auto firmware_keys = ota::signing_keys::load(common::split_list(cfg.ota.signing_keys));
+  ota::firmware_catalog firmware(db, audit, blobs, firmware_keys,
+                                 {cfg.ota.max_firmware_bytes, cfg.ota.require_signature});
+  // Every device has a manufacturing record, so the records name every model there is.
+  firmware.set_known_models(registry::record_store::known_models);
+  api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus, downloads, firmware};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   common::io_pool io(io_threads);
@@ -157,7 +199,10 @@ int serve(const common::config& cfg) {
   };
   if (!cfg.http.listen.empty()) announce("http", http.listen(cfg.http.listen));
   if (!cfg.http.tls_listen.empty())
-    announce("https", http.listen_tls(cfg.http.tls_listen, https_context(cfg.http, trust)));
+    announce("https",
+             http.listen_tls(cfg.http.tls_listen, https_context(cfg.http, trust), device_of_connection(trust)));
+  // Download links point at HTTPS when there is such a listener (devices fetch firmware there).
+  blobs.set_public_url(public_base_url(cfg, portals));
 
   mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, trust, &pool);
   mqtt.start(common::ws_allowed_origins(cfg, portals));

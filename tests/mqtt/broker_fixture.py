@@ -101,6 +101,7 @@ class BrokerServer:
         self.proc = None
         self.port = None
         self.http_port = None
+        self.https_port = None  # when the arguments or environment ask for HTTPS
         self.ports = {}
         self.exit_code = None
 
@@ -132,6 +133,8 @@ class BrokerServer:
                     self.ports = ports
                     self.port = ports["mqtt"]
                     self.http_port = int(http.group(1))
+                    https = re.search(r"HTTP listening on https://[^\s:]+:(\d+)", out)
+                    self.https_port = int(https.group(1)) if https else None
             if self.port is not None:
                 try:
                     socket.create_connection((HOST, self.port), timeout=1).close()

@@ -241,6 +241,18 @@ class FleetTestCase(BrokerTestCase):
         self.devices.append(d)
         return d
 
+    def onboarded_device(self, model="Thermo"):
+        """A device taken through onboarding (hello, then the admin's claim): it has its certificate."""
+        [(serial, code)] = self.import_devices(1, model)
+        dev = self.device(serial, code)
+        dev.connect_for_onboarding()
+        dev.say_hello(model=model)
+        dev.wait_status("awaiting_approval")
+        status, body = self.api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": code})
+        self.assertEqual(status, 200, body)
+        dev.wait_certificate()
+        return dev
+
     def user(self, role):
         name = unique(role[:4]).lower()
         password = strong_password()  # not based on the name: the server refuses those

@@ -256,6 +256,43 @@ class SqlInjection(HeldTestCase):
         self.assertEqual(status, 200)
         self.assertGreater(json.loads(body)["items"][0]["serial"], page["items"][-1]["serial"])
 
+    def test_firmware_filters_and_download_names(self):
+        made = []
+        for i, model in enumerate(["Thermo"] + PAYLOADS[:3]):
+            query = urllib.parse.urlencode([("version", "1.0.%d" % i), ("model", model)])
+            status, body, _ = self.request("POST", "/api/v1/firmware?" + query, token=self.api.token,
+                                           body=b"image", content_type="application/octet-stream")
+            self.assertEqual(status, 201, body)
+            made.append(json.loads(body))
+        newest_first = [f["id"] for f in reversed(made)]
+        for p in PAYLOADS:
+            with self.subTest(param="model", payload=p):
+                self.assertEqual(self.assert_filtered("/api/v1/firmware?limit=500&model=" + q(p),
+                                                      [f["id"] for f in reversed(made) if p in f["models"]], "id"),
+                                 "ok")
+            with self.subTest(param="cursor", payload=p):
+                status, body, headers = self.get("/api/v1/firmware?cursor=" + cursor_of(p))
+                self.assert_problem(status, body, headers, 422, "validation")
+            with self.subTest(param="limit", payload=p):
+                status, body, headers = self.get("/api/v1/firmware?limit=" + q(p))
+                self.assert_problem(status, body, headers, 422, "validation")
+        status, body, _ = self.get("/api/v1/firmware?limit=500")
+        self.assertEqual([f["id"] for f in json.loads(body)["items"]][:len(made)], newest_first)
+
+        # The unsigned `name` of a download link only names the file: it cannot add a header.
+        status, body = self.api.call("POST", "/api/v1/firmware/%s/download-link" % made[0]["id"])
+        self.assertEqual(status, 200, body)
+        path = urllib.parse.urlsplit(body["url"]).path
+        for name in PAYLOADS + ["a\r\nSet-Cookie: ms_refresh=stolen", "../../etc/passwd", "x\"; filename=evil.sh"]:
+            with self.subTest(param="name", payload=name):
+                status, body, headers = self.request("GET", path + "?name=" + q(name), token=None)
+                self.assertEqual((status, body), (200, b"image"))
+                disposition = headers["content-disposition"]
+                self.assertNotIn("\n", disposition)
+                self.assertEqual(disposition.count('"'), 2, disposition)
+                self.assertNotIn("/", disposition)
+                self.assertNotIn("set-cookie", {k.lower() for k in headers})
+
     def test_every_documented_list_parameter_was_tried(self):
         # If docs/openapi.yaml gains a filter, this suite must try it too.
         tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "selector", "group", "limit",
@@ -266,7 +303,9 @@ class SqlInjection(HeldTestCase):
                  "/api/v1/registry": {"q", "model", "status", "limit", "cursor"},
                  "/api/v1/audit": {"actor_type", "actor_id", "action", "target_type", "target_id", "result", "since",
                                    "until", "limit", "cursor"},
-                 "/api/v1/users": {"limit", "cursor"}}
+                 "/api/v1/users": {"limit", "cursor"},
+                 "/api/v1/firmware": {"model", "limit", "cursor"},
+                 "/dl/{token}": {"name"}}
         with open(REPO_ROOT + "/docs/openapi.yaml") as f:
             spec = yaml.safe_load(f)
         shared = spec["components"]["parameters"]

@@ -156,19 +156,20 @@ http_response get_device(services& s, request_context& ctx) {
 http_response update_device(services& s, request_context& ctx) {
   auto patch = read_label_patch(ctx.request);
   if (auto* problem_response = std::get_if<http_response>(&patch)) return std::move(*problem_response);
-  auto updated = s.fleet.devices.update_labels(ctx.param("id"), std::get<registry::label_patch>(patch), author_of(ctx));
+  auto updated =
+      s.fleet.devices.update_labels(ctx.param("id"), std::get<registry::label_patch>(patch), registry_author_of(ctx));
   if (!updated) return problem_for(updated.error());
   return get_device(s, ctx);
 }
 
 http_response revoke_device_certificate(services& s, request_context& ctx) {
-  if (auto revoked = s.fleet.devices.revoke_certificate(ctx.param("id"), author_of(ctx)); !revoked)
+  if (auto revoked = s.fleet.devices.revoke_certificate(ctx.param("id"), registry_author_of(ctx)); !revoked)
     return problem_for(revoked.error());
   return get_device(s, ctx);
 }
 
 http_response decommission_device(services& s, request_context& ctx) {
-  if (auto done = s.fleet.devices.decommission(ctx.param("id"), author_of(ctx)); !done)
+  if (auto done = s.fleet.devices.decommission(ctx.param("id"), registry_author_of(ctx)); !done)
     return problem_for(done.error());
   return get_device(s, ctx);
 }

@@ -78,7 +78,7 @@ http_response create_group(services& s, request_context& ctx) {
   auto name = fields.text("name", true, registry::max_group_name);
   auto description = read_description(request, fields);
   if (!fields.ok()) return fields.problem();
-  auto created = s.fleet.groups.create(*name, description.value_or(""), author_of(ctx));
+  auto created = s.fleet.groups.create(*name, description.value_or(""), registry_author_of(ctx));
   if (!created) return problem_for(created.error());
   return json_response(201, json::serialize(to_json(*created)))
       .with_header("Location", "/api/v1/groups/" + created->id);
@@ -99,13 +99,13 @@ http_response update_group(services& s, request_context& ctx) {
   patch.name = fields.text("name", false, registry::max_group_name);
   patch.description = read_description(request, fields);
   if (!fields.ok()) return fields.problem();
-  auto updated = s.fleet.groups.update(ctx.param("id"), patch, author_of(ctx));
+  auto updated = s.fleet.groups.update(ctx.param("id"), patch, registry_author_of(ctx));
   if (!updated) return problem_for(updated.error());
   return json_response(200, json::serialize(to_json(*updated)));
 }
 
 http_response delete_group(services& s, request_context& ctx) {
-  if (auto removed = s.fleet.groups.remove(ctx.param("id"), author_of(ctx)); !removed)
+  if (auto removed = s.fleet.groups.remove(ctx.param("id"), registry_author_of(ctx)); !removed)
     return problem_for(removed.error());
   return no_content();
 }
@@ -117,7 +117,7 @@ http_response add_group_devices(services& s, request_context& ctx) {
   field_reader fields(request);
   auto ids = read_device_ids(request, fields);
   if (!fields.ok()) return fields.problem();
-  auto added = s.fleet.groups.add_devices(ctx.param("id"), *ids, author_of(ctx));
+  auto added = s.fleet.groups.add_devices(ctx.param("id"), *ids, registry_author_of(ctx));
   if (!added) return problem_for(added.error());
   if (!added->unknown_devices.empty())
     return validation_failed(
@@ -130,7 +130,8 @@ http_response add_group_devices(services& s, request_context& ctx) {
 }
 
 http_response remove_group_device(services& s, request_context& ctx) {
-  if (auto removed = s.fleet.groups.remove_device(ctx.param("id"), ctx.param("device_id"), author_of(ctx)); !removed)
+  if (auto removed = s.fleet.groups.remove_device(ctx.param("id"), ctx.param("device_id"), registry_author_of(ctx));
+      !removed)
     return problem_for(removed.error());
   return no_content();
 }

@@ -5,8 +5,8 @@
 
 namespace mothership::api::handlers {
 
-// The signed-in user and their address, for the audit log of a change.
-inline registry::change_author author_of(const request_context& ctx) {
+// The signed-in user and their address, for the audit log of a registry or device change.
+inline registry::change_author registry_author_of(const request_context& ctx) {
   return {{"user", ctx.user->id}, ctx.request.remote_address};
 }
 
@@ -65,5 +65,17 @@ http_response update_group(services&, request_context&);
 http_response delete_group(services&, request_context&);
 http_response add_group_devices(services&, request_context&);
 http_response remove_group_device(services&, request_context&);
+
+// firmware_handlers.cpp
+http_response upload_firmware(services&, request_context&);
+http_response list_firmware(services&, request_context&);
+http_response get_firmware(services&, request_context&);
+http_response update_firmware(services&, request_context&);
+http_response delete_firmware(services&, request_context&);
+http_response download_firmware(services&, request_context&);
+http_response firmware_download_link(services&, request_context&);
+
+// download_handlers.cpp
+http_response download_by_link(services&, request_context&);
 
 }  // namespace mothership::api::handlers

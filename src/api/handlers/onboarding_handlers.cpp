@@ -28,7 +28,7 @@ http_response claim_device(services& s, request_context& ctx) {
   // Optional only for a device whose record has a factory certificate and no code.
   auto code = fields.text("claim_code", false, 128);
   if (!fields.ok()) return fields.problem();
-  auto result = s.fleet.onboarding.claim(*serial, code.value_or(""), author_of(ctx));
+  auto result = s.fleet.onboarding.claim(*serial, code.value_or(""), registry_author_of(ctx));
   // The technician sees exactly why (the device side never does: see admit_device).
   if (!result) return problem_for(result.error());
   return json_response(result->status == "completed" ? 200 : 202,
@@ -74,7 +74,7 @@ http_response put_template(services& s, request_context& ctx) {
   auto labels = read_template_labels(request.if_contains("labels"));
   if (auto* problem_response = std::get_if<http_response>(&labels)) return std::move(*problem_response);
   auto saved = s.fleet.onboarding.save_template(model, registry::labels_json(std::get<registry::label_map>(labels)),
-                                                author_of(ctx));
+                                                registry_author_of(ctx));
   return json_response(200, json::serialize(to_json(saved)));
 }
 

@@ -106,5 +106,44 @@ TEST(BodyChannel, AbandonReleasesAWaitingProducerAndDropsLaterChunks) {
   EXPECT_TRUE(done);
 }
 
+TEST(BodyChannel, TheConnectionLearnsWhenTheHandlerFirstAsksForTheBody) {
+  asio::io_context io;
+  auto channel = std::make_shared<body_channel>(io.get_executor(), 64);
+  bool wanted = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await channel->wait_for_reader();
+        wanted = true;
+        channel->push("body");
+        channel->finish();
+      },
+      asio::detached);
+  io.poll();
+  EXPECT_FALSE(wanted);  // no 100 Continue before the handler reads
+  std::string got;
+  std::thread handler([&] { got = read_all(*channel); });
+  io.run();
+  handler.join();
+  EXPECT_TRUE(wanted);
+  EXPECT_EQ(got, "body");
+
+  // A handler that refuses without reading releases the wait too (and no body is wanted).
+  asio::io_context io2;
+  auto refused = std::make_shared<body_channel>(io2.get_executor(), 64);
+  bool released = false;
+  asio::co_spawn(
+      io2,
+      [&]() -> asio::awaitable<void> {
+        co_await refused->wait_for_reader();
+        released = refused->abandoned();
+      },
+      asio::detached);
+  io2.poll();
+  refused->abandon();
+  io2.run();
+  EXPECT_TRUE(released);
+}
+
 }  // namespace
 }  // namespace mothership::api

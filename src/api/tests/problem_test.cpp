@@ -8,6 +8,7 @@
 
 #include "auth/errors.hpp"
 #include "blob/errors.hpp"
+#include "ota/errors.hpp"
 #include "registry/errors.hpp"
 
 using namespace mothership;
@@ -68,6 +69,7 @@ TEST(problem_for, every_errc_of_every_category_maps_to_a_problem_that_is_not_a_5
   EXPECT_EQ(values_of(registry::registry_category()).size(), 9u);
   EXPECT_EQ(values_of(provisioning::provisioning_category()).size(), 9u);
   EXPECT_EQ(values_of(blob::blob_category()).size(), 7u);
+  EXPECT_EQ(values_of(ota::ota_category()).size(), 11u);
   EXPECT_EQ(problem_for(make_error_code(boost::system::errc::io_error)).status, 500);
 }
 
@@ -109,6 +111,9 @@ TEST(problem_for, statuses_and_slugs_are_the_ones_clients_rely_on) {
       {blob::errc::link_expired, 403, "bad-download-link"},
       {blob::errc::link_wrong_audience, 403, "bad-download-link"},
       {blob::errc::link_malformed, 403, "bad-download-link"},
+      {ota::errc::version_taken, 409, "version-taken"},
+      {ota::errc::firmware_in_use, 409, "firmware-in-use"},
+      {ota::errc::signature_invalid, 422, "validation"},
   };
   for (const auto& e : table) {
     auto r = problem_for(e.ec);

@@ -13,7 +13,9 @@
 
 #include "api/dispatcher.hpp"
 #include "api/routes.hpp"
+#include "blob/filesystem_store.hpp"
 #include "common/encoding.hpp"
+#include "common/secret_file.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 using namespace mothership;
@@ -46,7 +48,8 @@ const std::set<std::string> public_routes = {"GET /healthz",
                                              "POST /api/v1/auth/refresh",
                                              "POST /api/v1/auth/logout",
                                              "GET /pki/ca.pem",
-                                             "GET /pki/crl"};
+                                             "GET /pki/crl",
+                                             "GET /dl/{token}"};
 const std::set<std::string> any_user_routes = {"GET /api/v1/me", "POST /api/v1/me/password", "GET /api/v1/events"};
 
 class route_access_test : public ::testing::Test {
@@ -77,6 +80,11 @@ class route_access_test : public ::testing::Test {
     pki::revocation_set revoked;
     std::unique_ptr<provisioning::device_service> devices;
     std::unique_ptr<fleet_services> fleet;
+    std::unique_ptr<blob::download_links> links;
+    std::unique_ptr<blob::filesystem_store> blobs;
+    std::unique_ptr<download_services> downloads;
+    ota::signing_keys no_keys;
+    std::unique_ptr<ota::firmware_catalog> firmware;
     router routes;
     std::unique_ptr<static_site> site;
     std::unique_ptr<services> svc;
@@ -113,7 +121,12 @@ class route_access_test : public ::testing::Test {
                                                                no_mqtt, [](const std::string&) {});
       devices->start();
       fleet = std::make_unique<fleet_services>(fleet_services{*registry, *groups, *onboarding, *devices, *ca});
-      svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus});
+      links = std::make_unique<blob::download_links>(common::load_or_create_key((dir / "dl.key").string()));
+      blobs = std::make_unique<blob::filesystem_store>(dir / "blobs", *links);
+      downloads = std::make_unique<download_services>(download_services{*blobs, *links});
+      firmware = std::make_unique<ota::firmware_catalog>(*db, *audit, *blobs, no_keys, ota::catalog_policy{});
+      svc = std::make_unique<services>(
+          services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus, *downloads, *firmware});
       pool = std::make_unique<common::worker_pool>(2, 100);
       streaming = std::make_unique<common::worker_pool>(1, 1);
       dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool, *streaming);
@@ -211,7 +224,11 @@ TEST_F(route_access_test, every_route_answers_every_caller_as_the_rbac_table_say
     std::string name = r.method + " " + r.pattern;
     if (r.access.what == access_rule::kind::public_route) {
       auto res = world_->call(r, "anonymous");
-      EXPECT_NE(res.status, 403) << name;
+      // A download link that is not valid is a 403 of its own kind, never the RBAC one.
+      if (res.status == 403)
+        EXPECT_NE(boost::json::parse(res.body).at("type").as_string(), "https://mothership.dev/problems/forbidden")
+            << name;
+      if (r.pattern != "/dl/{token}") EXPECT_NE(res.status, 403) << name;
       EXPECT_LT(res.status, 500) << name << " " << res.body;
       ++checked;
       continue;

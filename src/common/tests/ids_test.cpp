@@ -20,3 +20,12 @@ TEST(ids, unique_and_sortable_by_time) {
   ::usleep(2000);
   EXPECT_LT(earlier, new_id("x"));
 }
+
+TEST(ids, ids_made_in_one_millisecond_still_sort_in_the_order_they_were_made) {
+  std::string before = new_id("x");
+  for (int i = 0; i < 10000; ++i) {
+    std::string next = new_id("x");
+    ASSERT_LT(before, next) << "after " << i << " ids";
+    before = next;
+  }
+}

@@ -579,6 +579,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/firmware": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The firmware catalog, newest first */
+        get: operations["listFirmware"];
+        put?: never;
+        /**
+         * Upload a firmware image (streamed)
+         * @description The body is the image itself, streamed: the server never holds it in memory, computes its
+         *     size and SHA-256 on the way into the blob store and keeps it only once it is whole. The
+         *     metadata travels in the query. Up to `ota.max_firmware_bytes` (2 GiB by default): a
+         *     declared `Content-Length` above it is refused with 413 before the upload starts
+         *     (`Expect: 100-continue` is honoured), and so is anything a chunked body sends past it.
+         *     A version one of the models already has (409), bad metadata or a signature that does not
+         *     verify against `ota.signing_keys` (422) are refused before the image is read where they
+         *     can be. Every upload, refused ones included, is audited (`firmware.upload`).
+         *
+         *     The optional signature is ECDSA P-256 over the image's SHA-256, DER-encoded and base64:
+         *     `openssl dgst -sha256 -sign release-key.pem fw.bin | base64 -w0`.
+         */
+        post: operations["uploadFirmware"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firmware/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One firmware */
+        get: operations["getFirmware"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a firmware and its image
+         * @description Refused with 409 (`firmware-in-use`) while an active job delivers it. Audited.
+         */
+        delete: operations["deleteFirmware"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit the description or release notes
+         * @description The image, version and models never change; upload a new version instead. Audited.
+         */
+        patch: operations["updateFirmware"];
+        trace?: never;
+    };
+    "/api/v1/firmware/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The image (admins)
+         * @description Streamed from the blob store with `Content-Length`, a strong `ETag` (the SHA-256),
+         *     `Accept-Ranges: bytes`, `Range` (one range: 206, beyond the end: 416) and `If-Range`.
+         *     Audited once per download (`firmware.download`; requests with `Range` are not).
+         */
+        get: operations["downloadFirmware"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firmware/{id}/download-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A signed link to the image for a browser
+         * @description A `/dl/{token}` link made for the caller that works without the bearer token for 15
+         *     minutes (a browser cannot send one when it follows a link). Audited
+         *     (`firmware.download_link`).
+         */
+        post: operations["createFirmwareDownloadLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dl/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A blob through a signed, expiring link
+         * @description The token is HMAC-SHA256 (the server's key, `keys/download-link.key`) over the blob id,
+         *     the expiry and the audience (a device or user id); the link is the credential. An
+         *     altered, foreign or expired link is refused with 403 `bad-download-link`. Over HTTPS,
+         *     a client certificate that names another device than the link's is refused too; with
+         *     `blob.require_device_certificate` a device's link works only with that device's
+         *     certificate. Within its life a download resumes with `Range` / `If-Range`.
+         */
+        get: operations["downloadByLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -676,6 +801,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Firmware: {
+            id: string;
+            version: string;
+            models: string[];
+            description: string;
+            release_notes: string;
+            filename: string;
+            /** Format: int64 */
+            size: number;
+            /** @description Lower-case hex. */
+            sha256: string;
+            /** @description Base64 DER ECDSA P-256 signature over the SHA-256, as uploaded. */
+            signature: string | null;
+            /** @description SHA-256 (hex) of the public key the signature verified against. */
+            signed_by: string | null;
+            uploaded_by: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        FirmwarePage: {
+            items: components["schemas"]["Firmware"][];
+            next_cursor: string | null;
+        };
+        DownloadLink: {
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
         /** @description An RFC 7807 problem document. */
         Problem: {
             /**
@@ -1005,6 +1158,40 @@ export interface components {
         };
     };
     responses: {
+        /** @description The whole file. */
+        File: {
+            headers: {
+                /** @description The SHA-256 of the file, quoted. */
+                ETag?: string;
+                "Accept-Ranges"?: string;
+                "Content-Disposition"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        /** @description The range asked for. */
+        FileRange: {
+            headers: {
+                /** @description `bytes first-last/size` */
+                "Content-Range"?: string;
+                ETag?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        /** @description The range lies beyond the end of the file (`Content-Range: bytes *\/size`). */
+        RangeNotSatisfiable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is not valid JSON (problem type `malformed-json`) or names a key twice in one object (`duplicate-key`). */
         MalformedJson: {
             headers: {
@@ -1119,6 +1306,12 @@ export interface components {
         UserId: string;
         /** @description Page size. */
         Limit: number;
+        /** @description Firmware id (`fw_...`). */
+        FirmwareId: string;
+        /** @description One byte range, as `bytes=1000-` or `bytes=-500`; several ranges get the whole file. */
+        Range: string;
+        /** @description The ETag the client has part of; another one (the file changed) gets the whole file. */
+        IfRange: string;
         /** @description The `next_cursor` of the previous page; omit for the first page. */
         Cursor: string;
         /** @description Group id (`grp_...`). */
@@ -2127,6 +2320,279 @@ export interface operations {
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listFirmware: {
+        parameters: {
+            query?: {
+                /** @description Only firmware that fits this model. */
+                model?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmwarePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    uploadFirmware: {
+        parameters: {
+            query: {
+                /** @description Semantic version (semver.org 2.0.0), unique per model. */
+                version: string;
+                /** @description A device model the image fits; repeat for several (at most 16). */
+                model: string[];
+                /** @description At most 2000 characters. */
+                description?: string;
+                /** @description Markdown; longer notes can be set afterwards with PATCH. */
+                release_notes?: string;
+                /** @description Name downloads are saved under (default `firmware-<version>.bin`). */
+                filename?: string;
+                /** @description Base64 DER ECDSA P-256 signature over the SHA-256 (or the `X-Firmware-Signature` header). */
+                signature?: string;
+            };
+            header?: {
+                /** @description The signature, as the `signature` parameter. */
+                "X-Firmware-Signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Firmware"];
+                };
+            };
+            /** @description The upload broke off before its end; nothing was kept. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            /** @description Too many uploads at once (`http.max_streamed_requests`); retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFirmware: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Firmware id (`fw_...`). */
+                id: components["parameters"]["FirmwareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The firmware. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Firmware"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteFirmware: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Firmware id (`fw_...`). */
+                id: components["parameters"]["FirmwareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateFirmware: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Firmware id (`fw_...`). */
+                id: components["parameters"]["FirmwareId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    release_notes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Edited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Firmware"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadFirmware: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range, as `bytes=1000-` or `bytes=-500`; several ranges get the whole file. */
+                Range?: components["parameters"]["Range"];
+                /** @description The ETag the client has part of; another one (the file changed) gets the whole file. */
+                "If-Range"?: components["parameters"]["IfRange"];
+            };
+            path: {
+                /** @description Firmware id (`fw_...`). */
+                id: components["parameters"]["FirmwareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["File"];
+            206: components["responses"]["FileRange"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createFirmwareDownloadLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Firmware id (`fw_...`). */
+                id: components["parameters"]["FirmwareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadLink"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadByLink: {
+        parameters: {
+            query?: {
+                /** @description File name for Content-Disposition (not signed; changes nothing else). */
+                name?: string;
+            };
+            header?: {
+                /** @description One byte range, as `bytes=1000-` or `bytes=-500`; several ranges get the whole file. */
+                Range?: components["parameters"]["Range"];
+                /** @description The ETag the client has part of; another one (the file changed) gets the whole file. */
+                "If-Range"?: components["parameters"]["IfRange"];
+            };
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["File"];
+            206: components["responses"]["FileRange"];
+            /** @description The link is altered, expired or made for someone else (`bad-download-link`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
             500: components["responses"]["InternalError"];
         };
     };
