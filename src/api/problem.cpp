@@ -81,6 +81,11 @@ http_response problem_with(int status, std::string_view slug, std::string_view t
   return problem_response(body);
 }
 
+// 422 "validation" with a detail of its own (validation_failed's is generic).
+http_response validation_problem(std::string_view detail, const std::vector<field_error>& errors) {
+  return problem(422, "validation", "Validation failed", detail, errors);
+}
+
 http_response retry_after(http_response response, std::optional<int> seconds) {
   if (seconds) response.with_header("Retry-After", std::to_string(*seconds));
   return response;
@@ -130,6 +135,18 @@ http_response registry_problem(registry::errc e, const boost::system::error_code
       return not_found(ec.message());
     case errc::not_decommissioned:
       return problem(409, "not-decommissioned", "Not decommissioned", ec.message());
+    case errc::device_not_found:
+    case errc::group_not_found:
+    case errc::not_a_member:
+      return not_found(ec.message());
+    case errc::group_name_taken:
+      return problem(409, "conflict", "Conflict", ec.message());
+    case errc::selector_syntax:
+      return validation_problem(ec.message(), {{"selector", ec.message()}});
+    case errc::invalid_labels:
+      return validation_problem(ec.message(), {{"labels", ec.message()}});
+    case errc::invalid_group:
+      return validation_problem(ec.message(), {});
   }
   return internal_error();
 }
@@ -259,6 +276,23 @@ http_response problem_for(const boost::system::error_code& ec, const refusal_fac
 
 http_response problem_for(const provisioning::claim_refusal& r) {
   return problem_for(r.code, {r.retry_after_s, r.attempts_left, r.locked_until});
+}
+
+http_response problem_for(const registry::selector_error& e, std::string_view field) {
+  auto where = e.message + " at position " + std::to_string(e.position);
+  auto detail = "The " + std::string(field) + " is not well formed: " + where + ".";
+  auto body = problem_body(422, "validation", "Validation failed", detail);
+  body["errors"] = boost::json::array{{{"field", field}, {"message", where}}};
+  body["position"] = e.position;
+  return problem_response(body);
+}
+
+http_response problem_for(const registry::label_refusal& r) {
+  if (r.code != registry::errc::invalid_labels || r.issues.empty()) return problem_for(r.code);
+  std::vector<field_error> errors;
+  for (const auto& issue : r.issues)
+    errors.push_back({issue.key.empty() ? "labels" : "labels." + issue.key, issue.message});
+  return validation_problem(r.code.message(), errors);
 }
 
 }  // namespace mothership::api

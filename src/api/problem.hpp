@@ -9,6 +9,7 @@
 #include "api/http_types.hpp"
 #include "common/clock.hpp"
 #include "provisioning/errors.hpp"
+#include "registry/errors.hpp"
 
 namespace mothership::api {
 
@@ -44,5 +45,10 @@ struct refusal_facts {
 http_response problem_for(const boost::system::error_code& ec, const refusal_facts& facts = {});
 // A refused claim: its code with its facts.
 http_response problem_for(const provisioning::claim_refusal& r);
+// A selector that does not parse, given in the request field `field`: 422 validation with the
+// position as a member (`position`) and in the field's error.
+http_response problem_for(const registry::selector_error& e, std::string_view field = "selector");
+// Refused labels: 422 validation with one field error per key (`labels.<key>`, or `labels`).
+http_response problem_for(const registry::label_refusal& r);
 
 }  // namespace mothership::api

@@ -61,8 +61,19 @@ void add_routes(router& r) {
   const auto devices_read = access_rule::require(permission::devices_read);
   r.add({"GET",    "/api/v1/devices",                          devices_read,   h::list_devices});
   r.add({"GET",    "/api/v1/devices/{id}",                     devices_read,   h::get_device});
+  r.add({"PATCH",  "/api/v1/devices/{id}",                     devices_manage, h::update_device});
   r.add({"POST",   "/api/v1/devices/{id}/certificate/revoke",  devices_manage, h::revoke_device_certificate});
   r.add({"POST",   "/api/v1/devices/{id}/decommission",        devices_manage, h::decommission_device});
+
+  // Groups: read like devices, changed like devices (ARCHITECTURE.md §8: devices.manage covers groups).
+  r.add({"GET",    "/api/v1/groups",                           devices_read,   h::list_groups});
+  r.add({"POST",   "/api/v1/groups",                           devices_manage, h::create_group});
+  r.add({"GET",    "/api/v1/groups/{id}",                      devices_read,   h::get_group});
+  r.add({"PATCH",  "/api/v1/groups/{id}",                      devices_manage, h::update_group});
+  r.add({"DELETE", "/api/v1/groups/{id}",                      devices_manage, h::delete_group});
+  r.add({"GET",    "/api/v1/groups/{id}/devices",              devices_read,   h::list_group_devices});
+  r.add({"POST",   "/api/v1/groups/{id}/devices",              devices_manage, h::add_group_devices});
+  r.add({"DELETE", "/api/v1/groups/{id}/devices/{device_id}",  devices_manage, h::remove_group_device});
 
   const auto firmware_read = access_rule::require(permission::firmware_read);
   const auto firmware_manage = access_rule::require(permission::firmware_manage);

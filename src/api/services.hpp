@@ -16,14 +16,16 @@
 #include "pki/certificate_authority.hpp"
 #include "provisioning/device_service.hpp"
 #include "provisioning/onboarding_service.hpp"
+#include "registry/group_service.hpp"
 #include "registry/registry_service.hpp"
 #include "storage/database.hpp"
 
 namespace mothership::api {
 
-// The device side: manufacturing registry, onboarding, devices and the CA.
+// The device side: manufacturing registry, device groups, onboarding, devices and the CA.
 struct fleet_services {
   registry::registry_service& registry;
+  registry::group_service& groups;
   provisioning::onboarding_service& onboarding;
   provisioning::device_service& devices;
   const pki::certificate_authority& ca;

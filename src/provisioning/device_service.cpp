@@ -19,6 +19,12 @@ audit::event device_event(const std::string& device_id, std::string action, json
           audit::outcome::success, std::move(source), std::move(details)};
 }
 
+json::object labels_object(const registry::label_map& labels) {
+  json::object out;
+  for (const auto& [key, value] : labels) out[key] = value;
+  return out;
+}
+
 constexpr long crl_validity_s = 7 * 24 * 60 * 60;
 
 }  // namespace
@@ -198,6 +204,29 @@ result<void> device_service::decommission(const std::string& device_id, const re
   refresh_revocation_list();
   if (auto d = find(device_id)) announce(*d);
   return {};
+}
+
+boost::system::result<registry::device, registry::label_refusal> device_service::update_labels(
+    const std::string& device_id, const registry::label_patch& patch, const registry::change_author& by) {
+  using refusal = registry::label_refusal;
+  auto after = db_.write_result([&](storage::connection& c) -> boost::system::result<registry::device, refusal> {
+    // Merged inside the write transaction, so that two patches of different keys both count.
+    auto before = registry::device_store::find(c, device_id);
+    if (!before) return refusal{registry::errc::device_not_found, {}};
+    auto old_labels = registry::parse_labels_json(before->labels_json);
+    auto new_labels = registry::apply_patch(old_labels, patch);
+    if (auto issues = registry::label_issues(new_labels); !issues.empty())
+      return refusal{registry::errc::invalid_labels, std::move(issues)};
+    if (new_labels == old_labels) return *before;
+    registry::device_store::set_labels(c, device_id, new_labels, common::now_ms());
+    auto e = device_event(device_id, "device.labels",
+                          {{"from", labels_object(old_labels)}, {"to", labels_object(new_labels)}}, by.source);
+    e.by = by.by;
+    audit_.append(c, e);
+    return *registry::device_store::find(c, device_id);
+  });
+  if (after) announce(*after);
+  return after;
 }
 
 device_page device_service::list(registry::device_store::list_filter f) {

@@ -19,6 +19,7 @@
 #include "provisioning/errors.hpp"
 #include "provisioning/onboarding_service.hpp"
 #include "registry/device_store.hpp"
+#include "registry/errors.hpp"
 #include "registry/registry_service.hpp"
 #include "storage/database.hpp"
 
@@ -53,6 +54,14 @@ class device_service {
   result<std::size_t> revoke_certificate(const std::string& device_id, const registry::change_author& by);
   // Fails with errc::device_not_found or errc::already_decommissioned.
   result<void> decommission(const std::string& device_id, const registry::change_author& by);
+
+  // Merges `patch` into the device's labels; the result must pass registry::label_issues
+  // (otherwise registry::errc::invalid_labels with the issues, and nothing changes). Audited as
+  // device.labels with the labels before and after, when they changed. Fails with
+  // registry::errc::device_not_found.
+  boost::system::result<registry::device, registry::label_refusal> update_labels(const std::string& device_id,
+                                                                                 const registry::label_patch& patch,
+                                                                                 const registry::change_author& by);
 
   device_page list(registry::device_store::list_filter f);
   std::optional<registry::device> find(const std::string& id);

@@ -1,5 +1,6 @@
 #include "registry/device_store.hpp"
 
+#include "registry/group_store.hpp"
 #include "storage/like.hpp"
 
 namespace mothership::registry {
@@ -32,6 +33,12 @@ constexpr const char* columns =
     "id, serial, model, hw_revision, labels, lifecycle, firmware_version, reported_state, onboarded_by, online,"
     " created_at, updated_at, first_connected_at, last_seen_at";
 
+void write_labels(storage::connection& c, const std::string& id, const label_map& labels) {
+  c.execute("DELETE FROM device_labels WHERE device_id = $1", {id});
+  for (const auto& [key, value] : labels)
+    c.execute("INSERT INTO device_labels (device_id, key, value) VALUES ($1, $2, $3)", {id, key, value});
+}
+
 device from_row(const storage::row& r) {
   device d;
   d.id = r.text(0);
@@ -60,6 +67,12 @@ void insert(storage::connection& c, const device& d) {
              storage::nullable(d.firmware_version), storage::nullable(d.reported_state_json),
              storage::nullable(d.onboarded_by), std::int64_t{d.online}, d.created_at, d.updated_at,
              storage::nullable(d.first_connected_at), storage::nullable(d.last_seen_at)});
+  write_labels(c, d.id, parse_labels_json(d.labels_json));
+}
+
+void set_labels(storage::connection& c, const std::string& id, const label_map& labels, common::millis now) {
+  c.execute("UPDATE devices SET labels = $2, updated_at = $3 WHERE id = $1", {id, labels_json(labels), now});
+  write_labels(c, id, labels);
 }
 
 std::optional<device> find(storage::connection& c, const std::string& id) {
@@ -83,10 +96,17 @@ std::vector<device> list(storage::connection& c, const list_filter& f) {
   if (f.stage) sql += " AND lifecycle = " + next(std::string(to_string(*f.stage)));
   if (f.model) sql += " AND model = " + next(*f.model);
   if (f.label_key) {
-    auto path = next("$.\"" + *f.label_key + "\"");
-    sql += f.label_value ? " AND json_extract(labels, " + path + ") = " + next(*f.label_value)
-                         : " AND json_extract(labels, " + path + ") IS NOT NULL";
+    sql += " AND EXISTS (SELECT 1 FROM device_labels dl WHERE dl.device_id = devices.id AND dl.key = " +
+           next(*f.label_key);
+    if (f.label_value) sql += " AND dl.value = " + next(*f.label_value);
+    sql += ")";
   }
+  auto add = [&](const sql_condition& condition) {
+    sql += " AND " + condition.where;
+    p.insert(p.end(), condition.params.begin(), condition.params.end());
+  };
+  if (f.group_id) add(group_store::member_condition(*f.group_id, p.size() + 1));
+  if (f.selector && !f.selector->empty()) add(to_sql(*f.selector, p.size() + 1));
   sql += " ORDER BY id LIMIT " + next(std::int64_t{f.limit});
   std::vector<device> out;
   for (const auto& r : c.query(sql, p)) out.push_back(from_row(r));

@@ -1,14 +1,17 @@
 #pragma once
-// SQL for the devices table.
+// SQL for the devices table and its labels (device_labels, kept in step with devices.labels).
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "registry/device.hpp"
+#include "registry/labels.hpp"
+#include "registry/selector.hpp"
 #include "storage/database.hpp"
 
 namespace mothership::registry::device_store {
 
+// Also writes the device's labels (d.labels_json) to device_labels.
 void insert(storage::connection& c, const device& d);
 std::optional<device> find(storage::connection& c, const std::string& id);
 
@@ -18,11 +21,17 @@ struct list_filter {
   std::optional<lifecycle> stage;
   std::optional<std::string> model;
   std::optional<std::string> label_key, label_value;  // labels[key] == value
-  std::string after_id;                               // cursor
+  std::optional<registry::selector> selector;
+  std::optional<std::string> group_id;  // members of this group
+  std::string after_id;                 // cursor
   int limit = 50;
 };
 std::vector<device> list(storage::connection& c, const list_filter& f);
 std::int64_t count(storage::connection& c, std::optional<bool> online);
+
+// Replaces the device's labels (devices.labels and device_labels). The caller checks them
+// (label_issues).
+void set_labels(storage::connection& c, const std::string& id, const label_map& labels, common::millis now);
 
 void set_lifecycle(storage::connection& c, const std::string& id, lifecycle l, common::millis now);
 // A connection opened or closed. The first connection also makes the device active.

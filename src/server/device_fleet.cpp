@@ -57,6 +57,7 @@ device_fleet::device_fleet(const common::config& cfg, const data_dir& dir, stora
       ca_(load_ca(cfg.pki, dir)),
       codes_(registry::claim_codes::load_or_create(dir.claim_code_key())),
       registry_(db, audit, codes_),
+      groups_(db, audit),
       onboarding_(
           db, audit, &bus, ca_, codes_,
           {cfg.provisioning.lockout_after_failures, cfg.pki.device_certificate_days, "",

@@ -25,6 +25,7 @@
 #include "provisioning/device_service.hpp"
 #include "provisioning/onboarding_service.hpp"
 #include "registry/claim_codes.hpp"
+#include "registry/group_service.hpp"
 #include "registry/registry_service.hpp"
 #include "server/data_dir.hpp"
 #include "server/device_topic_router.hpp"
@@ -73,6 +74,7 @@ class device_fleet {
 
   const pki::certificate_authority& ca() const { return ca_; }
   registry::registry_service& registry() { return registry_; }
+  registry::group_service& groups() { return groups_; }
   provisioning::onboarding_service& onboarding() { return onboarding_; }
   provisioning::device_service& devices() { return devices_; }
 
@@ -85,6 +87,7 @@ class device_fleet {
   pki::revocation_set revoked_;
   registry::claim_codes codes_;
   registry::registry_service registry_;
+  registry::group_service groups_;
   provisioning::onboarding_service onboarding_;
   provisioning::device_service devices_;
 

@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "registry/device_store.hpp"
+#include "registry/group_store.hpp"
+#include "registry/selector.hpp"
 
 namespace mothership::server {
 
@@ -230,16 +232,44 @@ void device_jobs::schedule_tick() {
   });
 }
 
+namespace {
+
+jobs::candidate candidate_of(const registry::device& d) {
+  return {d.id, d.model, d.firmware_version, d.online, d.stage == registry::lifecycle::decommissioned};
+}
+
+// Every device a filter names, a page at a time.
+void add_all(storage::connection& c, registry::device_store::list_filter f, std::vector<jobs::candidate>& out) {
+  f.limit = 1000;
+  for (;;) {
+    auto page = registry::device_store::list(c, f);
+    for (const auto& d : page) out.push_back(candidate_of(d));
+    if (static_cast<int>(page.size()) < f.limit) return;
+    f.after_id = page.back().id;
+  }
+}
+
+}  // namespace
+
 jobs::resolve_fn registry_targets() {
   return [](storage::connection& c, const jobs::job_targets& t) -> boost::system::result<std::vector<jobs::candidate>> {
     std::vector<jobs::candidate> out;
     for (const auto& id : t.devices) {
       auto d = registry::device_store::find(c, id);
-      if (!d) {
-        out.push_back({id, ""});
-        continue;
-      }
-      out.push_back({d->id, d->model, d->firmware_version, d->online, d->stage == registry::lifecycle::decommissioned});
+      out.push_back(d ? candidate_of(*d) : jobs::candidate{id, ""});
+    }
+    for (const auto& group : t.groups) {
+      if (!registry::group_store::find(c, group)) return registry::errc::group_not_found;
+      registry::device_store::list_filter f;
+      f.group_id = group;
+      add_all(c, f, out);
+    }
+    if (!t.selector.empty()) {
+      auto parsed = registry::parse_selector(t.selector);
+      if (!parsed) return registry::errc::selector_syntax;
+      registry::device_store::list_filter f;
+      f.selector = *parsed;
+      add_all(c, f, out);
     }
     return out;
   };

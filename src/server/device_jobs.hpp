@@ -66,8 +66,9 @@ class device_jobs {
   std::shared_ptr<std::atomic<bool>> tick_pending_ = std::make_shared<std::atomic<bool>>(false);
 };
 
-// What a job's targets name, for jobs::job_service: devices by id from the registry. (Groups
-// and selectors join with the registry's groups.)
+// What a job's targets name, for jobs::job_service: devices by id, the members of static
+// groups and the devices a label selector matches, from the registry (their union; a device
+// named twice counts once).
 jobs::resolve_fn registry_targets();
 
 }  // namespace mothership::server

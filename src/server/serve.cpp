@@ -171,7 +171,7 @@ int serve(const common::config& cfg) {
     spdlog::warn("portal not built (no web/dist); API only");
 
   device_fleet fleet(cfg, dir, db, audit, bus);
-  api::fleet_services fleet_api{fleet.registry(), fleet.onboarding(), fleet.devices(), fleet.ca()};
+  api::fleet_services fleet_api{fleet.registry(), fleet.groups(), fleet.onboarding(), fleet.devices(), fleet.ca()};
   // Blobs (firmware images) and the firmware catalog over them.
   blob::download_links links(common::load_or_create_key(dir.download_link_key()));
   blob::filesystem_store blobs(dir.blobs(), links);

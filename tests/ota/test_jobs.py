@@ -231,6 +231,29 @@ class JobsEndToEnd(FleetTestCase):
         ok, body = again.request(job["id"] + "/update", {"status": "IN_PROGRESS"})
         self.assertEqual((ok, body["code"]), (False, "TerminalStateReached"))
 
+    def test_targets_by_group_and_by_selector(self):
+        fw = self.firmware(self.version())
+        a, b, c = (self.onboarded_device(model=MODEL) for _ in range(3))
+        status, group = self.api.call("POST", "/api/v1/groups", {"name": unique("canary")})
+        self.assertEqual(status, 201, group)
+        status, body = self.api.call("POST", "/api/v1/groups/%s/devices" % group["id"], {"device_ids": [a.device_id]})
+        self.assertIn(status, (200, 204), body)
+        site = unique("site")
+        for dev in (b, c):
+            status, body = self.api.call("PATCH", "/api/v1/devices/" + dev.device_id, {"labels": {"site": site}})
+            self.assertEqual(status, 200, body)
+        request = {"firmware_id": fw["id"], "targets": {"groups": [group["id"]], "selector": "site=%s" % site,
+                                                       "devices": [c.device_id]}}
+        status, plan = self.api.call("POST", "/api/v1/jobs?dry_run=true", request)
+        self.assertEqual(status, 200, plan)
+        self.assertEqual(sorted(t["device_id"] for t in plan["targets"]),
+                         sorted([a.device_id, b.device_id, c.device_id]))  # c named twice, counted once
+        status, problem = self.api.call("POST", "/api/v1/jobs?dry_run=true",
+                                        dict(request, targets={"selector": "site in (a,"}))
+        self.assertEqual(status, 422, problem)
+        self.assertEqual(problem["errors"][0]["field"], "targets.selector")
+        self.assertIn("position", problem)
+
     def test_bad_job_requests_are_422_and_create_nothing(self):
         fw = self.firmware(self.version())
         jobs_before = len(self.api.call("GET", "/api/v1/jobs?limit=200")[1]["items"])

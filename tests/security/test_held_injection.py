@@ -1,6 +1,7 @@
 """Security review, checks that held: SQL injection in every filter (issue 16, requirement 11).
 
-Every query parameter of every list route in docs/openapi.yaml (devices, registry, audit, users;
+Every query parameter of every list route in docs/openapi.yaml (devices, a group's devices,
+groups, registry, audit, users;
 their cursors both as sent and base64url-encoded, the way a real cursor reaches the SQL), the path
 parameters, the login, a claim, a CSV import and a user update get the classic payloads. Each
 answer is either 200 with exactly the rows the filter names (computed here from the full
@@ -73,6 +74,17 @@ class SqlInjection(HeldTestCase):
             status, body = api.call("POST", "/api/v1/onboarding", {"serial": serial, "claim_code": code})
             assert status == 202, body
         cls.seeded_rows = rows
+        # Groups whose names are payloads, and one that holds half the devices.
+        for p in PAYLOADS:
+            status, body = api.call("POST", "/api/v1/groups", {"name": p[:64]})
+            assert status == 201, body
+        status, body = api.call("GET", "/api/v1/devices?limit=500")
+        members = [d["id"] for d in body["items"]][::2]
+        status, group = api.call("POST", "/api/v1/groups", {"name": "seeded members"})
+        assert status == 201, group
+        status, body = api.call("POST", "/api/v1/groups/%s/devices" % group["id"], {"device_ids": members})
+        assert status == 200, body
+        cls.group_id = group["id"]
 
     def setUp(self):
         super().setUp()
@@ -80,6 +92,9 @@ class SqlInjection(HeldTestCase):
         self.registry_before = self.all_items(self.api, "/api/v1/registry", limit=500)
         self.devices_before = self.all_items(self.api, "/api/v1/devices", limit=500)
         self.assertGreaterEqual(len(self.devices_before), 4)
+        self.groups_before = self.all_items(self.api, "/api/v1/groups", limit=500)
+        self.members_before = self.all_items(self.api, "/api/v1/groups/%s/devices" % self.group_id, limit=500)
+        self.assertGreaterEqual(len(self.members_before), 2)
 
     def tearDown(self):
         try:
@@ -98,6 +113,10 @@ class SqlInjection(HeldTestCase):
         self.assertTrue({r["serial"] for r in self.registry_before} <= serials)
         ids = {d["id"] for d in self.all_items(self.api, "/api/v1/devices", limit=500)}
         self.assertTrue({d["id"] for d in self.devices_before} <= ids)
+        groups = {(g["id"], g["name"]) for g in self.all_items(self.api, "/api/v1/groups", limit=500)}
+        self.assertTrue({(g["id"], g["name"]) for g in self.groups_before} <= groups)
+        members = {d["id"] for d in self.all_items(self.api, "/api/v1/groups/%s/devices" % self.group_id, limit=500)}
+        self.assertEqual({d["id"] for d in self.members_before}, members)
 
     def get(self, path, api=None):
         status, body, headers = self.request("GET", path, token=(api or self.api).token)
@@ -119,7 +138,26 @@ class SqlInjection(HeldTestCase):
     # --- list filters -------------------------------------------------------------------------
 
     def test_device_filters(self):
-        devices = self.devices_before
+        self.check_device_filters("/api/v1/devices", self.devices_before)
+        # The selector language: every payload as a whole selector is not one (its first
+        # character is no key) and as a value is compared literally.
+        for p in PAYLOADS:
+            with self.subTest(param="selector", payload=p):
+                self.assertEqual(self.assert_filtered("/api/v1/devices?limit=500&selector=" + q(p), [], "id"),
+                                 "refused")
+            with self.subTest(param="group", payload=p):
+                self.assertEqual(self.assert_filtered("/api/v1/devices?limit=500&group=" + q(p), [], "id"),
+                                 "refused")
+        # A real group and a real selector still filter (so the refusals above mean something).
+        self.assertEqual(self.assert_filtered("/api/v1/devices?limit=500&group=%s&selector=%s"
+                                              % (self.group_id, q("site=plant-1")),
+                                              [d["id"] for d in self.members_before
+                                               if (d["labels"] or {}).get("site") == "plant-1"], "id"), "ok")
+
+    def test_group_device_filters(self):
+        self.check_device_filters("/api/v1/groups/%s/devices" % self.group_id, self.members_before)
+
+    def check_device_filters(self, path, devices):
         for p in PAYLOADS:
             for name, expected in [
                 ("q", [d["id"] for d in devices
@@ -127,21 +165,32 @@ class SqlInjection(HeldTestCase):
                 ("model", [d["id"] for d in devices if d["model"] == p]),
                 ("status", None), ("lifecycle", None), ("label", None), ("limit", None),
             ]:
-                with self.subTest(param=name, payload=p):
-                    outcome = self.assert_filtered("/api/v1/devices?limit=500&%s=%s" % (name, q(p))
-                                                   if name != "limit" else "/api/v1/devices?limit=" + q(p),
+                with self.subTest(path=path, param=name, payload=p):
+                    outcome = self.assert_filtered("%s?limit=500&%s=%s" % (path, name, q(p))
+                                                   if name != "limit" else path + "?limit=" + q(p),
                                                    expected if expected is not None else [], "id")
                     if expected is None:
                         self.assertEqual(outcome, "refused")
-            with self.subTest(param="label value", payload=p):
-                self.assert_filtered("/api/v1/devices?limit=500&label=site=" + q(p),
+            with self.subTest(path=path, param="label value", payload=p):
+                self.assert_filtered(path + "?limit=500&label=site=" + q(p),
                                      [d["id"] for d in devices if (d["labels"] or {}).get("site") == p], "id")
+            # A value holding '(' or ')' is refused, and one holding ',' outside a list; any other
+            # is taken literally (in a list, ',' separates values).
+            in_list = [v.strip() for v in p.split(",")]
+            for requirement, expected, refused in [
+                ("site=" + p, [d["id"] for d in devices if (d["labels"] or {}).get("site") == p], ",()"),
+                ("site!=" + p, [d["id"] for d in devices if (d["labels"] or {}).get("site") != p], ",()"),
+                ("model in (%s)" % p, [d["id"] for d in devices if d["model"] in in_list], "()"),
+            ]:
+                with self.subTest(path=path, param="selector", requirement=requirement):
+                    outcome = self.assert_filtered(path + "?limit=500&selector=" + q(requirement), expected, "id")
+                    self.assertEqual(outcome, "refused" if any(c in p for c in refused) else "ok")
         # The seeded payload models are found literally, and only they.
         for p in PAYLOADS[:4]:
-            with self.subTest(model=p):
-                self.assertEqual(self.assert_filtered("/api/v1/devices?limit=500&model=" + q(p),
+            with self.subTest(path=path, model=p):
+                self.assertEqual(self.assert_filtered(path + "?limit=500&model=" + q(p),
                                                       [d["id"] for d in devices if d["model"] == p], "id"), "ok")
-        self.assertTrue(any(d["model"] == PAYLOADS[0] for d in devices))
+        self.assertTrue(any(d["model"] == PAYLOADS[0] for d in self.devices_before))
 
     def test_registry_filters(self):
         records = self.registry_before
@@ -184,6 +233,8 @@ class SqlInjection(HeldTestCase):
     def test_cursors(self):
         lists = {"/api/v1/users": ("id", self.users_before),
                  "/api/v1/devices": ("id", self.devices_before),
+                 "/api/v1/groups/%s/devices" % self.group_id: ("id", self.members_before),
+                 "/api/v1/groups": ("name", self.groups_before),
                  "/api/v1/registry": ("serial", self.registry_before)}
         for p in PAYLOADS:
             for path, (key, rows) in lists.items():
@@ -259,7 +310,11 @@ class SqlInjection(HeldTestCase):
 
     def test_every_documented_list_parameter_was_tried(self):
         # If docs/openapi.yaml gains a filter, this suite must try it too.
-        tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "limit", "cursor"},
+        tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "selector", "group", "limit",
+                                     "cursor"},
+                 "/api/v1/groups/{id}/devices": {"q", "model", "status", "lifecycle", "label", "selector", "limit",
+                                                 "cursor"},
+                 "/api/v1/groups": {"limit", "cursor"},
                  "/api/v1/registry": {"q", "model", "status", "limit", "cursor"},
                  "/api/v1/audit": {"actor_type", "actor_id", "action", "target_type", "target_id", "result", "since",
                                    "until", "limit", "cursor"},
@@ -290,7 +345,7 @@ class SqlInjection(HeldTestCase):
 
     def test_path_parameters(self):
         for p in PAYLOADS:
-            for path in ("/api/v1/users/", "/api/v1/devices/", "/api/v1/registry/"):
+            for path in ("/api/v1/users/", "/api/v1/devices/", "/api/v1/registry/", "/api/v1/groups/"):
                 with self.subTest(path=path, payload=p):
                     status, body, headers = self.get(path + q(p))
                     self.assert_problem(status, body, headers, 404, "not-found")

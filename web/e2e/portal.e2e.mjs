@@ -16,7 +16,8 @@
 // pages allow, that a technician onboards a simulated device (e2e/sim_device.py, paho over
 // TLS) by claiming it in the Onboard page and sees it connected, that the API itself
 // refuses a viewer, and that an admin revokes and decommissions a connected device from its
-// page. The whole run is under the server's Content-Security-Policy, and any violation the
+// page, and that an admin makes a group, adds a device and filters the device list by the group
+// and by a label selector. The whole run is under the server's Content-Security-Policy, and any violation the
 // browser reports fails it (csp.mjs). The server, API and device processes are in processes.mjs. Prints "N passed,
 // M failed" last; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -45,11 +46,11 @@ const outDir = process.env.E2E_OUT ? path.resolve(process.env.E2E_OUT) : path.jo
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 15_000;
 
-const ALL_NAV = ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'];
+const ALL_NAV = ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'];
 const EXPECTED_NAV = {
   admin: ALL_NAV,
-  technician: ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
-  viewer: ['Dashboard', 'Devices', 'Firmware', 'Deployments', 'Audit', 'Reports'],
+  technician: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
+  viewer: ['Dashboard', 'Devices', 'Groups', 'Firmware', 'Deployments', 'Audit', 'Reports'],
 };
 
 // ---------------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ async function run(ctx) {
     await page.getByTestId('welcome-card').waitFor();
     assertEqual(new URL(page.url()).pathname, '/', 'landing path');
   });
-  await check('admin sees all 9 nav items', async () => {
+  await check(`admin sees all ${ALL_NAV.length} nav items`, async () => {
     assertEqual(await navLabels(page), EXPECTED_NAV.admin, 'admin nav');
   });
   await check('header shows the role badge', async () => {
@@ -492,6 +493,56 @@ async function run(ctx) {
     device2Id = await device2.next('certificate', 60_000);
     await device2.next('connected', 60_000);
   });
+  await check('admin creates a group, adds a device, and filters the device list by the group and by a selector', async () => {
+    const groupName = `e2e-roof-${randomBytes(3).toString('hex')}`;
+    await page.getByTestId('nav-groups').click();
+    await page.getByTestId('create-group-button').click();
+    await page.getByTestId('group-name').fill(groupName);
+    await page.getByTestId('group-description').fill('Made by the browser test');
+    await page.getByTestId('group-submit').click();
+    const groupRow = page.getByTestId(`group-row-${groupName}`);
+    await groupRow.waitFor();
+    await groupRow.getByRole('link', { name: groupName }).click();
+    await page.getByTestId('add-devices-ids').fill(device2Id);
+    await page.getByTestId('add-devices-submit').click();
+    await page.getByTestId(`member-row-${serial2}`).waitFor();
+    await page.screenshot({ path: path.join(outDir, 'admin-group.png'), fullPage: true });
+
+    // By group: the dropdown of the device list holds it, and only its member is listed.
+    await page.getByTestId('nav-devices').click();
+    await page.getByTestId(`device-row-${serial}`).waitFor();
+    await page.getByTestId('devices-group').selectOption({ label: groupName });
+    await page.getByTestId('devices-apply').click();
+    // The old list holds both devices: first the one outside the group goes, then the member shows.
+    await page.getByTestId(`device-row-${serial}`).waitFor({ state: 'detached' });
+    await page.getByTestId(`device-row-${serial2}`).waitFor();
+    assertEqual(await page.locator('[data-testid^="device-row-"]').count(), 1, 'device rows in the group');
+    assertEqual(new URL(page.url()).searchParams.get('group')?.startsWith('grp_'), true, 'group in the URL');
+
+    // By selector: a label set through the API, then a selector over it and the model.
+    const adminToken = await apiLogin(base, users.admin.username, adminPassword);
+    const labelled = await apiCall(base, adminToken, 'PATCH', `/api/v1/devices/${device2Id}`, { labels: { ring: 'e2e canary' } });
+    assertEqual(labelled.status, 200, `PATCH labels (${JSON.stringify(labelled.body)})`);
+    await page.getByTestId('devices-group').selectOption('');
+    await page.getByTestId('devices-selector').fill('model=Thermo, ring in (e2e canary, other)');
+    await page.getByTestId('devices-apply').click();
+    await page.getByTestId(`device-row-${serial}`).waitFor({ state: 'detached' });
+    await page.getByTestId(`device-row-${serial2}`).waitFor();
+    assertEqual(await page.locator('[data-testid^="device-row-"]').count(), 1, 'device rows the selector picks');
+    await page.getByTestId('devices-selector').fill('!ring');
+    await page.getByTestId('devices-apply').click();
+    await page.getByTestId(`device-row-${serial}`).waitFor();
+    await page.getByTestId(`device-row-${serial2}`).waitFor({ state: 'detached' });
+
+    // A selector that does not parse: the server's 422 detail, with the position, under the box.
+    await page.getByTestId('devices-selector').fill('ring in (e2e');
+    await page.getByTestId('devices-apply').click();
+    await page.getByTestId('devices-bad-selector').waitFor();
+    const field = page.locator('.mantine-InputWrapper-root').filter({ has: page.getByTestId('devices-selector') });
+    const text = await field.innerText();
+    assert(/at position 13/.test(text), `selector error shown: ${JSON.stringify(text)}`);
+  });
+  await page.screenshot({ path: path.join(outDir, 'admin-devices-bad-selector.png'), fullPage: true });
   await check("admin revokes a connected device's certificate on its page: it is dropped, refused, listed revoked", async () => {
     await page.goto(`${base}/devices/${device2Id}`);
     await page.getByTestId('certificate-row').first().waitFor();

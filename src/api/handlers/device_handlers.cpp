@@ -2,8 +2,10 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/handlers/handlers.hpp"
+#include "api/json_body.hpp"
 #include "api/paging.hpp"
 #include "api/problem.hpp"
+#include "registry/selector.hpp"
 
 namespace mothership::api::handlers {
 
@@ -47,25 +49,11 @@ json::object to_json(const pki::certificate_store::certificate_record& c) {
           {"issued_at", common::to_rfc3339(c.created_at)}};
 }
 
-registry::change_author author_of(const request_context& ctx) {
-  return {{"user", ctx.user->id}, ctx.request.remote_address};
-}
-
-// Label keys become JSON paths: keep them plain.
-bool valid_label_key(const std::string& key) {
-  if (key.empty() || key.size() > 64) return false;
-  for (unsigned char c : key)
-    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.')) return false;
-  return true;
-}
-
-}  // namespace
-
-http_response list_devices(services& s, request_context& ctx) {
-  const auto& req = ctx.request;
-  auto paging = read_page_request(req, 50, 500);
-  if (auto* problem_response = std::get_if<http_response>(&paging)) return std::move(*problem_response);
-  const auto& want = std::get<page_request>(paging);
+// The filters of GET /api/v1/devices (and of a group's device list, where `group` is the path's):
+// the list, or the problem to send instead. A selector that does not parse wins over other
+// errors: its problem carries the position.
+std::variant<registry::device_store::list_filter, http_response> read_device_filter(services& s,
+                                                                                    const http_request& req) {
   registry::device_store::list_filter f;
   std::vector<field_error> errors;
   f.search = req.query_param("q").value_or("");
@@ -84,10 +72,32 @@ http_response list_devices(services& s, request_context& ctx) {
     auto eq = label->find('=');
     f.label_key = label->substr(0, eq);
     if (eq != std::string::npos) f.label_value = label->substr(eq + 1);
-    if (!valid_label_key(*f.label_key))
-      errors.push_back({"label", "must be key or key=value (key: letters, digits, -_.)"});
+    if (!registry::valid_label_key(*f.label_key))
+      errors.push_back({"label", "must be key or key=value (key: letters, digits, '-', '_', '.', '/')"});
+  }
+  if (auto text = req.query_param("selector")) {
+    auto parsed = registry::parse_selector(*text);
+    if (!parsed) return problem_for(parsed.error());
+    f.selector = std::move(*parsed);
+  }
+  if (auto group = req.query_param("group")) {
+    if (!s.fleet.groups.find(*group))
+      errors.push_back({"group", "no group has this id"});
+    else
+      f.group_id = *group;
   }
   if (!errors.empty()) return validation_failed(std::move(errors));
+  return f;
+}
+
+http_response device_list(services& s, const http_request& req, std::optional<std::string> group_id) {
+  auto paging = read_page_request(req, 50, 500);
+  if (auto* problem_response = std::get_if<http_response>(&paging)) return std::move(*problem_response);
+  const auto& want = std::get<page_request>(paging);
+  auto filter = read_device_filter(s, req);
+  if (auto* problem_response = std::get_if<http_response>(&filter)) return std::move(*problem_response);
+  auto& f = std::get<registry::device_store::list_filter>(filter);
+  if (group_id) f.group_id = std::move(group_id);
   f.after_id = want.cursor.value_or("");
   f.limit = want.limit;
   auto page = s.fleet.devices.list(f);
@@ -95,6 +105,38 @@ http_response list_devices(services& s, request_context& ctx) {
   for (const auto& d : page.items) items.push_back(to_json(d));
   return json_response(200, json::serialize(json::object{{"items", std::move(items)},
                                                          {"next_cursor", encode_cursor(page.next_after_id)}}));
+}
+
+// {"labels": {"key": "value" | null, ...}}: null removes the key.
+std::variant<registry::label_patch, http_response> read_label_patch(const http_request& req) {
+  auto body = read_json_object(req);
+  if (auto* problem_response = std::get_if<http_response>(&body)) return std::move(*problem_response);
+  const auto* labels = std::get<json::object>(body).if_contains("labels");
+  if (!labels) return validation_failed({{"labels", "is required"}});
+  if (!labels->is_object()) return validation_failed({{"labels", "must be an object of strings or nulls"}});
+  registry::label_patch patch;
+  std::vector<field_error> errors;
+  for (const auto& [key, value] : labels->as_object()) {
+    if (value.is_string())
+      patch.emplace(std::string(key), std::string(value.as_string()));
+    else if (value.is_null())
+      patch.emplace(std::string(key), std::nullopt);
+    else
+      errors.push_back({"labels." + std::string(key), "must be a string, or null to remove the label"});
+  }
+  if (!errors.empty()) return validation_failed(std::move(errors));
+  return patch;
+}
+
+}  // namespace
+
+http_response list_devices(services& s, request_context& ctx) {
+  return device_list(s, ctx.request, std::nullopt);
+}
+
+http_response list_group_devices(services& s, request_context& ctx) {
+  if (auto g = s.fleet.groups.find(ctx.param("id")); !g) return problem_for(g.error());
+  return device_list(s, ctx.request, ctx.param("id"));
 }
 
 http_response get_device(services& s, request_context& ctx) {
@@ -105,17 +147,29 @@ http_response get_device(services& s, request_context& ctx) {
   json::array certificates;
   for (const auto& c : s.fleet.devices.certificates(d->id)) certificates.push_back(to_json(c));
   out["certificates"] = std::move(certificates);
+  json::array groups;
+  for (const auto& g : s.fleet.groups.groups_of(d->id)) groups.push_back({{"id", g.id}, {"name", g.name}});
+  out["groups"] = std::move(groups);
   return json_response(200, json::serialize(out));
 }
 
+http_response update_device(services& s, request_context& ctx) {
+  auto patch = read_label_patch(ctx.request);
+  if (auto* problem_response = std::get_if<http_response>(&patch)) return std::move(*problem_response);
+  auto updated =
+      s.fleet.devices.update_labels(ctx.param("id"), std::get<registry::label_patch>(patch), registry_author_of(ctx));
+  if (!updated) return problem_for(updated.error());
+  return get_device(s, ctx);
+}
+
 http_response revoke_device_certificate(services& s, request_context& ctx) {
-  if (auto revoked = s.fleet.devices.revoke_certificate(ctx.param("id"), author_of(ctx)); !revoked)
+  if (auto revoked = s.fleet.devices.revoke_certificate(ctx.param("id"), registry_author_of(ctx)); !revoked)
     return problem_for(revoked.error());
   return get_device(s, ctx);
 }
 
 http_response decommission_device(services& s, request_context& ctx) {
-  if (auto done = s.fleet.devices.decommission(ctx.param("id"), author_of(ctx)); !done)
+  if (auto done = s.fleet.devices.decommission(ctx.param("id"), registry_author_of(ctx)); !done)
     return problem_for(done.error());
   return get_device(s, ctx);
 }

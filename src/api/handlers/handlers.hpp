@@ -5,6 +5,11 @@
 
 namespace mothership::api::handlers {
 
+// The signed-in user and their address, for the audit log of a registry or device change.
+inline registry::change_author registry_author_of(const request_context& ctx) {
+  return {{"user", ctx.user->id}, ctx.request.remote_address};
+}
+
 // system_handlers.cpp
 http_response healthz(services&, request_context&);
 http_response readyz(services&, request_context&);
@@ -45,10 +50,21 @@ http_response put_template(services&, request_context&);
 // device_handlers.cpp
 http_response list_devices(services&, request_context&);
 http_response get_device(services&, request_context&);
+http_response update_device(services&, request_context&);  // labels
+http_response list_group_devices(services&, request_context&);
 http_response revoke_device_certificate(services&, request_context&);
 http_response decommission_device(services&, request_context&);
 http_response ca_bundle(services&, request_context&);
 http_response revocation_list(services&, request_context&);
+
+// group_handlers.cpp
+http_response list_groups(services&, request_context&);
+http_response create_group(services&, request_context&);
+http_response get_group(services&, request_context&);
+http_response update_group(services&, request_context&);
+http_response delete_group(services&, request_context&);
+http_response add_group_devices(services&, request_context&);
+http_response remove_group_device(services&, request_context&);
 
 // firmware_handlers.cpp
 http_response upload_firmware(services&, request_context&);

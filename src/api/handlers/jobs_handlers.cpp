@@ -6,6 +6,7 @@
 #include "api/json_body.hpp"
 #include "api/paging.hpp"
 #include "api/problem.hpp"
+#include "registry/selector.hpp"
 
 namespace mothership::api::handlers {
 
@@ -162,6 +163,10 @@ http_response create_job(services& s, request_context& ctx) {
   auto read = read_job_request(ctx.request);
   if (auto* problem_response = std::get_if<http_response>(&read)) return std::move(*problem_response);
   const auto& request = std::get<jobs::job_request>(read);
+  // A selector's syntax error is answered with its position before anything else.
+  if (!request.targets.selector.empty())
+    if (auto parsed = registry::parse_selector(request.targets.selector); !parsed)
+      return problem_for(parsed.error(), "targets.selector");
   if (ctx.request.query_param("dry_run").value_or("false") == "true") {
     auto plan = s.jobs.plan(request);
     if (!plan) return problem_for(plan.error());

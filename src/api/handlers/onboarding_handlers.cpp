@@ -28,8 +28,7 @@ http_response claim_device(services& s, request_context& ctx) {
   // Optional only for a device whose record has a factory certificate and no code.
   auto code = fields.text("claim_code", false, 128);
   if (!fields.ok()) return fields.problem();
-  auto result =
-      s.fleet.onboarding.claim(*serial, code.value_or(""), {{"user", ctx.user->id}, ctx.request.remote_address});
+  auto result = s.fleet.onboarding.claim(*serial, code.value_or(""), registry_author_of(ctx));
   // The technician sees exactly why (the device side never does: see admit_device).
   if (!result) return problem_for(result.error());
   return json_response(result->status == "completed" ? 200 : 202,
@@ -45,18 +44,17 @@ json::object to_json(const provisioning::provisioning_template& t) {
           {"updated_at", common::to_rfc3339(t.updated_at)}};
 }
 
-// Labels: at most 32, keys of letters, digits, '-', '_', '.' (they become filter paths), string
-// values of at most 128 bytes.
-std::optional<std::string> label_problem(const json::object& labels) {
-  if (labels.size() > 32) return "at most 32 labels";
-  for (const auto& [key, value] : labels) {
-    if (key.empty() || key.size() > 64) return "label keys are 1 to 64 characters";
-    for (unsigned char c : key)
-      if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.'))
-        return "label keys may contain only letters, digits, '-', '_' and '.'";
-    if (!value.is_string() || value.as_string().size() > 128) return "label values are strings of at most 128 bytes";
+// A template's labels become a device's, so they follow the device label rules (registry/labels.hpp).
+std::variant<registry::label_map, http_response> read_template_labels(const json::value* labels) {
+  if (!labels || !labels->is_object()) return validation_failed({{"labels", "must be an object of strings"}});
+  registry::label_map out;
+  for (const auto& [key, value] : labels->as_object()) {
+    if (!value.is_string()) return validation_failed({{"labels." + std::string(key), "must be a string"}});
+    out.emplace(std::string(key), std::string(value.as_string()));
   }
-  return std::nullopt;
+  if (auto issues = registry::label_issues(out); !issues.empty())
+    return problem_for(registry::label_refusal{registry::errc::invalid_labels, std::move(issues)});
+  return out;
 }
 
 }  // namespace
@@ -73,11 +71,10 @@ http_response put_template(services& s, request_context& ctx) {
   const auto& request = std::get<json::object>(body);
   const auto& model = ctx.param("id");
   if (model.empty() || model.size() > 64) return validation_failed({{"model", "must be 1 to 64 characters"}});
-  auto* labels = request.if_contains("labels");
-  if (!labels || !labels->is_object()) return validation_failed({{"labels", "must be an object of strings"}});
-  if (auto problem_text = label_problem(labels->as_object())) return validation_failed({{"labels", *problem_text}});
-  auto saved = s.fleet.onboarding.save_template(model, json::serialize(*labels),
-                                                {{"user", ctx.user->id}, ctx.request.remote_address});
+  auto labels = read_template_labels(request.if_contains("labels"));
+  if (auto* problem_response = std::get_if<http_response>(&labels)) return std::move(*problem_response);
+  auto saved = s.fleet.onboarding.save_template(model, registry::labels_json(std::get<registry::label_map>(labels)),
+                                                registry_author_of(ctx));
   return json_response(200, json::serialize(to_json(saved)));
 }
 

@@ -10,10 +10,6 @@ namespace json = boost::json;
 
 namespace {
 
-registry::change_author author_of(const request_context& ctx) {
-  return {{"user", ctx.user->id}, ctx.request.remote_address};
-}
-
 json::object to_json(const registry::manufacturing_record& r) {
   auto now = common::now_ms();
   const bool locked = r.locked(now);
@@ -45,7 +41,7 @@ http_response import_registry(services& s, request_context& ctx) {
                    "Send the manufacturing records as Content-Type: text/csv.");
   auto batch = ctx.request.query_param("batch").value_or("");
   if (batch.size() > 64) return validation_failed({{"batch", "must be at most 64 characters"}});
-  auto result = s.fleet.registry.import_csv(ctx.request.body, batch, author_of(ctx));
+  auto result = s.fleet.registry.import_csv(ctx.request.body, batch, registry_author_of(ctx));
   if (!result.errors.empty()) {
     json::array errors;
     for (const auto& e : result.errors) errors.push_back({{"line", e.line}, {"reason", e.reason}});
@@ -92,12 +88,14 @@ http_response get_registry_record(services& s, request_context& ctx) {
 }
 
 http_response unlock_registry_record(services& s, request_context& ctx) {
-  if (auto done = s.fleet.registry.unlock(ctx.param("id"), author_of(ctx)); !done) return problem_for(done.error());
+  if (auto done = s.fleet.registry.unlock(ctx.param("id"), registry_author_of(ctx)); !done)
+    return problem_for(done.error());
   return json_response(200, json::serialize(to_json(*s.fleet.registry.find(ctx.param("id")))));
 }
 
 http_response re_enable_registry_record(services& s, request_context& ctx) {
-  if (auto done = s.fleet.registry.re_enable(ctx.param("id"), author_of(ctx)); !done) return problem_for(done.error());
+  if (auto done = s.fleet.registry.re_enable(ctx.param("id"), registry_author_of(ctx)); !done)
+    return problem_for(done.error());
   return json_response(200, json::serialize(to_json(*s.fleet.registry.find(ctx.param("id")))));
 }
 

@@ -67,7 +67,7 @@ TEST(problem_for, every_errc_of_every_category_maps_to_a_problem_that_is_not_a_5
     EXPECT_EQ(problem_for({static_cast<int>(values.size()) + 1, *category}).status, 500) << category->name();
   }
   EXPECT_EQ(values_of(auth::auth_category()).size(), 20u);
-  EXPECT_EQ(values_of(registry::registry_category()).size(), 2u);
+  EXPECT_EQ(values_of(registry::registry_category()).size(), 9u);
   EXPECT_EQ(values_of(provisioning::provisioning_category()).size(), 9u);
   EXPECT_EQ(values_of(blob::blob_category()).size(), 7u);
   EXPECT_EQ(values_of(ota::ota_category()).size(), 11u);
@@ -92,6 +92,13 @@ TEST(problem_for, statuses_and_slugs_are_the_ones_clients_rely_on) {
       {auth::errc::password_too_weak, 422, "validation"},
       {registry::errc::record_not_found, 404, "not-found"},
       {registry::errc::not_decommissioned, 409, "not-decommissioned"},
+      {registry::errc::selector_syntax, 422, "validation"},
+      {registry::errc::invalid_labels, 422, "validation"},
+      {registry::errc::device_not_found, 404, "not-found"},
+      {registry::errc::group_not_found, 404, "not-found"},
+      {registry::errc::group_name_taken, 409, "conflict"},
+      {registry::errc::invalid_group, 422, "validation"},
+      {registry::errc::not_a_member, 404, "not-found"},
       {pe::device_not_found, 404, "not-found"},
       {pe::already_decommissioned, 409, "already-decommissioned"},
       {pe::unknown_serial, 404, "unknown-serial"},
@@ -125,6 +132,28 @@ TEST(problem_for, statuses_and_slugs_are_the_ones_clients_rely_on) {
             "current_password");
   EXPECT_EQ(body_of(problem_for(registry::errc::not_decommissioned)).at("detail").as_string(),
             "Only a decommissioned record can be re-enabled.");
+}
+
+TEST(problem_for, a_selector_error_names_its_field_and_position) {
+  auto r = problem_for(registry::selector_error{.message = "expected a value", .position = 7});
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(slug_of(r), "validation");
+  auto body = body_of(r);
+  EXPECT_EQ(body.at("position").as_int64(), 7);
+  EXPECT_EQ(body.at("detail").as_string(), "The selector is not well formed: expected a value at position 7.");
+  EXPECT_EQ(body.at("errors").at(0).at("field").as_string(), "selector");
+  EXPECT_EQ(body.at("errors").at(0).at("message").as_string(), "expected a value at position 7");
+}
+
+TEST(problem_for, refused_labels_give_one_field_error_per_key) {
+  auto r = problem_for(registry::label_refusal{registry::errc::invalid_labels,
+                                               {{"", "a device has at most 32 labels"}, {"bad key", "keys are ..."}}});
+  EXPECT_EQ(r.status, 422);
+  auto errors = body_of(r).at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].at("field").as_string(), "labels");
+  EXPECT_EQ(errors[1].at("field").as_string(), "labels.bad key");
+  EXPECT_EQ(problem_for(registry::label_refusal{registry::errc::device_not_found, {}}).status, 404);
 }
 
 TEST(problem_for, a_refusal_s_facts_go_into_the_problem_and_retry_after) {

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "api/dispatcher.hpp"
@@ -74,6 +75,7 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<pki::certificate_authority> ca;
     std::unique_ptr<registry::claim_codes> codes;
     std::unique_ptr<registry::registry_service> registry;
+    std::unique_ptr<registry::group_service> groups;
     std::unique_ptr<provisioning::onboarding_service> onboarding;
     pki::revocation_set revoked;
     std::unique_ptr<provisioning::device_service> devices;
@@ -112,13 +114,14 @@ class route_access_test : public ::testing::Test {
           "Test"));
       codes = std::make_unique<registry::claim_codes>(registry::claim_codes::load_or_create((dir / "claim").string()));
       registry = std::make_unique<registry::registry_service>(*db, *audit, *codes);
+      groups = std::make_unique<registry::group_service>(*db, *audit);
       auto no_mqtt = [](const std::string&, const std::string&, bool) {};
       onboarding = std::make_unique<provisioning::onboarding_service>(*db, *audit, nullptr, *ca, *codes,
                                                                       provisioning::onboarding_settings{}, no_mqtt);
       devices = std::make_unique<provisioning::device_service>(*db, *audit, nullptr, *ca, revoked, *onboarding, 30,
                                                                no_mqtt, [](const std::string&) {});
       devices->start();
-      fleet = std::make_unique<fleet_services>(fleet_services{*registry, *onboarding, *devices, *ca});
+      fleet = std::make_unique<fleet_services>(fleet_services{*registry, *groups, *onboarding, *devices, *ca});
       links = std::make_unique<blob::download_links>(common::load_or_create_key((dir / "dl.key").string()));
       blobs = std::make_unique<blob::filesystem_store>(dir / "blobs", *links);
       downloads = std::make_unique<download_services>(download_services{*blobs, *links});
@@ -258,6 +261,36 @@ TEST_F(route_access_test, every_route_answers_every_caller_as_the_rbac_table_say
     }
   }
   EXPECT_GT(checked, 50);
+}
+
+// The routes of labels and groups with the permission each needs (ARCHITECTURE.md §8: groups and
+// labels are devices.manage; reading them is devices.read). The table test above then calls each
+// as every role.
+TEST_F(route_access_test, label_and_group_routes_need_devices_read_to_read_and_devices_manage_to_change) {
+  using auth::permission;
+  const std::map<std::string, permission> expected = {
+      {"PATCH /api/v1/devices/{id}", permission::devices_manage},
+      {"GET /api/v1/devices", permission::devices_read},
+      {"GET /api/v1/groups", permission::devices_read},
+      {"POST /api/v1/groups", permission::devices_manage},
+      {"GET /api/v1/groups/{id}", permission::devices_read},
+      {"PATCH /api/v1/groups/{id}", permission::devices_manage},
+      {"DELETE /api/v1/groups/{id}", permission::devices_manage},
+      {"GET /api/v1/groups/{id}/devices", permission::devices_read},
+      {"POST /api/v1/groups/{id}/devices", permission::devices_manage},
+      {"DELETE /api/v1/groups/{id}/devices/{device_id}", permission::devices_manage},
+  };
+  std::map<std::string, permission> found;
+  for (const auto& r : world_->routes.routes()) {
+    std::string name = r.method + " " + r.pattern;
+    if (expected.count(name)) {
+      EXPECT_EQ(r.access.what, access_rule::kind::permission) << name;
+      found.emplace(name, r.access.needs);
+    }
+  }
+  EXPECT_EQ(found, expected);
+  EXPECT_FALSE(auth::allows(auth::role::technician, permission::devices_manage));
+  EXPECT_FALSE(auth::allows(auth::role::viewer, permission::devices_manage));
 }
 
 TEST_F(route_access_test, every_403_is_audited_as_denied) {

@@ -343,6 +343,37 @@ TEST_F(onboarding_test, revocation_and_decommission_refuse_the_device_and_free_t
   EXPECT_NE(again->device_id, result->device_id);
 }
 
+TEST_F(onboarding_test, label_patches_merge_are_checked_as_a_whole_and_are_audited_when_they_change_something) {
+  auto id = onboarding_->claim("SN-2", "CODE-0002", admin())->device_id;  // {"site": "lab"} from the template
+  auto d = devices_->update_labels(id, {{"ring", "canary"}, {"rack", "r 1"}}, admin());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->labels_json, R"({"rack":"r 1","ring":"canary","site":"lab"})");
+  d = devices_->update_labels(id, {{"ring", std::nullopt}, {"site", "roof"}}, admin());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->labels_json, R"({"rack":"r 1","site":"roof"})");
+
+  // 31 new keys are fine alone, not with the two the device has: the limit is on the result.
+  registry::label_patch many;
+  for (int i = 0; i < 31; ++i) many["k" + std::to_string(i)] = "v";
+  auto refused = devices_->update_labels(id, many, admin());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, registry::errc::invalid_labels);
+  ASSERT_EQ(refused.error().issues.size(), 1u);
+  EXPECT_EQ(refused.error().issues[0].key, "");
+  refused = devices_->update_labels(id, {{"model", "x"}, {"bad key", "y"}}, admin());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().issues.size(), 2u);
+  EXPECT_EQ(devices_->find(id)->labels_json, R"({"rack":"r 1","site":"roof"})");
+  EXPECT_EQ(devices_->update_labels("dev_nope", {{"a", "b"}}, admin()).error().code, registry::errc::device_not_found);
+
+  EXPECT_TRUE(devices_->update_labels(id, {{"site", "roof"}}, admin()));  // no change: not audited
+  auto entries = audit_->find({.action = "device.labels", .limit = 10}).items;
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries.front().what.by.id, "usr_tech");
+  EXPECT_EQ(json::serialize(entries.front().what.details),
+            R"({"from":{"rack":"r 1","ring":"canary","site":"lab"},"to":{"rack":"r 1","site":"roof"}})");
+}
+
 TEST_F(onboarding_test, a_connected_device_renews_its_certificate_over_mqtt) {
   onboarding_->on_hello("SN-1", hello_with(csr_for(key_.get())));
   auto result = onboarding_->claim("SN-1", "CODE-0001", admin());

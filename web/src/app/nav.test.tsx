@@ -6,9 +6,9 @@ import { renderApp } from '../testing/render';
 import { navItemsFor } from './nav';
 
 const expected: Record<Role, string[]> = {
-  admin: ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'],
-  technician: ['Dashboard', 'Devices', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
-  viewer: ['Dashboard', 'Devices', 'Firmware', 'Deployments', 'Audit', 'Reports'],
+  admin: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'],
+  technician: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
+  viewer: ['Dashboard', 'Devices', 'Groups', 'Firmware', 'Deployments', 'Audit', 'Reports'],
 };
 
 describe('navigation', () => {

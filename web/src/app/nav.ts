@@ -3,6 +3,7 @@ import { can, type Permission, type Role } from '../lib/permissions';
 export type NavKey =
   | 'dashboard'
   | 'devices'
+  | 'groups'
   | 'onboard'
   | 'registry'
   | 'firmware' 
@@ -24,6 +25,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'dashboard', label: 'Dashboard', path: '/', permission: 'devices.read', action: 'view the dashboard' },
   { key: 'devices', label: 'Devices', path: '/devices', permission: 'devices.read', action: 'view devices' },
+  { key: 'groups', label: 'Groups', path: '/groups', permission: 'devices.read', action: 'view device groups' },
   { key: 'onboard', label: 'Onboard', path: '/onboard', permission: 'devices.onboard', action: 'onboard devices' },
   { key: 'registry', label: 'Registry', path: '/registry', permission: 'registry.read', action: 'view the registry' },
   { key: 'firmware', label: 'Firmware', path: '/firmware', permission: 'firmware.read', action: 'view firmware' },

@@ -7,6 +7,8 @@ import { DashboardPage } from '../features/dashboard/components/DashboardPage';
 import { DeploymentsPage } from '../features/deployments/components/DeploymentsPage';
 import { DevicePage } from '../features/devices/components/DevicePage';
 import { DevicesPage } from '../features/devices/components/DevicesPage';
+import { GroupPage } from '../features/devices/components/GroupPage';
+import { GroupsPage } from '../features/devices/components/GroupsPage';
 import { FirmwarePage } from '../features/firmware/components/FirmwarePage';
 import { OnboardPage } from '../features/onboarding/components/OnboardPage';
 import { RegistryPage } from '../features/registry/components/RegistryPage';
@@ -20,6 +22,7 @@ import { RouteError } from './RouteError';
 const PAGES: Record<NavKey, ReactNode> = {
   dashboard: <DashboardPage />,
   devices: <DevicesPage />,
+  groups: <GroupsPage />,
   onboard: <OnboardPage />,
   registry: <RegistryPage />,
   firmware: <FirmwarePage />,
@@ -45,6 +48,14 @@ const detailRoutes: RouteObject[] = [
     element: (
       <RequirePermission permission="devices.read" action="view devices">
         <DevicePage />
+      </RequirePermission>
+    ),
+  },
+  {
+    path: '/groups/:id',
+    element: (
+      <RequirePermission permission="devices.read" action="view device groups">
+        <GroupPage />
       </RequirePermission>
     ),
   },

@@ -476,8 +476,10 @@ export interface paths {
         /**
          * Set a model's provisioning template
          * @description `id` is the model (as in the manufacturing records). Devices of that model registered
-         *     from now on get these labels; devices already registered keep theirs. At most 32
-         *     labels; keys of letters, digits, `-`, `_`, `.`; string values of at most 128 bytes.
+         *     from now on get these labels; devices already registered keep theirs. The rules of
+         *     device labels (`PATCH /api/v1/devices/{id}`): at most 32; keys of 1 to 63 letters,
+         *     digits, `-`, `_`, `.`, `/`, not `model` or `firmware_version`; string values of at most
+         *     128 bytes.
          */
         put: operations["putProvisioningTemplate"];
         post?: never;
@@ -494,7 +496,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search devices */
+        /**
+         * List and search devices
+         * @description All filters combine with AND, and with paging. `selector` is a label selector
+         *     (docs/selectors.md), e.g. `model=Thermo 3,site in (a,b),!beta`; one that does not parse
+         *     is a 422 whose `position` (and the message of its `selector` field error) says where.
+         */
         get: operations["listDevices"];
         put?: never;
         post?: never;
@@ -518,7 +525,16 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Set or remove a device's labels
+         * @description Merges `labels` into the device's labels: a string sets the key, `null` removes it,
+         *     keys not named stay as they are. The result must be valid labels (at most 32; keys of 1
+         *     to 63 letters, digits, `-`, `_`, `.`, `/`, and not `model` or `firmware_version`,
+         *     which selectors name as device fields; values of at most 128 bytes without control
+         *     characters), otherwise nothing changes and the 422 has one field error per bad key
+         *     (`labels.<key>`, or `labels` for too many). Audited as `device.labels`.
+         */
+        patch: operations["updateDevice"];
         trace?: never;
     };
     "/api/v1/devices/{id}/certificate/revoke": {
@@ -663,6 +679,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs, newest first, with their counts */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Create a firmware rollout (or ask what it would do)
+         * @description Resolves the targets once (a snapshot; `continuous` is stored for the coming
+         *     continuous targeting) and creates one execution per device that gets the job. Devices
+         *     are skipped, with the reason, when unknown (`unknown_device`), decommissioned, of a model
+         *     the firmware does not fit (`incompatible_model`), already on the version
+         *     (`already_on_version`) or in another active job (`in_another_job`); no device left is a
+         *     422. Executions are released at the rollout's pace (`max_per_minute`, growing by
+         *     `growth_factor` after each `growth_every` successes), wave by wave (each wave starts
+         *     once the previous one has finished and soaked for `soak_s`); the job aborts when the
+         *     failed share of finished executions reaches `abort_failure_percent` (once
+         *     `abort_min_finished` have finished); an execution IN_PROGRESS longer than
+         *     `in_progress_timeout_s` becomes TIMED_OUT; FAILED and TIMED_OUT executions are retried
+         *     up to `max_retries` times. With `?dry_run=true` nothing is created: the answer lists the
+         *     targets, the skipped devices and the wave plan. Audited (`job.create`).
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One job with its counts */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job's executions in release order */
+        get: operations["listJobExecutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a job
+         * @description QUEUED executions become CANCELED (their devices are told with notify-next); IN_PROGRESS
+         *     ones may finish, unless `force` is true. Audited (`job.cancel`). A job that has ended is a 409.
+         */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a job
+         * @description No further releases; released QUEUED executions are held back from their devices; IN_PROGRESS ones go on. Audited.
+         */
+        post: operations["pauseJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused job */
+        post: operations["resumeJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device's executions, newest job first (its firmware history) */
+        get: operations["listDeviceJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dl/{token}": {
         parameters: {
             query?: never;
@@ -688,10 +846,220 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List static device groups */
+        get: operations["listGroups"];
+        put?: never;
+        /**
+         * Create a static device group
+         * @description `name` is trimmed, 1 to 64 bytes without control characters, and unique (409 if another
+         *     group has it); `description` at most 512 bytes. Audited as `group.create`.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group, with its member count */
+        get: operations["getGroup"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group
+         * @description The devices stay; only their membership goes. Audited as `group.delete`.
+         */
+        delete: operations["deleteGroup"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a group or change its description
+         * @description Send any subset of the fields (rules as for create). Audited as `group.update`.
+         */
+        patch: operations["updateGroup"];
+        trace?: never;
+    };
+    "/api/v1/groups/{id}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The group's devices
+         * @description The device list (`GET /api/v1/devices`) limited to the group's members, with the same filters.
+         */
+        get: operations["listGroupDevices"];
+        put?: never;
+        /**
+         * Add devices to a group
+         * @description 1 to 500 device ids. Devices already in the group are left as they are. If any id is
+         *     not a device, nothing is added and the 422 names the unknown ids. Audited as
+         *     `group.add_devices` (with the ids that were added).
+         */
+        post: operations["addGroupDevices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{id}/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a device from a group
+         * @description A device that is not in the group is a 404. Audited as `group.remove_device`.
+         */
+        delete: operations["removeGroupDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        JobTargets: {
+            devices?: string[];
+            groups?: string[];
+            selector?: string;
+        };
+        Rollout: {
+            /** @description Releases per minute; 0 = all at once. */
+            max_per_minute?: number;
+            growth_factor?: number;
+            /** @description Successes after which the rate grows by growth_factor; 0 = never. */
+            growth_every?: number;
+            waves?: {
+                /** @description Cumulative share of the targets released by the end of the wave; the last is 100. */
+                percent: number;
+                soak_s?: number;
+            }[];
+            abort_failure_percent?: number;
+            abort_min_finished?: number;
+            /** @default 3600 */
+            in_progress_timeout_s: number;
+            max_retries?: number;
+        };
+        JobRequest: {
+            firmware_id: string;
+            targets: components["schemas"]["JobTargets"];
+            continuous?: boolean;
+            description?: string;
+            rollout?: components["schemas"]["Rollout"];
+        };
+        JobPlan: {
+            dry_run: boolean;
+            targets: {
+                device_id?: string;
+                model?: string;
+                online?: boolean;
+            }[];
+            skipped: {
+                device_id?: string;
+                /** @enum {string} */
+                reason?: "unknown_device" | "decommissioned" | "incompatible_model" | "already_on_version" | "in_another_job";
+            }[];
+            /** @description Devices released by the end of each wave (cumulative). */
+            waves: number[];
+            /** @description Targets offline now; they get the job when they connect. */
+            offline: number;
+        };
+        JobCounts: {
+            /** @description The portal's groups (queued, in_progress, completed, failed, canceled). */
+            groups?: {
+                [key: string]: number;
+            };
+            by_status?: {
+                [key: string]: number;
+            };
+            total?: number;
+            released?: number;
+        };
+        Job: {
+            id: string;
+            /** @enum {string} */
+            kind: "firmware";
+            firmware_id: string;
+            /** @enum {string} */
+            status: "in_progress" | "paused" | "completed" | "canceled" | "aborted";
+            targets: components["schemas"]["JobTargets"];
+            continuous?: boolean;
+            rollout: components["schemas"]["Rollout"];
+            description?: string;
+            wave?: number;
+            /** Format: date-time */
+            wave_opens_at?: string | null;
+            /** @description Why the job was aborted. */
+            reason?: string | null;
+            created_by?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /** Format: date-time */
+            completed_at?: string | null;
+            counts: components["schemas"]["JobCounts"];
+        };
+        JobPage: {
+            items: components["schemas"]["Job"][];
+            next_cursor: string | null;
+        };
+        Execution: {
+            job_id: string;
+            device_id: string;
+            /** @enum {string} */
+            status: "QUEUED" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "REJECTED" | "CANCELED" | "REMOVED";
+            /** @enum {string} */
+            group: "queued" | "in_progress" | "completed" | "failed" | "canceled";
+            execution_number: number;
+            version_number: number;
+            step?: string | null;
+            percent?: number | null;
+            status_details?: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            queued_at?: string;
+            /** Format: date-time */
+            released_at?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** Format: date-time */
+            timeout_at?: string | null;
+            /** Format: date-time */
+            updated_at?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+        };
+        ExecutionPage: {
+            items: components["schemas"]["Execution"][];
+            next_cursor: string | null;
+        };
         Firmware: {
             id: string;
             version: string;
@@ -747,6 +1115,11 @@ export interface components {
             request_id: string;
             /** @description Field errors (422 only). */
             errors?: components["schemas"]["FieldError"][];
+            /**
+             * @description A selector that does not parse (422): the 1-based position, in characters, of
+             *     where it goes wrong (its length + 1 for "at the end").
+             */
+            position?: number;
         };
         FieldError: {
             /** @description Name of the offending request field. */
@@ -980,10 +1353,55 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             certificates: components["schemas"]["DeviceCertificate"][];
+            /** @description The static groups the device is in, by name. */
+            groups: components["schemas"]["GroupRef"][];
         };
         DevicePage: {
             items: components["schemas"]["Device"][];
             next_cursor: string | null;
+        };
+        UpdateDeviceRequest: {
+            /** @description Keys to set (a string) or remove (null); other labels stay. */
+            labels: {
+                [key: string]: string | null;
+            };
+        };
+        GroupRef: {
+            id: string;
+            name: string;
+        };
+        Group: {
+            /** @description `grp_...` */
+            id: string;
+            name: string;
+            description: string;
+            member_count: number;
+            /** @description Id of the user who created it. */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        GroupPage: {
+            items: components["schemas"]["Group"][];
+            next_cursor: string | null;
+        };
+        CreateGroupRequest: {
+            name: string;
+            description?: string;
+        };
+        UpdateGroupRequest: {
+            name?: string;
+            description?: string;
+        };
+        AddGroupDevicesRequest: {
+            device_ids: string[];
+        };
+        AddGroupDevicesResult: {
+            /** @description The ids that were not in the group before. */
+            added: string[];
+            group: components["schemas"]["Group"];
         };
         ProvisioningTemplate: {
             model: string;
@@ -1147,6 +1565,8 @@ export interface components {
         UserId: string;
         /** @description Page size. */
         Limit: number;
+        /** @description Job id (`job_...`). */
+        JobId: string;
         /** @description Firmware id (`fw_...`). */
         FirmwareId: string;
         /** @description One byte range, as `bytes=1000-` or `bytes=-500`; several ranges get the whole file. */
@@ -1155,6 +1575,29 @@ export interface components {
         IfRange: string;
         /** @description The `next_cursor` of the previous page; omit for the first page. */
         Cursor: string;
+        /** @description Group id (`grp_...`). */
+        GroupId: string;
+        /** @description Page size. */
+        GroupLimit: number;
+        /** @description Substring of id, serial or model. */
+        DeviceSearch: string;
+        /** @description Connection status. */
+        DeviceStatus: "online" | "offline";
+        /** @description Lifecycle. */
+        DeviceLifecycle: "awaiting_certificate" | "active" | "decommissioned";
+        /** @description Exact model. */
+        DeviceModel: string;
+        /** @description `key` or `key=value`. */
+        DeviceLabel: string;
+        /**
+         * @description A label selector (docs/selectors.md): requirements separated by commas, all of which must
+         *     hold: `k=v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k` (has the label), `!k` (has it
+         *     not); `model` and `firmware_version` name the device's own fields. Values may contain
+         *     spaces. A selector that does not parse is a 422 with its `position`.
+         */
+        DeviceSelector: string;
+        /** @description Page size. */
+        DeviceLimit: number;
     };
     requestBodies: never;
     headers: {
@@ -1975,17 +2418,26 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Substring of id, serial or model. */
-                q?: string;
+                q?: components["parameters"]["DeviceSearch"];
                 /** @description Connection status. */
-                status?: "online" | "offline";
+                status?: components["parameters"]["DeviceStatus"];
                 /** @description Lifecycle. */
-                lifecycle?: "awaiting_certificate" | "active" | "decommissioned";
+                lifecycle?: components["parameters"]["DeviceLifecycle"];
                 /** @description Exact model. */
-                model?: string;
+                model?: components["parameters"]["DeviceModel"];
                 /** @description `key` or `key=value`. */
-                label?: string;
+                label?: components["parameters"]["DeviceLabel"];
+                /**
+                 * @description A label selector (docs/selectors.md): requirements separated by commas, all of which must
+                 *     hold: `k=v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k` (has the label), `!k` (has it
+                 *     not); `model` and `firmware_version` name the device's own fields. Values may contain
+                 *     spaces. A selector that does not parse is a 422 with its `position`.
+                 */
+                selector?: components["parameters"]["DeviceSelector"];
+                /** @description Only members of this static group (`grp_...`); an unknown group is a 422. */
+                group?: string;
                 /** @description Page size. */
-                limit?: number;
+                limit?: components["parameters"]["DeviceLimit"];
                 /** @description The `next_cursor` of the previous page; omit for the first page. */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2036,6 +2488,42 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device id (`dev_...`). */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDeviceRequest"];
+            };
+        };
+        responses: {
+            /** @description The device after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceDetail"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2334,6 +2822,254 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listJobs: {
+        parameters: {
+            query?: {
+                status?: "in_progress" | "paused" | "completed" | "canceled" | "aborted";
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobRequest"];
+            };
+        };
+        responses: {
+            /** @description The dry run's answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPlan"];
+                };
+            };
+            /** @description Created; the first executions are released at once. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (`job_...`). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listJobExecutions: {
+        parameters: {
+            query?: {
+                status?: "QUEUED" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "REJECTED" | "CANCELED" | "REMOVED";
+                limit?: number;
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description Job id (`job_...`). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (`job_...`). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    force?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Canceled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pauseJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (`job_...`). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resumeJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (`job_...`). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listDeviceJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device id (`dev_...`). */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to 100 executions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Execution"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     downloadByLink: {
         parameters: {
             query?: {
@@ -2366,6 +3102,277 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             416: components["responses"]["RangeNotSatisfiable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["GroupLimit"];
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of groups, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The new group. */
+            201: {
+                headers: {
+                    /** @description `/api/v1/groups/<id>` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id (`grp_...`). */
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id (`grp_...`). */
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id (`grp_...`). */
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listGroupDevices: {
+        parameters: {
+            query?: {
+                /** @description Substring of id, serial or model. */
+                q?: components["parameters"]["DeviceSearch"];
+                /** @description Connection status. */
+                status?: components["parameters"]["DeviceStatus"];
+                /** @description Lifecycle. */
+                lifecycle?: components["parameters"]["DeviceLifecycle"];
+                /** @description Exact model. */
+                model?: components["parameters"]["DeviceModel"];
+                /** @description `key` or `key=value`. */
+                label?: components["parameters"]["DeviceLabel"];
+                /**
+                 * @description A label selector (docs/selectors.md): requirements separated by commas, all of which must
+                 *     hold: `k=v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k` (has the label), `!k` (has it
+                 *     not); `model` and `firmware_version` name the device's own fields. Values may contain
+                 *     spaces. A selector that does not parse is a 422 with its `position`.
+                 */
+                selector?: components["parameters"]["DeviceSelector"];
+                /** @description Page size. */
+                limit?: components["parameters"]["DeviceLimit"];
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description Group id (`grp_...`). */
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the group's devices, by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevicePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addGroupDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id (`grp_...`). */
+                id: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddGroupDevicesRequest"];
+            };
+        };
+        responses: {
+            /** @description The ids that were not members before, and the group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGroupDevicesResult"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    removeGroupDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id (`grp_...`). */
+                id: components["parameters"]["GroupId"];
+                /** @description Device id (`dev_...`). */
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["InternalError"];
         };
     };

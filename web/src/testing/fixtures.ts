@@ -82,6 +82,21 @@ export function makeDeviceDetail(
         issued_at: '2025-03-01T10:00:00Z',
       },
     ],
+    groups: [],
+    ...overrides,
+  };
+}
+
+export function makeGroup(overrides: Partial<Schemas['Group']> = {}): Schemas['Group'] {
+  const name = overrides.name ?? 'roof';
+  return {
+    id: `grp_${name.replace(/\W/g, '_')}`,
+    name,
+    description: '',
+    member_count: 0,
+    created_by: 'usr_admin',
+    created_at: '2025-03-01T10:00:00Z',
+    updated_at: '2025-03-01T10:00:00Z',
     ...overrides,
   };
 }

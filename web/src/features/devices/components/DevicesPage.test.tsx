@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
-import { makeDevice, makeUser } from '../../../testing/fixtures';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeDevice, makeGroup, makeUser, problem } from '../../../testing/fixtures';
 import { server } from '../../../testing/msw-server';
 import { renderApp } from '../../../testing/render';
 import { DevicesPage } from './DevicesPage';
@@ -13,7 +13,14 @@ function renderDevices(path = '/devices') {
   return renderApp({ user: viewer, path, routes: [{ path: '/devices', element: <DevicesPage /> }] });
 }
 
+const roof = makeGroup({ id: 'grp_roof', name: 'roof', member_count: 2 });
+const lab = makeGroup({ id: 'grp_lab', name: 'lab' });
+
 describe('DevicesPage', () => {
+  beforeEach(() => {
+    server.use(http.get('/api/v1/groups', () => HttpResponse.json({ items: [lab, roof], next_cursor: null })));
+  });
+
   it('shows status, model, firmware, last seen and labels', async () => {
     server.use(
       http.get('/api/v1/devices', () =>
@@ -112,5 +119,69 @@ describe('DevicesPage', () => {
     await screen.findByTestId('device-row-SN-A');
     events.emit('device.updated', { id: 'dev_n', serial: 'SN-NEW', model: 'Thermo', status: 'online', lifecycle: 'active' });
     expect(await screen.findByTestId('device-row-SN-NEW')).toBeInTheDocument();
+  });
+
+  it('offers the groups and sends the group and the selector with the other filters', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get('/api/v1/devices', ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ items: [makeDevice({ serial: 'SN-A' })], next_cursor: null });
+      }),
+    );
+    renderDevices();
+    await screen.findByTestId('device-row-SN-A');
+    const ui = userEvent.setup();
+    const groupSelect = screen.getByLabelText('Group');
+    await waitFor(() => {
+      expect(within(groupSelect).getByRole('option', { name: 'roof' })).toBeInTheDocument();
+    });
+    await ui.selectOptions(groupSelect, 'grp_roof');
+    await ui.type(screen.getByLabelText(/^Selector/), 'model=Thermo 3, site in (a,b), !beta');
+    await ui.selectOptions(screen.getByLabelText('Status'), 'online');
+    await ui.click(screen.getByRole('button', { name: 'Search' }));
+    await waitFor(() => {
+      expect(queries.at(-1)?.get('group')).toBe('grp_roof');
+    });
+    expect(queries.at(-1)?.get('selector')).toBe('model=Thermo 3, site in (a,b), !beta');
+    expect(queries.at(-1)?.get('status')).toBe('online');
+  });
+
+  it("shows the server's 422 detail under the selector when it does not parse", async () => {
+    const detail = 'The selector is not well formed: expected a value at position 6.';
+    server.use(
+      http.get('/api/v1/devices', ({ request }) =>
+        new URL(request.url).searchParams.get('selector')
+          ? problem(422, 'validation', detail, {
+              position: 6,
+              errors: [{ field: 'selector', message: 'expected a value at position 6' }],
+            })
+          : HttpResponse.json({ items: [makeDevice({ serial: 'SN-A' })], next_cursor: null }),
+      ),
+    );
+    renderDevices();
+    await screen.findByTestId('device-row-SN-A');
+    const ui = userEvent.setup();
+    await ui.type(screen.getByLabelText(/^Selector/), 'site=');
+    await ui.click(screen.getByRole('button', { name: 'Search' }));
+    expect(await screen.findByText(detail)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Selector/)).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByTestId('devices-bad-selector')).toBeInTheDocument();
+    expect(screen.queryByTestId('error-alert')).not.toBeInTheDocument();
+  });
+
+  it('takes a group and a selector from the URL', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get('/api/v1/devices', ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ items: [], next_cursor: null });
+      }),
+    );
+    renderDevices('/devices?group=grp_lab&selector=beta');
+    expect(await screen.findByTestId('devices-empty')).toBeInTheDocument();
+    expect(queries[0]?.get('group')).toBe('grp_lab');
+    expect(queries[0]?.get('selector')).toBe('beta');
+    expect(screen.getByLabelText(/^Selector/)).toHaveValue('beta');
   });
 });

@@ -1,4 +1,5 @@
 import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import type { Device } from '../api/devices';
@@ -24,7 +25,33 @@ function Labels({ labels }: { labels: Device['labels'] }) {
   );
 }
 
-export function DevicesTable({ devices }: { devices: readonly Device[] }) {
+/** The serial, linked to the device's page, over its id. */
+function DeviceName({ device }: { device: Pick<Device, 'id' | 'serial'> }) {
+  return (
+    <>
+      <Anchor component={Link} to={`/devices/${encodeURIComponent(device.id)}`} size="sm" fw={500}>
+        {device.serial}
+      </Anchor>
+      <Text size="xs" c="dimmed" ff="monospace">
+        {device.id}
+      </Text>
+    </>
+  );
+}
+
+/**
+ * One row per device, with `data-testid` `<rowTestId>-<serial>`; `actions`, when given, fills a
+ * last column (a group's page puts its Remove button there).
+ */
+export function DevicesTable({
+  devices,
+  rowTestId = 'device-row',
+  actions,
+}: {
+  devices: readonly Device[];
+  rowTestId?: string;
+  actions?: (device: Device) => ReactNode;
+}) {
   return (
     <Table.ScrollContainer minWidth={960}>
       <Table striped highlightOnHover verticalSpacing="xs" data-testid="devices-table">
@@ -37,18 +64,14 @@ export function DevicesTable({ devices }: { devices: readonly Device[] }) {
             <Table.Th>Last seen</Table.Th>
             <Table.Th>Lifecycle</Table.Th>
             <Table.Th>Labels</Table.Th>
+            {actions ? <Table.Th>Actions</Table.Th> : null}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {devices.map((device) => (
-            <Table.Tr key={device.id} data-testid={`device-row-${device.serial}`}>
+            <Table.Tr key={device.id} data-testid={`${rowTestId}-${device.serial}`}>
               <Table.Td>
-                <Anchor component={Link} to={`/devices/${encodeURIComponent(device.id)}`} size="sm" fw={500}>
-                  {device.serial}
-                </Anchor>
-                <Text size="xs" c="dimmed" ff="monospace">
-                  {device.id}
-                </Text>
+                <DeviceName device={device} />
               </Table.Td>
               <Table.Td>
                 <StatusBadge status={device.status} />
@@ -73,6 +96,7 @@ export function DevicesTable({ devices }: { devices: readonly Device[] }) {
               <Table.Td>
                 <Labels labels={device.labels} />
               </Table.Td>
+              {actions ? <Table.Td>{actions(device)}</Table.Td> : null}
             </Table.Tr>
           ))}
         </Table.Tbody>

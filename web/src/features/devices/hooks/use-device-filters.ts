@@ -9,9 +9,21 @@ export interface DeviceFilterValues {
   lifecycle: '' | DeviceLifecycle;
   model: string;
   label: string;
+  /** A label selector (docs/selectors.md), sent as typed: the server says where it is wrong. */
+  selector: string;
+  /** A group id, or '' for any. */
+  group: string;
 }
 
-export const EMPTY_DEVICE_FILTERS: DeviceFilterValues = { q: '', status: '', lifecycle: '', model: '', label: '' };
+export const EMPTY_DEVICE_FILTERS: DeviceFilterValues = {
+  q: '',
+  status: '',
+  lifecycle: '',
+  model: '',
+  label: '',
+  selector: '',
+  group: '',
+};
 
 export const DEVICE_STATUSES: readonly DeviceStatus[] = ['online', 'offline'];
 export const DEVICE_LIFECYCLES: readonly DeviceLifecycle[] = ['awaiting_certificate', 'active', 'decommissioned'];
@@ -27,6 +39,8 @@ export function deviceFiltersFromParams(params: URLSearchParams): DeviceFilterVa
     lifecycle: oneOf(params.get('lifecycle'), DEVICE_LIFECYCLES),
     model: params.get('model') ?? '',
     label: params.get('label') ?? '',
+    selector: params.get('selector') ?? '',
+    group: params.get('group') ?? '',
   };
 }
 
@@ -37,6 +51,8 @@ export function deviceFiltersToQuery(values: DeviceFilterValues): DeviceQuery {
   if (values.lifecycle) query.lifecycle = values.lifecycle;
   if (values.model.trim()) query.model = values.model.trim();
   if (values.label.trim()) query.label = values.label.trim();
+  if (values.selector.trim()) query.selector = values.selector.trim();
+  if (values.group) query.group = values.group;
   return query;
 }
 
