@@ -67,7 +67,9 @@ class JobDevice:
             conn.close()
 
 
-class JobsEndToEnd(FleetTestCase):
+class JobsTestCase(FleetTestCase):
+    """A server with HTTPS and a known model; helpers for firmware, devices and jobs (no tests)."""
+
     server_args = FleetTestCase.server_args + ("--http-tls-listen", HOST + ":0")
 
     @classmethod
@@ -100,6 +102,10 @@ class JobsEndToEnd(FleetTestCase):
         status, body = self.api.call("GET", "/api/v1/jobs/" + job_id)
         self.assertEqual(status, 200, body)
         return body
+
+
+
+class JobsEndToEnd(JobsTestCase):
 
     def test_a_rollout_reaches_devices_that_download_report_and_complete(self):
         fw = self.firmware(self.version())
