@@ -54,6 +54,17 @@ rollout_progress progress_of(storage::connection& c, const job& j, common::milli
   return p;
 }
 
+// Why a device does not get a job of firmware `version` for `models`, or nullptr when it does.
+const char* skip_reason(const candidate& d, const std::set<std::string>& models, const std::string& version,
+                        const std::set<std::string>& busy) {
+  if (d.model.empty()) return "unknown_device";
+  if (d.decommissioned) return "decommissioned";
+  if (!models.contains(d.model)) return "incompatible_model";
+  if (d.firmware_version == version) return "already_on_version";
+  if (busy.contains(d.device_id)) return "in_another_job";
+  return nullptr;
+}
+
 }  // namespace
 
 result<std::string> parse_status_details(const json::value& v) {
@@ -100,18 +111,7 @@ result<job_plan> job_service::plan_in(storage::connection& c, const job_request&
   std::set<std::string> seen;
   for (const auto& d : *resolved) {
     if (!seen.insert(d.device_id).second) continue;  // named by two targets
-    const char* reason = nullptr;
-    if (d.model.empty())
-      reason = "unknown_device";
-    else if (d.decommissioned)
-      reason = "decommissioned";
-    else if (!models.contains(d.model))
-      reason = "incompatible_model";
-    else if (d.firmware_version == f.version)
-      reason = "already_on_version";
-    else if (busy.contains(d.device_id))
-      reason = "in_another_job";
-    if (reason) {
+    if (const char* reason = skip_reason(d, models, f.version, busy)) {
       plan.skipped.push_back({d.device_id, reason});
       continue;
     }
@@ -386,7 +386,39 @@ result<std::optional<execution>> job_service::start_next(const std::string& devi
 
 // --- the scheduler ---------------------------------------------------------------------------
 
+void job_service::add_new_targets(storage::connection& c, const job& j, common::millis at) {
+  auto f = ota::firmware_store::find(c, j.firmware_id);
+  auto resolved = resolve_(c, j.targets);
+  if (!f || !resolved) return;  // a group deleted since: the job keeps what it has
+  auto known = job_store::device_ids(c, j.id);
+  std::vector<std::string> fresh_ids;
+  for (const auto& d : *resolved)
+    if (!known.contains(d.device_id)) fresh_ids.push_back(d.device_id);
+  if (fresh_ids.empty()) return;
+  auto busy = job_store::busy_devices(c, fresh_ids);
+  const std::set<std::string> models(f->models.begin(), f->models.end());
+  auto seq = job_store::next_seq(c, j.id);
+  for (const auto& d : *resolved) {
+    if (known.contains(d.device_id) || skip_reason(d, models, f->version, busy)) continue;
+    known.insert(d.device_id);
+    execution e;
+    e.job_id = j.id;
+    e.device_id = d.device_id;
+    e.seq = seq++;
+    e.queued_at = e.updated_at = at;
+    job_store::insert(c, e);
+  }
+}
+
 void job_service::tick_job(storage::connection& c, const job& j, common::millis at, std::vector<std::string>& notify) {
+  // A continuous job looks for devices that joined its targets since (every 30 s at most).
+  if (j.continuous && j.status == job_status::in_progress) {
+    auto& last = last_resolved_[j.id];
+    if (at - last >= continuous_every_ms) {
+      last = at;
+      add_new_targets(c, j, at);
+    }
+  }
   auto p = progress_of(c, j, at);
   if (j.status == job_status::in_progress && should_abort(j.rollout, p)) {
     for (auto& e : job_store::in_status(c, j.id, {execution_status::queued}))

@@ -6,6 +6,7 @@
 // completes. Everything is in the database, timers included, so a restart resumes where the
 // last run stopped. Every job action and every execution's final state is audited.
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,6 +111,9 @@ class job_service {
   void finish(storage::connection& c, const job& j, execution& e, execution_status to, common::millis now,
               std::vector<std::string>& notify);
   void tick_job(storage::connection& c, const job& j, common::millis now, std::vector<std::string>& notify);
+  // Continuous targeting: executions for devices that match the job's targets now and did not
+  // at creation (joined the group, got the label, were registered since).
+  void add_new_targets(storage::connection& c, const job& j, common::millis now);
   result<job> set_job_status(const std::string& id, job_status to, const char* action, bool force,
                              const change_author& author);
   void changed(const std::string& job_id);
@@ -122,6 +126,10 @@ class job_service {
   events::event_bus* bus_;
   clock_fn clock_;
   notify_fn notify_;
+  // When each continuous job last looked for new targets. In memory: after a restart it looks
+  // at once, which costs one resolution and misses nothing.
+  static constexpr common::millis continuous_every_ms = 30000;
+  std::map<std::string, common::millis> last_resolved_;
 };
 
 }  // namespace mothership::jobs

@@ -245,6 +245,17 @@ job_counts counts(storage::connection& c, const std::string& job_id) {
   return out;
 }
 
+std::set<std::string> device_ids(storage::connection& c, const std::string& job_id) {
+  std::set<std::string> out;
+  for (const auto& r : c.query("SELECT device_id FROM job_executions WHERE job_id = $1", {job_id}))
+    out.insert(r.text(0));
+  return out;
+}
+
+std::int64_t next_seq(storage::connection& c, const std::string& job_id) {
+  return c.query_one("SELECT COALESCE(MAX(seq), -1) + 1 FROM job_executions WHERE job_id = $1", {job_id})->integer(0);
+}
+
 std::int64_t released_since(storage::connection& c, const std::string& job_id, common::millis since) {
   return c.query_one("SELECT COUNT(*) FROM job_executions WHERE job_id = $1 AND released_at >= $2", {job_id, since})
       ->integer(0);

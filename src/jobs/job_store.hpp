@@ -49,6 +49,9 @@ std::vector<execution> pending_for_device(storage::connection& c, const std::str
 std::set<std::string> busy_devices(storage::connection& c, const std::vector<std::string>& device_ids);
 
 job_counts counts(storage::connection& c, const std::string& job_id);
+// The devices that have an execution of the job, and the seq the next one gets.
+std::set<std::string> device_ids(storage::connection& c, const std::string& job_id);
+std::int64_t next_seq(storage::connection& c, const std::string& job_id);
 std::int64_t released_since(storage::connection& c, const std::string& job_id, common::millis since);
 // Releases the next `n` unreleased QUEUED executions in seq order; returns their devices.
 std::vector<std::string> release_next(storage::connection& c, const std::string& job_id, std::int64_t n,

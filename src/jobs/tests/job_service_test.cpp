@@ -45,6 +45,7 @@ class job_service_test : public ::testing::Test {
         [this](storage::connection&, const job_targets& t) -> boost::system::result<std::vector<candidate>> {
           std::vector<candidate> out;
           for (const auto& id : t.devices) out.push_back(fleet_.contains(id) ? fleet_[id] : candidate{id, ""});
+          if (!targets_extra_.empty()) out.push_back(fleet_[targets_extra_]);
           return out;
         },
         nullptr, [this] { return now_; });
@@ -86,6 +87,7 @@ class job_service_test : public ::testing::Test {
   std::map<std::string, candidate> fleet_;
   std::map<std::string, int> notified_;
   std::string firmware_id_;
+  std::string targets_extra_;  // a device the targets name besides their ids (as a group that grew)
   common::millis now_ = 1'780'000'000'000;
   change_author admin_{{"user", "usr_admin"}, "127.0.0.1"};
 };
@@ -291,6 +293,29 @@ TEST_F(job_service_test, waves_release_the_next_only_after_the_previous_finished
   now_ += 61000;
   service_->tick();
   EXPECT_EQ(service_->counts(j.id).released, 10);
+}
+
+TEST_F(job_service_test, a_continuous_job_reaches_devices_that_join_its_targets_later) {
+  auto r = request(devices(2));
+  r.continuous = true;
+  auto j = create(r);
+  for (auto device : {"dev_0", "dev_1"}) {
+    run(device);
+    service_->update(j.id, device, to(succeeded)).value();
+  }
+  service_->tick();
+  EXPECT_EQ(service_->find(j.id)->status, job_status::in_progress);  // continuous: it does not end
+  // Resolution is by the targets: a device the targets name from now on (here: a new id the
+  // fake resolver knows) joins at the next look, 30 s later, and is released at once.
+  targets_extra_ = "dev_7";
+  now_ += 31000;
+  service_->tick();
+  EXPECT_EQ(service_->counts(j.id).total(), 3);
+  EXPECT_EQ(service_->pending("dev_7").size(), 1u);
+  EXPECT_EQ(notified_["dev_7"], 1);
+  now_ += 31000;
+  service_->tick();
+  EXPECT_EQ(service_->counts(j.id).total(), 3);  // not twice
 }
 
 }  // namespace

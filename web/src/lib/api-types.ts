@@ -691,8 +691,11 @@ export interface paths {
         put?: never;
         /**
          * Create a firmware rollout (or ask what it would do)
-         * @description Resolves the targets once (a snapshot; `continuous` is stored for the coming
-         *     continuous targeting) and creates one execution per device that gets the job. Devices
+         * @description Resolves the targets (device ids, group members, devices matching the selector) and
+         *     creates one execution per device that gets the job. With `continuous` the job looks
+         *     again every 30 s and gives the job to devices that have joined its targets since (a
+         *     device added to the group, labelled, registered); such a job does not complete by
+         *     itself: cancel it when it has done its work. Devices
          *     are skipped, with the reason, when unknown (`unknown_device`), decommissioned, of a model
          *     the firmware does not fit (`incompatible_model`), already on the version
          *     (`already_on_version`) or in another active job (`in_another_job`); no device left is a
