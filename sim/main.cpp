@@ -92,7 +92,13 @@ int main(int argc, char** argv) {
   app.add_option("--model", model, "Model the devices report");
   app.add_option("--heartbeat-s", heartbeat_s, "Seconds between heartbeats with --hold")->check(CLI::Range(1, 3600));
   app.add_option("--timeout-s", timeout_s, "Seconds one device may take to onboard")->check(CLI::Range(1, 86400));
-  app.add_flag("--hold", hold, "Stay connected with heartbeats until SIGINT/SIGTERM");
+  app.add_flag("--hold", hold, "Stay connected with heartbeats (and take firmware jobs) until SIGINT/SIGTERM");
+  int ota_install_s = 5;
+  double ota_fail_rate = 0.0;
+  app.add_option("--ota-install-s", ota_install_s, "Seconds a simulated firmware install takes")
+      ->check(CLI::Range(0, 3600));
+  app.add_option("--ota-fail-rate", ota_fail_rate, "Share of firmware installs that fail their health check (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
   CLI11_PARSE(app, argc, argv);
 
   // Before anything is created or sent: a refused token file changes nothing.
@@ -117,6 +123,8 @@ int main(int argc, char** argv) {
   settings.ca_file = ca_file;
   settings.model = model;
   settings.heartbeat_s = heartbeat_s;
+  settings.ota_install_s = ota_install_s;
+  settings.ota_fail_rate = ota_fail_rate;
   if (state_dir.empty()) {
     state_dir = (std::filesystem::temp_directory_path() / ("mothership-sim-" + std::to_string(::getpid()))).string();
   }
@@ -186,7 +194,10 @@ int main(int argc, char** argv) {
       } catch (const std::exception& e) {
         r.failure = e.what();
       }
-      if (r.onboarded && hold) asio::co_spawn(context_of(index), sim.run_heartbeats(), asio::detached);
+      if (r.onboarded && hold) {
+        asio::co_spawn(context_of(index), sim.run_heartbeats(), asio::detached);
+        asio::co_spawn(context_of(index), sim.run_jobs(), asio::detached);
+      }
       counts.add([&](run_counts& c) {
         if (r.onboarded) {
           ++c.onboarded;

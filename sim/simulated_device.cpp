@@ -1,6 +1,7 @@
 #include "simulated_device.hpp"
 
 #include "device_tls.hpp"
+#include "firmware_download.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,6 +10,8 @@
 #include <boost/json/serialize.hpp>
 #include <deque>
 #include <fstream>
+#include <optional>
+#include <random>
 
 namespace mothership::sim {
 
@@ -25,6 +28,11 @@ struct simulated_device::mailbox {
 
 namespace {
 
+std::string text_of(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 // The messages are built outside the coroutines: g++ 12 rejects initializer lists holding
 // string literals inside a coroutine ("array used as initializer").
 std::int64_t uptime_s(std::chrono::steady_clock::time_point booted) {
@@ -35,9 +43,78 @@ std::string hello_message(const fleet_settings& s, const std::string& csr) {
   return json::serialize(json::object{{"model", s.model}, {"firmware_version", s.firmware_version}, {"csr", csr}});
 }
 
-std::string state_message(const fleet_settings& s, std::chrono::steady_clock::time_point booted) {
+std::string state_message(const fleet_settings& s, const std::string& version,
+                          std::chrono::steady_clock::time_point booted) {
   return json::serialize(
-      json::object{{"firmware_version", s.firmware_version}, {"model", s.model}, {"uptime_s", uptime_s(booted)}});
+      json::object{{"firmware_version", version}, {"model", s.model}, {"uptime_s", uptime_s(booted)}});
+}
+
+std::string job_request(std::string token) {
+  return json::serialize(json::object{{"clientToken", std::move(token)}, {"statusDetails", {{"step", "download"}}}});
+}
+
+std::string job_update(const char* status, const char* step, const char* extra_key, const std::string& extra_value,
+                       const std::string& token) {
+  json::object details{{"step", step}};
+  if (*extra_key) details[extra_key] = extra_value;
+  return json::serialize(
+      json::object{{"status", status}, {"statusDetails", std::move(details)}, {"clientToken", token}});
+}
+
+std::string installing_update(const std::string& token) {
+  return job_update("IN_PROGRESS", "install", "percent", "100", token);
+}
+
+std::string failed_update(const std::string& reason, const std::string& token) {
+  return job_update("FAILED", "rollback", "reason", reason, token);
+}
+
+std::string succeeded_update(const std::string& token) {
+  return job_update("SUCCEEDED", "confirmed", "", "", token);
+}
+
+// What a started execution asks for.
+struct job_work {
+  std::string job_id, version, url, sha256;
+};
+
+bool is_notification(const std::string& topic) {
+  return topic.ends_with("/notify-next");
+}
+
+std::optional<job_work> started_work(const json::object& execution) {
+  if (text_of(execution, "status") != "IN_PROGRESS") return std::nullopt;
+  job_work w;
+  w.job_id = text_of(execution, "jobId");
+  if (auto* doc = execution.if_contains("jobDocument"); doc && doc->is_object())
+    if (auto* f = doc->as_object().if_contains("firmware"); f && f->is_object()) {
+      w.version = text_of(f->as_object(), "version");
+      w.url = text_of(f->as_object(), "url");
+      w.sha256 = text_of(f->as_object(), "sha256");
+    }
+  return w;
+}
+
+std::string hash_mismatch() {
+  return "the image's SHA-256 is not the job document's";
+}
+
+std::string health_check_failed() {
+  return "health check failed after the reboot (simulated)";
+}
+
+std::vector<std::string> job_topics(const std::string& base) {
+  return {base + "/notify-next", base + "/start-next/accepted"};
+}
+
+// The execution in a notify-next or start-next answer, if any.
+std::optional<json::object> execution_in(const std::string& payload) {
+  boost::system::error_code ec;
+  auto v = json::parse(payload, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  auto* e = v.as_object().if_contains("execution");
+  if (!e || !e->is_object()) return std::nullopt;
+  return e->as_object();
 }
 
 std::string heartbeat_message(std::chrono::steady_clock::time_point booted) {
@@ -62,16 +139,14 @@ std::vector<std::string> provisioning_topics(const std::string& serial) {
   return {"$provision/" + serial + "/certificate", "$provision/" + serial + "/status"};
 }
 
-std::string text_of(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 simulated_device::simulated_device(asio::any_io_executor executor, const fleet_settings& settings,
                                    factory_identity identity)
-    : executor_(executor), settings_(settings), identity_(std::move(identity)) {}
+    : executor_(executor),
+      settings_(settings),
+      identity_(std::move(identity)),
+      firmware_version_(settings.firmware_version) {}
 
 simulated_device::~simulated_device() = default;
 
@@ -157,7 +232,7 @@ asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void(
   ack = co_await client_->connect(operational);
   if (ack.reason != mqtt::reason_code::success)
     co_return failed("mTLS CONNACK " + std::to_string(static_cast<int>(ack.reason)), device_id_);
-  co_await client_->publish("devices/" + device_id_ + "/state", state_message(settings_, booted_),
+  co_await client_->publish("devices/" + device_id_ + "/state", state_message(settings_, firmware_version_, booted_),
                             mqtt::qos::at_least_once, true);
   co_await client_->drain();
   co_return succeeded(device_id_);
@@ -171,6 +246,64 @@ asio::awaitable<void> simulated_device::run_heartbeats() {
     if (stopped_ || !client_->connected()) break;
     co_await client_->publish("devices/" + device_id_ + "/heartbeat", heartbeat_message(booted_),
                               mqtt::qos::at_most_once);
+  }
+}
+
+asio::awaitable<void> simulated_device::run_jobs() {
+  if (!client_ || !client_->connected()) co_return;
+  auto box = std::make_shared<mailbox>(executor_);
+  client_->on_message([box](const mqtt::publish& p) {
+    box->messages.emplace_back(p.topic, p.payload);
+    box->wake.cancel();
+  });
+  const std::string base = "devices/" + device_id_ + "/jobs";
+  co_await client_->subscribe(job_topics(base), mqtt::qos::at_least_once);
+  std::mt19937 random(std::random_device{}());
+  std::uniform_real_distribution<double> chance(0.0, 1.0);
+  int requests = 0;
+  auto token = [&] { return device_id_ + "-" + std::to_string(++requests); };
+
+  while (!stopped_ && client_->connected()) {
+    std::optional<job_work> work;
+    while (!box->messages.empty() && !work) {
+      auto [topic, payload] = std::move(box->messages.front());
+      box->messages.pop_front();
+      auto found = execution_in(payload);
+      if (!found) continue;
+      if (is_notification(topic))
+        // Something to do: ask for it, which also starts it (the answer carries the execution).
+        co_await client_->publish(base + "/start-next", job_request(token()), mqtt::qos::at_least_once);
+      else
+        work = started_work(*found);
+    }
+    if (!work) {
+      box->wake.expires_after(std::chrono::seconds(30));
+      co_await box->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+
+    const std::string update = base + "/" + work->job_id + "/update";
+    auto result = co_await download_firmware(executor_, work->url, {});
+    std::string failure;
+    if (!result.ok)
+      failure = result.failure;
+    else if (result.sha256 != work->sha256)
+      failure = hash_mismatch();
+    if (failure.empty()) {
+      co_await client_->publish(update, installing_update(token()), mqtt::qos::at_least_once);
+      asio::steady_timer install(executor_);
+      install.expires_after(std::chrono::seconds(settings_.ota_install_s));
+      co_await install.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (chance(random) < settings_.ota_fail_rate) failure = health_check_failed();
+    }
+    if (!failure.empty()) {
+      co_await client_->publish(update, failed_update(failure, token()), mqtt::qos::at_least_once);
+      continue;
+    }
+    firmware_version_ = work->version;
+    co_await client_->publish("devices/" + device_id_ + "/state", state_message(settings_, firmware_version_, booted_),
+                              mqtt::qos::at_least_once, true);
+    co_await client_->publish(update, succeeded_update(token()), mqtt::qos::at_least_once);
   }
 }
 

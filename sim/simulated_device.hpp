@@ -2,7 +2,7 @@
 // One simulated device, as docs/device-protocol.md "Onboarding" describes it: provisioning
 // connection with serial + claim code, hello with a CSR, the certificate on
 // $provision/<serial>/certificate, then the operational connection with mutual TLS, reported
-// state and heartbeats. Runs on one executor with the project's MQTT client.
+// state and heartbeats, and firmware jobs. Runs on one executor with the project's MQTT client.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -23,6 +23,9 @@ struct fleet_settings {
   std::string model = "Sim-1";
   std::string firmware_version = "1.0.0";
   int heartbeat_s = 30;
+  // Jobs (docs/device-protocol.md "Jobs"): how long an install takes and how often it fails.
+  int ota_install_s = 5;
+  double ota_fail_rate = 0.0;
 };
 
 struct onboarding_result {
@@ -42,6 +45,10 @@ class simulated_device {
                                                     std::chrono::steady_clock::duration timeout);
   // Heartbeats until the connection ends or stop() is called.
   boost::asio::awaitable<void> run_heartbeats();
+  // Takes part in firmware rollouts until the connection ends: on notify-next it starts the
+  // job, downloads the image from its link (hashing it), "installs" for ota_install_s, fails
+  // at ota_fail_rate, else reports the new version and SUCCEEDED.
+  boost::asio::awaitable<void> run_jobs();
   void stop();
 
   const factory_identity& identity() const { return identity_; }
@@ -56,6 +63,7 @@ class simulated_device {
   std::string device_id_;
   bool stopped_ = false;
   std::chrono::steady_clock::time_point booted_ = std::chrono::steady_clock::now();
+  std::string firmware_version_;
 };
 
 }  // namespace mothership::sim
