@@ -51,6 +51,7 @@ bench: build-release
 	@bench/http/run
 	@bench/mqtt/run
 	@bench/onboarding/run
+	@bench/ota/run
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

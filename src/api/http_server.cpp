@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <csignal>
 
 #include "api/body_channel.hpp"
 #include "api/event_stream.hpp"
@@ -440,7 +441,13 @@ asio::awaitable<void> run_connection(Stream stream, std::shared_ptr<http_server:
 }  // namespace
 
 http_server::http_server(common::io_pool& io, const common::http_config& cfg, dispatcher& d)
-    : io_(io), state_(std::make_shared<state>(cfg, d)) {}
+    : io_(io), state_(std::make_shared<state>(cfg, d)) {
+  // sendfile(2) has no MSG_NOSIGNAL: a client that resets its connection while a call is half
+  // done makes the next call fail with EPIPE and raise SIGPIPE, whose default action ends the
+  // whole process (wrk's closing of its connections at the end of a run did). Ignored, the
+  // call just fails and the connection ends (send_file_slice).
+  std::signal(SIGPIPE, SIG_IGN);
+}
 
 http_server::~http_server() = default;
 

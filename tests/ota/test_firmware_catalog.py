@@ -8,9 +8,13 @@ import hashlib
 import http.client
 import json
 import os
+import socket
 import ssl
+import struct
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
 import urllib.parse
 
@@ -192,6 +196,39 @@ class FirmwareCatalogTest(OtaTestCase):
         self.assertEqual((status, edited["release_notes"]), (200, "- fixed"))
         self.assertEqual(self.api.call("DELETE", "/api/v1/firmware/" + fw["id"])[0], 204)
         self.assertEqual(self.api.call("GET", "/api/v1/firmware/" + fw["id"])[0], 404)
+
+    def test_downloads_the_clients_abandon_half_way_leave_the_server_running(self):
+        # When the peer resets a socket during a sendfile(2) call that has already sent part of
+        # its bytes, the call returns that part and the next one fails with EPIPE and raises
+        # SIGPIPE, whose default action ends the process: wrk's closing of its 50 connections at
+        # the end of a run did that now and then; 20 clients resetting at once do it every time.
+        status, fw = self.upload(image_of(LIMIT, "abandoned"), "6.1.%d" % (int(unique("v")[2:], 16) % 100000))
+        self.assertEqual(status, 201, fw)
+        request = ("GET /api/v1/firmware/%s/download HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                   "Connection: close\r\n\r\n" % (fw["id"], HOST, self.api.token)).encode()
+        stop = threading.Event()
+
+        def download_until_stopped():
+            buf = bytearray(1 << 20)
+            while not stop.is_set():
+                with socket.create_connection((HOST, self.server.http_port), timeout=10) as s:
+                    s.sendall(request)
+                    while not stop.is_set() and s.recv_into(buf) > 0:
+                        pass
+                    # Closed with unread bytes and no lingering: the server's socket is reset.
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+        for _ in range(5):
+            stop.clear()
+            readers = [threading.Thread(target=download_until_stopped) for _ in range(20)]
+            for t in readers:
+                t.start()
+            time.sleep(0.3)
+            stop.set()
+            for t in readers:
+                t.join(30)
+            self.assertTrue(self.server.alive(), "the server died of abandoned downloads")
+        self.assertEqual(self.send("GET", "/healthz", token=False)[0], 200)
 
     def test_download_links_work_without_a_token_until_altered_or_presented_by_a_device(self):
         image = image_of(200000, "link")
