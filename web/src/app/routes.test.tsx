@@ -47,7 +47,7 @@ describe('routes', () => {
   });
 
   it('shows a coming-soon card on pages not built yet', async () => {
-    renderApp({ user: makeUser({ role: 'technician' }), path: '/firmware' });
+    renderApp({ user: makeUser({ role: 'technician' }), path: '/deployments' });
     expect(await screen.findByTestId('coming-soon')).toBeInTheDocument();
   });
 
