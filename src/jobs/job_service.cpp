@@ -413,11 +413,16 @@ void job_service::add_new_targets(storage::connection& c, const job& j, common::
 void job_service::tick_job(storage::connection& c, const job& j, common::millis at, std::vector<std::string>& notify) {
   // A continuous job looks for devices that joined its targets since (every 30 s at most).
   if (j.continuous && j.status == job_status::in_progress) {
-    auto& last = last_resolved_[j.id];
-    if (at - last >= continuous_every_ms) {
-      last = at;
-      add_new_targets(c, j, at);
+    bool due = false;
+    {
+      std::lock_guard lock(last_resolved_mutex_);
+      auto& last = last_resolved_[j.id];
+      if (at - last >= continuous_every_ms) {
+        last = at;
+        due = true;
+      }
     }
+    if (due) add_new_targets(c, j, at);
   }
   auto p = progress_of(c, j, at);
   if (j.status == job_status::in_progress && should_abort(j.rollout, p)) {

@@ -7,6 +7,7 @@
 // last run stopped. Every job action and every execution's final state is audited.
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -129,6 +130,8 @@ class job_service {
   // When each continuous job last looked for new targets. In memory: after a restart it looks
   // at once, which costs one resolution and misses nothing.
   static constexpr common::millis continuous_every_ms = 30000;
+  // Ticks may run at once (the scheduler's, and the one a new job starts with).
+  std::mutex last_resolved_mutex_;
   std::map<std::string, common::millis> last_resolved_;
 };
 
