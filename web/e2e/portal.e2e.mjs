@@ -16,8 +16,9 @@
 // pages allow, that a technician onboards a simulated device (e2e/sim_device.py, paho over
 // TLS) by claiming it in the Onboard page and sees it connected, that the API itself
 // refuses a viewer, and that an admin revokes and decommissions a connected device from its
-// page, and that an admin makes a group, adds a device and filters the device list by the group
-// and by a label selector. The whole run is under the server's Content-Security-Policy, and any violation the
+// page, that an admin makes a group, adds a device and filters the device list by the group
+// and by a label selector, and that an admin uploads firmware that a viewer then sees read
+// only (firmware.mjs). The whole run is under the server's Content-Security-Policy, and any violation the
 // browser reports fails it (csp.mjs). The server, API and device processes are in processes.mjs. Prints "N passed,
 // M failed" last; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { watchCsp } from './csp.mjs';
+import { firmwareChecks } from './firmware.mjs';
 import {
   apiCall,
   apiLogin,
@@ -593,6 +595,9 @@ async function run(ctx) {
   });
   await page.screenshot({ path: path.join(outDir, 'admin-registry-re-enabled.png'), fullPage: true });
   await step('admin logs out', () => logout(page));
+
+  // --- firmware (admin uploads, viewer reads): e2e/firmware.mjs --------------------------
+  await firmwareChecks({ page, base, users, outDir, check, step, login, logout, assert, assertEqual });
 
   await check('no uncaught errors in the page', () => {
     assert(ctx.pageErrors.length === 0, ctx.pageErrors.join('\n'));

@@ -62,7 +62,7 @@ describe('FirmwarePage', () => {
 
     // The details show the whole hash and the release notes, with no way to edit them.
     const ui = userEvent.setup();
-    await ui.click(within(row).getByRole('button', { name: 'Details' }));
+    await ui.click(within(row).getByRole('button', { name: 'Show the details of 2.0.0-rc.1' }));
     const details = await screen.findByTestId('firmware-details');
     expect(within(details).getByTestId('firmware-details-sha256')).toHaveTextContent('0123456789abcdef'.repeat(4));
     expect(within(details).getByTestId('firmware-release-notes')).toHaveTextContent('## Changes - faster boot');
@@ -199,7 +199,7 @@ describe('FirmwarePage', () => {
     );
     renderFirmware('admin');
     const ui = userEvent.setup();
-    await ui.click(within(await screen.findByTestId('firmware-row-fw_2')).getByRole('button', { name: 'Details' }));
+    await ui.click(await screen.findByRole('button', { name: 'Show the details of 2.0.0-rc.1' }));
     await ui.click(await screen.findByRole('button', { name: 'Edit notes' }));
     const notes = screen.getByLabelText('Release notes (Markdown)');
     await ui.clear(notes);

@@ -1,4 +1,4 @@
-import { Badge, Button, CopyButton, Group, Table, Text, Tooltip } from '@mantine/core';
+import { Button, CopyButton, Group, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { Fragment } from 'react';
 import { formatBytes, formatDateTime } from '../../../lib/format';
 import type { Firmware } from '../api/firmware';
@@ -49,21 +49,20 @@ function Sha256({ firmware }: { firmware: Firmware }) {
 export function SignatureState({ firmware }: { firmware: Firmware }) {
   if (!firmware.signed_by) {
     return (
-      <Badge color="gray" variant="light" data-testid="firmware-signature-state">
+      <Text size="sm" c="dimmed" data-testid="firmware-signature-state">
         unsigned
-      </Badge>
+      </Text>
     );
   }
   return (
     <Tooltip label={`Verified against the key with SHA-256 ${firmware.signed_by}`} maw={600} multiline>
-      <Badge color="teal" variant="light" data-testid="firmware-signature-state">
+      <Text size="sm" c="teal.7" fw={500} data-testid="firmware-signature-state">
         signed · {firmware.signed_by.slice(0, 8)}
-      </Badge>
+      </Text>
     </Tooltip>
   );
 }
 
-const COLUMNS = 8;
 
 export function FirmwareTable({
   items,
@@ -78,19 +77,23 @@ export function FirmwareTable({
   onToggle: (firmware: Firmware) => void;
 }) {
   const { onDownload, onDelete, downloadingId, canEdit } = actions;
+  const withActions = onDownload !== undefined || onDelete !== undefined;
+  const columns = withActions ? 8 : 7;
   return (
-    <Table.ScrollContainer minWidth={1000}>
+    <Table.ScrollContainer minWidth={860}>
       <Table verticalSpacing="xs" highlightOnHover data-testid="firmware-table">
         <Table.Thead>
           <Table.Tr>
+            <Table.Th w={36}>
+              <VisuallyHidden>Details</VisuallyHidden>
+            </Table.Th>
             <Table.Th>Version</Table.Th>
             <Table.Th>Models</Table.Th>
             <Table.Th>Size</Table.Th>
             <Table.Th>SHA-256</Table.Th>
             <Table.Th>Signature</Table.Th>
             <Table.Th>Uploaded</Table.Th>
-            <Table.Th>Description</Table.Th>
-            <Table.Th>Actions</Table.Th>
+            {withActions ? <Table.Th>Actions</Table.Th> : null}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -100,21 +103,35 @@ export function FirmwareTable({
               <Fragment key={firmware.id}>
                 <Table.Tr data-testid={`firmware-row-${firmware.id}`} data-version={firmware.version}>
                   <Table.Td>
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      color="gray"
+                      aria-expanded={open}
+                      aria-label={`${open ? 'Hide' : 'Show'} the details of ${firmware.version}`}
+                      onClick={() => {
+                        onToggle(firmware);
+                      }}
+                      data-testid="firmware-details-toggle"
+                    >
+                      {open ? '▾' : '▸'}
+                    </Button>
+                  </Table.Td>
+                  <Table.Td>
                     <Text size="sm" fw={500} ff="monospace">
                       {firmware.version}
                     </Text>
+                    {firmware.description ? (
+                      <Text size="xs" c="dimmed" lineClamp={2} data-testid="firmware-description">
+                        {firmware.description}
+                      </Text>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
-                      {firmware.models.map((model) => (
-                        <Badge key={model} variant="outline" color="gray" tt="none">
-                          {model}
-                        </Badge>
-                      ))}
-                    </Group>
+                    <Text size="sm">{firmware.models.join(', ')}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm" ta="right" title={`${firmware.size} bytes`}>
+                    <Text size="sm" title={`${firmware.size} bytes`} style={{ whiteSpace: 'nowrap' }}>
                       {formatBytes(firmware.size)}
                     </Text>
                   </Table.Td>
@@ -127,57 +144,42 @@ export function FirmwareTable({
                   <Table.Td>
                     <Text size="sm">{formatDateTime(firmware.created_at)}</Text>
                   </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" lineClamp={2} c={firmware.description ? undefined : 'dimmed'}>
-                      {firmware.description || '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Button
-                        size="compact-xs"
-                        variant="light"
-                        color="gray"
-                        aria-expanded={open}
-                        onClick={() => {
-                          onToggle(firmware);
-                        }}
-                        data-testid="firmware-details-toggle"
-                      >
-                        {open ? 'Hide' : 'Details'}
-                      </Button>
-                      {onDownload ? (
-                        <Button
-                          size="compact-xs"
-                          variant="light"
-                          loading={downloadingId === firmware.id}
-                          onClick={() => {
-                            onDownload(firmware);
-                          }}
-                          data-testid="firmware-download"
-                        >
-                          Download
-                        </Button>
-                      ) : null}
-                      {onDelete ? (
-                        <Button
-                          size="compact-xs"
-                          variant="light"
-                          color="red"
-                          onClick={() => {
-                            onDelete(firmware);
-                          }}
-                          data-testid="firmware-delete"
-                        >
-                          Delete
-                        </Button>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
+                  {withActions ? (
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        {onDownload ? (
+                          <Button
+                            size="compact-xs"
+                            variant="light"
+                            loading={downloadingId === firmware.id}
+                            onClick={() => {
+                              onDownload(firmware);
+                            }}
+                            data-testid="firmware-download"
+                          >
+                            Download
+                          </Button>
+                        ) : null}
+                        {onDelete ? (
+                          <Button
+                            size="compact-xs"
+                            variant="light"
+                            color="red"
+                            onClick={() => {
+                              onDelete(firmware);
+                            }}
+                            data-testid="firmware-delete"
+                          >
+                            Delete
+                          </Button>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                  ) : null}
                 </Table.Tr>
                 {open ? (
                   <Table.Tr data-testid={`firmware-details-row-${firmware.id}`}>
-                    <Table.Td colSpan={COLUMNS}>
+                    <Table.Td colSpan={columns}>
                       <FirmwareDetails firmware={firmware} canEdit={canEdit} />
                     </Table.Td>
                   </Table.Tr>

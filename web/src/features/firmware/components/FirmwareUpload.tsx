@@ -137,7 +137,7 @@ export function FirmwareUpload() {
               <Text fw={500}>{file ? 'Drop another image to replace it' : 'Drop the firmware image here'}</Text>
             </Dropzone.Idle>
             <Text size="sm" c="dimmed">
-              or click to choose it. It is streamed to the server as it is read, whatever its size.
+              or click to choose it. It is sent straight from the disk, so large images are fine.
             </Text>
           </Stack>
         </Dropzone>
