@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
 
 #include "registry/device_store.hpp"
 #include "registry/group_store.hpp"
@@ -46,6 +47,7 @@ json::object device_jobs::document_for(const jobs::execution& e) {
           {"firmware",
            {{"id", f->id},
             {"version", f->version},
+            {"models", json::value_from(f->models)},
             {"size", static_cast<std::int64_t>(f->size)},
             {"sha256", f->sha256},
             {"signature", f->signature ? json::value(*f->signature) : json::value(nullptr)},
