@@ -19,6 +19,8 @@ int run_agent(const config& cfg, event_queue& events, const link_factory& make_l
   store.open();
   backoff reconnect(ms_of(cfg.reconnect_min_s), ms_of(cfg.reconnect_max_s));
   renewal_memory renewal;
+  updater update(cfg, store, events);
+  if (update.after_boot() == update_step::reboot) return exit_reboot;
   if (auto id = store.load_identity())
     spdlog::info("device {} (serial {}): using the key and certificate in {}", id->device_id, cfg.serial, store.dir());
   else
@@ -29,7 +31,7 @@ int run_agent(const config& cfg, event_queue& events, const link_factory& make_l
     session_result result{session_end::stop, {}};
     {
       auto link = make_link(events);
-      session_context ctx{cfg, store, *link, events, reconnect};
+      session_context ctx{cfg, store, *link, events, reconnect, update};
       result = id ? run_operation(ctx, *id, renewal) : run_provisioning(ctx);
     }
     events.clear();  // whatever the closed connection left behind (a stop request stays)
@@ -41,6 +43,8 @@ int run_agent(const config& cfg, event_queue& events, const link_factory& make_l
         return exit_rejected;
       case session_end::reconnect_now:
         break;
+      case session_end::reboot:
+        return exit_reboot;
       case session_end::retry: {
         auto wait = reconnect.next();
         spdlog::warn("{}; retrying in {:.1f} s", result.why, static_cast<double>(wait.count()) / 1000.0);

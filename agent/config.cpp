@@ -149,6 +149,15 @@ config_result parse_config(const std::string& text, const std::string& origin) {
     c.log_level = r.text("log_level", false, c.log_level);
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error"};
     if (!levels.contains(c.log_level)) r.fail("log_level", "must be trace, debug, info, warn or error");
+    c.update_signing_key = r.text("update_signing_key", false);
+    c.install_command = r.text("install_command", false);
+    c.reboot_command = r.text("reboot_command", false);
+    c.health_check_command = r.text("health_check_command", false);
+    c.health_check_timeout_s = r.integer("health_check_timeout_s", c.health_check_timeout_s, 1, 3600);
+    c.boot_tries = r.integer("boot_tries", c.boot_tries, 1, 100);
+    c.download_max_bytes_per_s =
+        static_cast<long long>(r.number("download_max_bytes_per_s", 0, 0, 1e12));  // integers convert too
+    c.download_step_timeout_min = r.integer("download_step_timeout_min", c.download_step_timeout_min, 1, 10080);
     r.reject_unknown();
     return {std::move(c), {}};
   } catch (const config_error& e) {

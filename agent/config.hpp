@@ -36,6 +36,16 @@ struct config {
   double reconnect_min_s = 1;
   double reconnect_max_s = 300;
   std::string log_level = "info";
+
+  // Firmware updates (docs/device-protocol.md "Jobs"; agent.example.toml says more).
+  std::string update_signing_key;    // PEM public key; when set, only images it signed are installed
+  std::string install_command;       // empty: the image is written to slots/<slot>.img (a simulated A/B pair)
+  std::string reboot_command;        // empty: the agent restarts itself (a simulated reboot)
+  std::string health_check_command;  // run from the new image after its first boot; exit 0 means healthy
+  int health_check_timeout_s = 120;
+  int boot_tries = 3;                      // boots of a new image without passing the health check before falling back
+  long long download_max_bytes_per_s = 0;  // 0: as fast as the link goes
+  int download_step_timeout_min = 60;      // stepTimeoutInMinutes sent while downloading
 };
 
 struct config_result {

@@ -1,5 +1,7 @@
 #include "events.hpp"
 
+#include <vector>
+
 namespace mothership::agent {
 
 void event_queue::push(event e) {
@@ -33,17 +35,33 @@ std::optional<event> event_queue::wait_until(std::chrono::steady_clock::time_poi
   return e;
 }
 
+namespace {
+
+bool of_the_connection(const event& e) {
+  return std::holds_alternative<message_event>(e) || std::holds_alternative<lost_event>(e);
+}
+
+}  // namespace
+
 void event_queue::clear() {
   std::lock_guard lock(mutex_);
-  events_.clear();
+  std::erase_if(events_, of_the_connection);
 }
 
 bool sleep_until(event_queue& events, std::chrono::steady_clock::time_point deadline) {
+  std::vector<event> kept;
+  bool stopped = false;
   while (true) {
     auto e = events.wait_until(deadline);
-    if (!e) return true;
-    if (std::holds_alternative<stop_event>(*e)) return false;
+    if (!e) break;
+    if (std::holds_alternative<stop_event>(*e)) {
+      stopped = true;
+      break;
+    }
+    if (!of_the_connection(*e)) kept.push_back(std::move(*e));
   }
+  for (auto& e : kept) events.push(std::move(e));
+  return !stopped;
 }
 
 }  // namespace mothership::agent

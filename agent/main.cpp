@@ -5,12 +5,18 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "agent.hpp"
+#include "downloader.hpp"
+#include "shell_command.hpp"
 
 namespace {
 
@@ -24,6 +30,27 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
+// The reboot a firmware update asks for. Without a reboot_command (tests, a trial on a desk) the
+// agent "reboots" by starting itself again: the same program, arguments and process id, so a
+// supervisor sees one process. On a device the command reboots it and does not return.
+int reboot(const config& cfg, char** argv) {
+  spdlog::default_logger()->flush();
+  if (cfg.reboot_command.empty()) {
+    spdlog::info("rebooting: starting the agent again");
+    spdlog::default_logger()->flush();
+    ::execv("/proc/self/exe", argv);
+    spdlog::critical("cannot start the agent again: {}", std::strerror(errno));
+    return exit_failure;
+  }
+  spdlog::info("rebooting: {}", cfg.reboot_command);
+  auto result = run_shell_command(cfg.reboot_command, {}, std::chrono::seconds(600));
+  if (!result.ran || result.exit_code != 0) {
+    spdlog::critical("the reboot command failed: {}", describe(result));
+    return exit_failure;
+  }
+  return exit_stopped;  // the command took over the reboot (it may restart the agent itself)
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -35,6 +62,10 @@ int main(int argc, char** argv) {
   CLI::App app{"mothership-agent: onboards this device to a Mothership server and keeps it connected"};
   std::string config_path;
   app.add_option("-c,--config", config_path, "agent configuration (TOML)")->required();
+  std::optional<std::string> reboot_command;
+  app.add_option("--reboot-command", reboot_command,
+                 "command that reboots the device after an update (overrides reboot_command; empty: the agent "
+                 "restarts itself)");
   app.set_version_flag("--version", "mothership-agent " MOTHERSHIP_AGENT_VERSION);
   CLI11_PARSE(app, argc, argv);
 
@@ -43,7 +74,9 @@ int main(int argc, char** argv) {
     std::cerr << "mothership-agent: " << loaded.error << "\n";
     return exit_bad_config;
   }
+  if (reboot_command) loaded.value->reboot_command = *reboot_command;
   setup_logging(loaded.value->log_level);
+  init_downloads();  // before any other thread
 
   // SIGINT and SIGTERM are taken by one thread with sigwait, never by a handler: blocked here,
   // before any other thread exists, so every thread inherits the mask.
@@ -72,6 +105,7 @@ int main(int argc, char** argv) {
   }
   pthread_kill(signal_thread.native_handle(), SIGUSR1);
   signal_thread.join();
+  if (code == exit_reboot) return reboot(*loaded.value, argv);
   if (code == exit_stopped) spdlog::info("stopped");
   return code;
 }

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "json_fields.hpp"
 #include "session.hpp"
 
 namespace mothership::agent {
@@ -21,11 +22,6 @@ inline constexpr std::chrono::seconds renewal_answer_timeout{30};
 long long uptime_s() {
   struct sysinfo info {};
   return sysinfo(&info) == 0 ? static_cast<long long>(info.uptime) : 0;
-}
-
-std::string text_of(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 std::string utc_text(std::chrono::system_clock::time_point t) {
@@ -46,6 +42,11 @@ struct pending_renewal {
   private_key key;
   steady::time_point deadline;
 };
+
+session_result reboot(session_context& ctx) {
+  ctx.link.disconnect(request_timeout);
+  return {session_end::reboot, {}};
+}
 
 }  // namespace
 
@@ -84,12 +85,22 @@ session_result run_operation(session_context& ctx, const identity& id, renewal_m
                version_name(cfg.version));
 
   const std::string base = "devices/" + id.device_id + "/";
-  auto state = json::serialize(json::object{{"firmware_version", cfg.firmware_version},
+  auto state = json::serialize(json::object{{"firmware_version", ctx.update.running_version()},
                                             {"model", cfg.model},
                                             {"serial", cfg.serial},
                                             {"uptime_s", uptime_s()},
                                             {"agent", "mothership-agent " MOTHERSHIP_AGENT_VERSION}});
   if (!ctx.link.publish(base + "state", state, 1, true)) return {session_end::retry, "cannot publish the state"};
+
+  struct forget_link {
+    updater& u;
+    ~forget_link() { u.on_disconnected(); }
+  } forget{ctx.update};
+  if (!ctx.update.on_connected(ctx.link, id.device_id))
+    spdlog::warn(
+        "the server did not grant the subscription to devices/{}/jobs/#: no firmware updates on this "
+        "connection",
+        id.device_id);
 
   auto certificate = ctx.store.current_certificate();
   auto info = certificate ? inspect_certificate(*certificate) : std::nullopt;
@@ -123,9 +134,11 @@ session_result run_operation(session_context& ctx, const identity& id, renewal_m
   auto next_heartbeat = steady::now() + std::chrono::seconds(cfg.heartbeat_s);
   while (true) {
     auto deadline = pending ? std::min(next_heartbeat, pending->deadline) : next_heartbeat;
+    if (auto update_deadline = ctx.update.next_deadline()) deadline = std::min(deadline, *update_deadline);
     auto e = ctx.events.wait_until(deadline);
     if (!e) {
       auto now = steady::now();
+      if (ctx.update.on_tick(now) == update_step::reboot) return reboot(ctx);
       if (pending && now >= pending->deadline) {
         spdlog::warn("no answer to the certificate renewal within {} s; trying again later",
                      renewal_answer_timeout.count());
@@ -153,7 +166,19 @@ session_result run_operation(session_context& ctx, const identity& id, renewal_m
       auto why = lost->reason >= 0 ? "the server disconnected: " + describe_reason(lost->reason) : lost->cause;
       return {session_end::retry, "lost the connection to " + id.mqtt_endpoint + ": " + why};
     }
+    if (auto* progress = std::get_if<download_progress>(&*e)) {
+      ctx.update.on_event(*progress);
+      continue;
+    }
+    if (auto* finished = std::get_if<download_finished>(&*e)) {
+      if (ctx.update.on_event(*finished) == update_step::reboot) return reboot(ctx);
+      continue;
+    }
     auto& message = std::get<message_event>(*e);
+    if (ctx.update.handles(message.topic)) {
+      if (ctx.update.on_message(message) == update_step::reboot) return reboot(ctx);
+      continue;
+    }
     if (!pending) continue;
     boost::system::error_code ec;
     auto body = json::parse(message.payload, ec);

@@ -4,27 +4,12 @@
 
 #include <boost/json.hpp>
 
+#include "json_fields.hpp"
 #include "session.hpp"
 
 namespace mothership::agent {
 
 namespace json = boost::json;
-
-namespace {
-
-std::string text_of(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::optional<json::object> parse_object(const std::string& payload) {
-  boost::system::error_code ec;
-  auto v = json::parse(payload, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
-}
-
-}  // namespace
 
 session_result run_provisioning(session_context& ctx) {
   const config& cfg = ctx.cfg;

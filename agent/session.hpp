@@ -12,6 +12,7 @@
 #include "events.hpp"
 #include "mqtt_link.hpp"
 #include "state_store.hpp"
+#include "updater.hpp"
 
 namespace mothership::agent {
 
@@ -20,6 +21,7 @@ enum class session_end {
   retry,          // failed or lost; try again after a backoff
   reconnect_now,  // new credentials: connect with them at once
   rejected,       // the server refused the hello; retrying the same would not help
+  reboot,         // a firmware update was installed: reboot into it
 };
 
 struct session_result {
@@ -33,6 +35,7 @@ struct session_context {
   mqtt_link& link;
   event_queue& events;
   backoff& reconnect;
+  updater& update;
 };
 
 inline constexpr std::chrono::seconds connect_timeout{10};

@@ -71,7 +71,7 @@ void state_store::open() {
   }
 }
 
-void state_store::write_atomically(const char* name, const std::string& content, unsigned mode) const {
+void state_store::write_atomically(const std::string& name, const std::string& content, unsigned mode) const {
   auto final_path = path(name);
   auto temp_path = final_path + ".tmp";
   ::unlink(temp_path.c_str());  // a leftover from a crash; O_EXCL below must create a fresh file
@@ -89,6 +89,11 @@ void state_store::write_atomically(const char* name, const std::string& content,
   if (::fsync(fd.get()) != 0) io_fail("cannot sync", temp_path);
   if (::close(fd.release()) != 0) io_fail("cannot close", temp_path);
   if (::rename(temp_path.c_str(), final_path.c_str()) != 0) io_fail("cannot rename", temp_path);
+  sync_dir();
+}
+
+void state_store::remove(const std::string& name) const {
+  if (::unlink(path(name).c_str()) != 0 && errno != ENOENT) io_fail("cannot remove", path(name));
   sync_dir();
 }
 

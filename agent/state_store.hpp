@@ -7,6 +7,7 @@
 //   ca.pem        the CA bundle the server sent with the certificate (trusted from then on)
 //   device.json   {"device_id", "mqtt_endpoint"}: written last, so it marks a finished onboarding
 //   renewed.key, renewed.crt   a renewal in flight; renewed.crt marks the pair as complete
+//   boot.json, slots/, downloads/, reports.json   firmware updates (boot_slots.hpp, report_outbox.hpp)
 //
 // I/O failures (disk full, read-only directory) throw std::runtime_error: the agent cannot work
 // without its state.
@@ -49,10 +50,13 @@ class state_store {
   std::string certificate_path() const { return dir_ + "/device.crt"; }
   std::string ca_path() const { return dir_ + "/ca.pem"; }
   const std::string& dir() const { return dir_; }
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+
+  // Other state (the firmware slots, the reports not yet acknowledged) is kept the same way.
+  void write_atomically(const std::string& name, const std::string& content, unsigned mode = 0644) const;
+  void remove(const std::string& name) const;
 
  private:
-  std::string path(const char* name) const { return dir_ + "/" + name; }
-  void write_atomically(const char* name, const std::string& content, unsigned mode) const;
   void rename_in_dir(const char* from, const char* to) const;
   void sync_dir() const;
 
