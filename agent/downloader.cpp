@@ -29,7 +29,19 @@ struct transfer {
   bool answer_checked = false;
   std::string write_error;
   steady::time_point last_progress{};
+  steady::time_point started = steady::now();
+  std::uint64_t received = 0;  // by this attempt
 };
+
+// download_max_bytes_per_s, kept by pausing in the write callback: TCP's flow control then slows
+// the server. (libcurl's own limit lets a burst of up to 100 reads through before it waits.)
+void keep_to_the_rate(transfer& t) {
+  if (t.request.max_bytes_per_s <= 0) return;
+  auto due = t.started + std::chrono::microseconds(static_cast<long long>(
+                             static_cast<double>(t.received) * 1e6 / static_cast<double>(t.request.max_bytes_per_s)));
+  while (!t.stop.stop_requested() && steady::now() < due)
+    std::this_thread::sleep_for(std::min<steady::duration>(due - steady::now(), std::chrono::milliseconds(100)));
+}
 
 bool write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
@@ -40,6 +52,21 @@ bool write_all(int fd, const char* data, std::size_t size) {
     size -= static_cast<std::size_t>(n);
   }
   return true;
+}
+
+void tell_progress(transfer& t) {
+  auto now = steady::now();
+  if (now - t.last_progress >= progress_interval) {
+    t.last_progress = now;
+    t.events.push(download_progress{t.request.job_id, t.have, t.request.size});
+  }
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto& t = *static_cast<transfer*>(user);
+  if (t.stop.stop_requested()) return 1;  // aborts the transfer
+  tell_progress(t);
+  return 0;
 }
 
 std::size_t on_data(char* data, std::size_t, std::size_t size, void* user) {
@@ -67,18 +94,10 @@ std::size_t on_data(char* data, std::size_t, std::size_t size, void* user) {
     return 0;
   }
   t.have += size;
-  return size;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto& t = *static_cast<transfer*>(user);
-  if (t.stop.stop_requested()) return 1;  // aborts the transfer
-  auto now = steady::now();
-  if (now - t.last_progress >= progress_interval) {
-    t.last_progress = now;
-    t.events.push(download_progress{t.request.job_id, t.have, t.request.size});
-  }
-  return 0;
+  t.received += size;
+  keep_to_the_rate(t);
+  tell_progress(t);  // libcurl calls on_progress only between bursts of reads
+  return t.stop.stop_requested() ? 0 : size;
 }
 
 download_finished fetch(const download_request& r, std::stop_token stop, event_queue& events) {
@@ -114,8 +133,6 @@ download_finished fetch(const download_request& r, std::stop_token stop, event_q
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled link fails after a minute...
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);  // ...and the next attempt resumes
-    if (r.max_bytes_per_s > 0)
-      curl_easy_setopt(curl, CURLOPT_MAX_RECV_SPEED_LARGE, static_cast<curl_off_t>(r.max_bytes_per_s));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);

@@ -63,6 +63,9 @@ const std::vector<setting>& table() {
       entry("http", "tls_cert", &config::http, &http_config::tls_cert,
             "Certificate chain (PEM) for HTTPS; empty = the MQTT TLS listeners' certificate"),
       entry("http", "tls_key", &config::http, &http_config::tls_key, "Private key (PEM) of http.tls_cert"),
+      entry("http", "public_url", &config::http, &http_config::public_url,
+            "scheme://host[:port] that download links name (a reverse proxy or load balancer in front); "
+            "empty = the HTTPS listener, else the HTTP one"),
       entry("http", "web_dir", &config::http, &http_config::web_dir,
             "Directory of the built portal (default: web/dist if present)"),
       entry("http", "max_body_bytes", &config::http, &http_config::max_body_bytes,
@@ -260,6 +263,10 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
   if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");
   if (c.http.listen.empty() && c.http.tls_listen.empty())
     result.errors.push_back("http.listen and http.tls_listen are both empty: the API would have no listener");
+  if (!c.http.public_url.empty() &&
+      (!(c.http.public_url.starts_with("https://") || c.http.public_url.starts_with("http://")) ||
+       c.http.public_url.ends_with('/')))
+    result.errors.push_back("http.public_url must be http(s)://host[:port] with no trailing slash");
   if (c.http.tls_cert.empty() != c.http.tls_key.empty())
     result.errors.push_back("http.tls_cert and http.tls_key go together");
   if (c.mqtt.tls_cert.empty() != c.mqtt.tls_key.empty())

@@ -14,6 +14,7 @@ struct http_config {
   std::string tls_listen;                 // HTTPS listener HOST:PORT; empty = none
   std::string tls_cert;                   // its certificate chain (PEM); empty = the MQTT TLS listeners' one
   std::string tls_key;                    // its private key (PEM)
+  std::string public_url;                 // how devices and people reach it (behind a proxy); empty = a listener's
   std::string web_dir;                    // built portal; empty = look for web/dist
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;

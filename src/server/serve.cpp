@@ -121,6 +121,7 @@ api::peer_device_fn device_of_connection(const device_trust& trust) {
 // The base of absolute download links: the HTTPS listener when there is one, else plain
 // HTTP, with a wildcard address replaced by the first server name.
 std::string public_base_url(const common::config& cfg, const std::vector<common::portal_listener>& portals) {
+  if (!cfg.http.public_url.empty()) return cfg.http.public_url;
   const common::portal_listener* chosen = nullptr;
   for (const auto& p : portals)
     if (!chosen || p.scheme == "https") chosen = &p;

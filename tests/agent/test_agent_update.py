@@ -9,7 +9,10 @@ import hashlib
 import http.client
 import json
 import os
+import socket
+import struct
 import subprocess
+import threading
 import tempfile
 import time
 import unittest
@@ -35,6 +38,13 @@ def sign(image):
         der = subprocess.run(["openssl", "dgst", "-sha256", "-sign", RELEASE_KEY, f.name], capture_output=True,
                              check=True).stdout
     return base64.b64encode(der).decode()
+
+
+def reap(agent):
+    """After the agent died (crashed, or killed by the test): ready to start again."""
+    agent.proc.wait()
+    agent.proc = None
+    agent._log_file.close()
 
 
 def image(size, healthy=True):
@@ -136,8 +146,7 @@ class AgentUpdateTest(AgentHarness):
         job = self.rollout(fw, device_id)
         for _ in range(2):  # boot 1 and boot 2 of slot b crash; the third boot is slot a's
             wait_until(lambda: a.proc.poll() is not None, 60, "the agent to crash on trial")
-            a.proc = None
-            a._log_file.close()
+            reap(a)
             a.start()
         failed = self.wait_execution(job, device_id, "FAILED")
         self.assertIn("did not pass its health check within 2 boots", failed["status_details"]["reason"])
@@ -152,9 +161,7 @@ class AgentUpdateTest(AgentHarness):
         job = self.rollout(fw, device_id)
         wait_until(lambda: (self.execution(job, device_id)["percent"] or 0) >= 20, 30, "20 % downloaded")
         a.proc.kill()
-        a.proc.wait()
-        a.proc = None
-        a._log_file.close()
+        reap(a)
         part = os.path.join(a.state_dir, "downloads", fw["sha256"] + ".part")
         had = os.path.getsize(part)
         self.assertGreater(had, 0)
@@ -173,6 +180,95 @@ class AgentUpdateTest(AgentHarness):
         rejected = self.wait_execution(job, device_id, "REJECTED")
         self.assertIn("installs signed images only", rejected["status_details"]["reason"])
         self.assertFalse(os.path.exists(os.path.join(a.state_dir, "slots")))
+
+
+class CuttableProxy:
+    """A TCP relay in front of the server's HTTPS port (as a load balancer would be), whose
+    connections the test can cut to break a download the way a network does."""
+
+    def __init__(self):
+        self.listener = socket.create_server((HOST, 0))
+        self.port = self.listener.getsockname()[1]
+        self.target = None
+        self.connections = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            client, _ = self.listener.accept()
+            upstream = socket.create_connection((HOST, self.target))
+            with self.lock:
+                self.connections += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        for s in (source, sink):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self):
+        with self.lock:
+            for s in self.connections:
+                try:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST
+                    s.shutdown(socket.SHUT_RDWR)  # wakes the relay threads blocked on it
+                    s.close()
+                except OSError:
+                    pass
+            self.connections = []
+
+
+PROXY = CuttableProxy()
+
+
+class AgentUpdateLinkExpiryTest(AgentUpdateTest):
+    """Download links that expire in 2 s, made for the proxy in front of the server: a device
+    whose download breaks after that resumes with a fresh link."""
+
+    server_env = dict(AgentUpdateTest.server_env, MOTHERSHIP_OTA_DOWNLOAD_LINK_TTL_S="2",
+                      MOTHERSHIP_BLOB_REQUIRE_DEVICE_CERTIFICATE="true",
+                      MOTHERSHIP_HTTP_PUBLIC_URL="https://%s:%d" % (HOST, PROXY.port))
+
+    def setUp(self):
+        super().setUp()
+        PROXY.target = self.server.https_port
+
+    def test_a_download_broken_after_its_link_expired_resumes_with_a_fresh_link(self):
+        a, device_id = self.updating_agent(download_max_bytes_per_s=250_000)
+        data = image(1_500_000)
+        fw = self.upload(data)
+        job = self.rollout(fw, device_id)
+        wait_until(lambda: (self.execution(job, device_id)["percent"] or 0) >= 15, 30, "15 % downloaded")
+        time.sleep(2.5)  # the link the download started with has expired; the transfer goes on
+        PROXY.cut()  # the network breaks (MQTT, not behind the proxy, stays up)
+        done = self.wait_execution(job, device_id, "SUCCEEDED", timeout=90)
+        self.assertEqual(done["status_details"]["version"], fw["version"])
+        log = a.log()
+        self.assertIn("the download broke off", log)
+        self.assertIn("the download link was refused (403); asking for a fresh one", log)
+        self.assertIn("got a fresh download link; resuming", log)
+        self.assertRegex(log, r"resuming the download at [1-9]\d* of %d bytes" % len(data))
+
+
+def load_tests(loader, tests, pattern):
+    # The expiry class inherits the helpers, not the tests of AgentUpdateTest.
+    suite = unittest.TestSuite()
+    suite.addTests(loader.loadTestsFromTestCase(AgentUpdateTest))
+    suite.addTest(AgentUpdateLinkExpiryTest("test_a_download_broken_after_its_link_expired_resumes_with_a_fresh_link"))
+    return suite
 
 
 if __name__ == "__main__":

@@ -210,6 +210,25 @@ class JobsEndToEnd(JobsTestCase):
         ok, body = a.request("nonsense/verb")
         self.assertEqual((ok, body["code"]), (False, "InvalidTopic"))
 
+    def test_a_10_mb_status_report_is_refused_by_the_broker_and_changes_nothing(self):
+        fw = self.firmware(self.version())
+        a = self.job_device()
+        status, job = self.api.call("POST", "/api/v1/jobs", {"firmware_id": fw["id"], "targets": {"devices": [a.id]}})
+        self.assertEqual(status, 201, job)
+        a.wait_notification(lambda n: "execution" in n)
+        ok, started = a.request("start-next", {"statusDetails": {"step": "download", "percent": "5"}})
+        self.assertTrue(ok, started)
+        before = self.api.call("GET", "/api/v1/jobs/%s/executions" % job["id"])[1]["items"]
+        huge = json.dumps({"status": "IN_PROGRESS", "statusDetails": {"step": "x" * (10 << 20)}})
+        a.client.client.publish("%s/%s/update" % (a.base, job["id"]), huge, 1)
+        # MQTT 5: the broker's maximum packet size (1 MiB) ends the connection with 0x95.
+        wait_until(lambda: a.client.disconnects, 20, "the broker to disconnect the device")
+        self.assertEqual(a.client.disconnects[0], 0x95)
+        after = self.api.call("GET", "/api/v1/jobs/%s/executions" % job["id"])[1]["items"]
+        self.assertEqual([(e["status"], e["version_number"], e["step"], e["percent"]) for e in after],
+                         [(e["status"], e["version_number"], e["step"], e["percent"]) for e in before])
+        self.assertEqual((after[0]["status"], after[0]["percent"]), ("IN_PROGRESS", 5))
+
     def test_a_reconnecting_device_learns_its_job_and_pause_resume_cancel_reach_it(self):
         fw = self.firmware(self.version())
         dev = self.onboarded_device(model=MODEL)

@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import socket
+import time
 import unittest
 import urllib.parse
 
@@ -124,3 +125,40 @@ class UploadMemoryTest(OtaTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DefaultLimitTest(OtaTestCase):
+    """The default ota.max_firmware_bytes (2 GiB) against an upload of 3 GiB."""
+
+    server_env = {k: v for k, v in OtaTestCase.server_env.items() if k != "MOTHERSHIP_OTA_MAX_FIRMWARE_BYTES"}
+
+    def test_a_3_gib_upload_gets_413_before_its_body_is_sent(self):
+        before = self.api.call("GET", "/api/v1/firmware?limit=500")[1]["items"]
+        declared = 3 << 30
+        s = socket.create_connection((HOST, self.server.http_port), timeout=30)
+        s.sendall(("POST /api/v1/firmware?%s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                   "Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n"
+                   % (urllib.parse.urlencode({"version": "9.3.0", "model": "Thermo 3"}), HOST, self.api.token,
+                      declared)).encode())
+        # The client goes on sending, as curl without Expect would; the answer must not wait for it.
+        s.setblocking(False)
+        sent, answer, chunk = 0, b"", os.urandom(1 << 16)
+        deadline = time.monotonic() + 30
+        while b"\r\n\r\n" not in answer and time.monotonic() < deadline:
+            try:
+                answer += s.recv(65536)
+            except BlockingIOError:
+                pass
+            except ConnectionResetError:
+                break
+            try:
+                if sent < declared:
+                    sent += s.send(chunk)
+            except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                time.sleep(0.001)
+        s.close()
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413 "), answer[:200])
+        self.assertIn(b"application/problem+json", answer)
+        self.assertLess(sent, 64 << 20)  # stopped early: what was sent before the answer came
+        self.assertEqual(self.api.call("GET", "/api/v1/firmware?limit=500")[1]["items"], before)
+        self.assertEqual(os.listdir(os.path.join(self.server.data_dir, "blobs", "tmp")), [])

@@ -45,6 +45,9 @@ TEST(config, unknown_keys_and_bad_values_are_errors) {
   EXPECT_FALSE(load_config("", {{"http.header_timeout_s", "0"}}).ok());
   EXPECT_FALSE(load_config("", {{"http.max_header_bytes", "10"}}).ok());
   EXPECT_FALSE(load_config(write_toml("[http\n"), {}).ok());
+  EXPECT_FALSE(load_config("", {{"http.public_url", "fleet.example.com"}}).ok());  // no scheme
+  EXPECT_FALSE(load_config("", {{"http.public_url", "https://fleet.example.com/"}}).ok());
+  EXPECT_TRUE(load_config("", {{"http.public_url", "https://fleet.example.com:8443"}}).ok());
 }
 
 TEST(config, every_setting_is_documented_with_its_env_name) {
