@@ -148,6 +148,8 @@ class FirmwareCatalogTest(OtaTestCase):
         status, body = self.upload(b"second", version, models=("Other", "Thermo 3"))
         self.assertEqual(status, 409, body)
         self.assertEqual(body["type"], "https://mothership.dev/problems/version-taken")
+        self.assertEqual(body["detail"], "Other or Thermo 3 already has this version (%s): give this image a new "
+                                         "version, or delete the old one first." % version)
         self.assertEqual(self.upload(b"third", version, models=("Other",))[0], 201)
 
     def test_bad_metadata_is_a_422_that_names_the_field(self):

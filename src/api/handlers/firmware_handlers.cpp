@@ -70,6 +70,18 @@ std::optional<std::string> notes_field(const json::object& body, std::string_vie
   return std::string(it->value().as_string());
 }
 
+// A refused upload; a version already taken names the version and the models, which the
+// generic message cannot.
+http_response upload_refused(const boost::system::error_code& ec, const ota::upload_request& r) {
+  if (ec != make_error_code(ota::errc::version_taken)) return problem_for(ec);
+  std::string models;
+  for (std::size_t i = 0; i < r.models.size(); ++i)
+    models += (i == 0 ? "" : i + 1 == r.models.size() ? " or " : ", ") + r.models[i];
+  return problem(409, "version-taken", "Version taken",
+                 models + " already has this version (" + r.version +
+                     "): give this image a new version, or delete the old one first.");
+}
+
 }  // namespace
 
 http_response upload_firmware(services& s, request_context& ctx) {
@@ -81,11 +93,11 @@ http_response upload_firmware(services& s, request_context& ctx) {
   auto request = upload_request_of(ctx.request);
   // Refused before a byte of the image is read: the client learns at once, and the server
   // closes the connection instead of reading a body it would throw away.
-  if (auto ok = s.firmware.precheck(request); !ok) return problem_for(ok.error());
+  if (auto ok = s.firmware.precheck(request); !ok) return upload_refused(ok.error(), request);
   common::string_source whole(ctx.request.body);
   common::byte_source& image = ctx.request.body_stream ? *ctx.request.body_stream : whole;
   auto f = s.firmware.upload(request, image, author_of(ctx));
-  if (!f) return problem_for(f.error());
+  if (!f) return upload_refused(f.error(), request);
   return json_response(201, json::serialize(to_json(*f))).with_header("Location", "/api/v1/firmware/" + f->id);
 }
 
