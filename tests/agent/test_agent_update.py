@@ -98,19 +98,22 @@ class AgentUpdateTest(AgentHarness):
         return json.loads(agent.file("boot.json"))
 
     def test_an_update_installs_on_the_other_slot_and_reports_success_after_the_health_check(self):
-        a, device_id = self.updating_agent()
+        (a, device_id), (b, other_id) = self.updating_agent(), self.updating_agent()
         data = image(400_000)
         fw = self.upload(data)
-        job = self.rollout(fw, device_id)
+        job = self.rollout(fw, device_id, other_id)
         done = self.wait_execution(job, device_id, "SUCCEEDED")
         self.assertEqual(done["step"], "confirm")
         self.assertEqual(done["status_details"]["version"], fw["version"])
+        self.wait_execution(job, other_id, "SUCCEEDED")
         wait_until(lambda: self.api.call("GET", "/api/v1/jobs/" + job["id"])[1]["status"] == "completed", 20,
                    "the job completed")
+        self.assertEqual(self.api.call("GET", "/api/v1/jobs/" + job["id"])[1]["counts"]["groups"]["completed"], 2)
         # The new image is in slot b, which boots from now on; the device reports its version.
-        self.assertEqual(hashlib.sha256(a.file("slots/b.img")).hexdigest(), fw["sha256"])
-        self.assertEqual(self.boot_state(a)["active"], "b")
-        self.assertNotIn("trial", self.boot_state(a))
+        for agent in (a, b):
+            self.assertEqual(hashlib.sha256(agent.file("slots/b.img")).hexdigest(), fw["sha256"])
+            self.assertEqual(self.boot_state(agent)["active"], "b")
+            self.assertNotIn("trial", self.boot_state(agent))
         wait_until(lambda: self.device(device_id)["firmware_version"] == fw["version"], 20, "the new version")
         log = a.log()
         self.assertIn("signature good", log)
