@@ -34,6 +34,19 @@ json::array id_array(const std::vector<std::string>& ids) {
   return out;
 }
 
+// The check before the write answers the common case; two writers that pass it at once (on
+// PostgreSQL, where writes run concurrently) meet the UNIQUE constraint, and the loser's
+// transaction, rolled back, becomes the same answer instead of a 500.
+template <class F>
+result<group> name_unique(F&& write) {
+  try {
+    return write();
+  } catch (const storage::database_error& e) {
+    if (e.which() == storage::database_error::kind::constraint) return errc::group_name_taken;
+    throw;
+  }
+}
+
 }  // namespace
 
 result<group> group_service::create(const std::string& name, const std::string& description,
@@ -45,11 +58,13 @@ result<group> group_service::create(const std::string& name, const std::string& 
   g.id = common::new_id("grp");
   g.created_at = g.updated_at = common::now_ms();
   if (author.by.type == "user") g.created_by = author.by.id;
-  return db_.write_result([&](storage::connection& c) -> result<group> {
-    if (group_store::name_taken(c, g.name)) return errc::group_name_taken;
-    group_store::insert(c, g);
-    audit_.append(c, group_event(author, "group.create", g.id, {{"name", g.name}, {"description", g.description}}));
-    return g;
+  return name_unique([&] {
+    return db_.write_result([&](storage::connection& c) -> result<group> {
+      if (group_store::name_taken(c, g.name)) return errc::group_name_taken;
+      group_store::insert(c, g);
+      audit_.append(c, group_event(author, "group.create", g.id, {{"name", g.name}, {"description", g.description}}));
+      return g;
+    });
   });
 }
 
@@ -60,21 +75,23 @@ result<group> group_service::update(const std::string& id, const group_patch& pa
     if (!valid_name(*name)) return errc::invalid_group;
   }
   if (patch.description && patch.description->size() > max_group_description) return errc::invalid_group;
-  return db_.write_result([&](storage::connection& c) -> result<group> {
-    auto before = group_store::find(c, id);
-    if (!before) return errc::group_not_found;
-    if (name && group_store::name_taken(c, *name, id)) return errc::group_name_taken;
-    auto after = *before;
-    after.name = name.value_or(before->name);
-    after.description = patch.description.value_or(before->description);
-    after.updated_at = common::now_ms();
-    group_store::update(c, id, after.name, after.description, after.updated_at);
-    json::object details;
-    if (after.name != before->name) details["name"] = {{"from", before->name}, {"to", after.name}};
-    if (after.description != before->description)
-      details["description"] = {{"from", before->description}, {"to", after.description}};
-    audit_.append(c, group_event(author, "group.update", id, std::move(details)));
-    return after;
+  return name_unique([&] {
+    return db_.write_result([&](storage::connection& c) -> result<group> {
+      auto before = group_store::find(c, id);
+      if (!before) return errc::group_not_found;
+      if (name && group_store::name_taken(c, *name, id)) return errc::group_name_taken;
+      auto after = *before;
+      after.name = name.value_or(before->name);
+      after.description = patch.description.value_or(before->description);
+      after.updated_at = common::now_ms();
+      group_store::update(c, id, after.name, after.description, after.updated_at);
+      json::object details;
+      if (after.name != before->name) details["name"] = {{"from", before->name}, {"to", after.name}};
+      if (after.description != before->description)
+        details["description"] = {{"from", before->description}, {"to", after.description}};
+      audit_.append(c, group_event(author, "group.update", id, std::move(details)));
+      return after;
+    });
   });
 }
 
