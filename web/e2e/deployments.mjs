@@ -103,7 +103,7 @@ export async function deploymentsChecks(ctx, { page, base, users, outDir, check,
     await page.getByTestId('job-counts').waitFor();
     // A reload would lose this mark.
     await page.evaluate(() => {
-      window.__e2eNoReload = true;
+      globalThis.__e2eNoReload = true;
     });
     const completed = page.getByTestId('job-count-completed');
     await waitFor(
@@ -111,7 +111,7 @@ export async function deploymentsChecks(ctx, { page, base, users, outDir, check,
       async () => (await completed.innerText()).trim() === String(DEVICES),
       ROLLOUT_TIMEOUT_MS,
     );
-    assertEqual(await page.evaluate(() => window.__e2eNoReload === true), true, 'the page was not reloaded');
+    assertEqual(await page.evaluate(() => globalThis.__e2eNoReload === true), true, 'the page was not reloaded');
     assertEqual((await page.getByTestId('job-count-failed').innerText()).trim(), '0', 'failed');
     await waitFor('the job to show completed', async () => (await page.getByTestId('job-status').getAttribute('data-status')) === 'completed', 15_000);
     const points = Number(await page.getByTestId('progress-chart').getAttribute('data-points'));
