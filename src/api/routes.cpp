@@ -91,6 +91,7 @@ void add_routes(router& r) {
   r.add({"GET",    "/api/v1/jobs",                             jobs_read,       h::list_jobs});
   r.add({"GET",    "/api/v1/jobs/{id}",                        jobs_read,       h::get_job});
   r.add({"GET",    "/api/v1/jobs/{id}/executions",             jobs_read,       h::list_job_executions});
+  r.add({"GET",    "/api/v1/jobs/{id}/progress",               jobs_read,       h::get_job_progress});
   r.add({"POST",   "/api/v1/jobs/{id}/cancel",                 jobs_manage,     h::cancel_job});
   r.add({"POST",   "/api/v1/jobs/{id}/pause",                  jobs_manage,     h::pause_job});
   r.add({"POST",   "/api/v1/jobs/{id}/resume",                 jobs_manage,     h::resume_job});

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/ids.hpp"
+#include "jobs/progress_store.hpp"
 #include "ota/firmware_store.hpp"
 
 namespace mothership::jobs {
@@ -85,8 +86,13 @@ common::millis job_service::now() const {
 }
 
 void job_service::changed(const std::string& job_id) {
+  auto [counts, job_state] = db_.read_result([&](storage::connection& c) {
+    auto j = job_store::find(c, job_id);
+    return std::pair{job_store::counts(c, job_id), j ? j->status : job_status::canceled};
+  });
+  if (auto kept = sampler_.offer(job_id, sample_of(counts, now()), !is_active(job_state)))
+    keep_samples({{job_id, *kept}});
   if (!bus_) return;
-  auto counts = this->counts(job_id);
   json::object by_group{{"queued", 0}, {"in_progress", 0}, {"completed", 0}, {"failed", 0}, {"canceled", 0}};
   json::object by_status;
   for (const auto& [status, n] : counts.by_status) {
@@ -94,6 +100,13 @@ void job_service::changed(const std::string& job_id) {
     by_group[portal_group(status)] = by_group[portal_group(status)].as_int64() + n;
   }
   bus_->publish({"job.updated", job_id, {{"job_id", job_id}, {"counts", by_group}, {"by_status", by_status}}});
+}
+
+void job_service::keep_samples(const std::vector<std::pair<std::string, progress_sample>>& samples) {
+  if (samples.empty()) return;
+  db_.write([&](storage::connection& c) {
+    for (const auto& [job_id, s] : samples) progress_store::insert(c, job_id, s);
+  });
 }
 
 // --- jobs ------------------------------------------------------------------------------------
@@ -191,6 +204,10 @@ job_counts job_service::counts(const std::string& job_id) {
 
 std::vector<execution> job_service::executions(const std::string& job_id, const job_store::execution_filter& f) {
   return db_.read_result([&](storage::connection& c) { return job_store::executions(c, job_id, f); });
+}
+
+std::vector<progress_sample> job_service::progress(const std::string& job_id) {
+  return db_.read_result([&](storage::connection& c) { return progress_store::samples(c, job_id); });
 }
 
 std::vector<execution> job_service::executions_of_device(const std::string& device_id, int limit) {
@@ -474,6 +491,7 @@ void job_service::tick() {
     notify_(notify);
   }
   for (const auto& id : touched) changed(id);
+  keep_samples(sampler_.due(now()));
 }
 
 }  // namespace mothership::jobs

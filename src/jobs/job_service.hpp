@@ -17,6 +17,7 @@
 #include "jobs/errors.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_store.hpp"
+#include "jobs/progress_sampler.hpp"
 #include "ota/firmware_catalog.hpp"
 #include "storage/database.hpp"
 
@@ -88,6 +89,8 @@ class job_service {
   job_counts counts(const std::string& job_id);
   std::vector<execution> executions(const std::string& job_id, const job_store::execution_filter& f);
   std::vector<execution> executions_of_device(const std::string& device_id, int limit);
+  // The job's counts over time, oldest first (progress_sampler.hpp).
+  std::vector<progress_sample> progress(const std::string& job_id);
   // Cancel: queued executions become CANCELED; in-progress ones too with `force`.
   result<job> cancel(const std::string& id, bool force, const change_author& author);
   result<job> pause(const std::string& id, const change_author& author);
@@ -117,7 +120,9 @@ class job_service {
   void add_new_targets(storage::connection& c, const job& j, common::millis now);
   result<job> set_job_status(const std::string& id, job_status to, const char* action, bool force,
                              const change_author& author);
+  // After a commit that changed a job: publishes its counts and offers them to the sampler.
   void changed(const std::string& job_id);
+  void keep_samples(const std::vector<std::pair<std::string, progress_sample>>& samples);
   common::millis now() const;
 
   storage::database& db_;
@@ -127,6 +132,7 @@ class job_service {
   events::event_bus* bus_;
   clock_fn clock_;
   notify_fn notify_;
+  progress_sampler sampler_;
   // When each continuous job last looked for new targets. In memory: after a restart it looks
   // at once, which costs one resolution and misses nothing.
   static constexpr common::millis continuous_every_ms = 30000;

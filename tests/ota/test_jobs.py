@@ -165,7 +165,15 @@ class JobsEndToEnd(JobsTestCase):
         counts = self.job(job["id"])["counts"]["groups"]
         self.assertEqual((counts["completed"], counts["failed"], counts["queued"]), (1, 1, 0))
         status, history = self.api.call("GET", "/api/v1/devices/%s/jobs" % a.id)
-        self.assertEqual([(e["job_id"], e["status"]) for e in history["items"]], [(job["id"], "SUCCEEDED")])
+        self.assertEqual([(e["job_id"], e["status"], e["firmware_version"], e["job_status"])
+                          for e in history["items"]], [(job["id"], "SUCCEEDED", fw["version"], "completed")])
+        # The chart's history: the first sample as created, the last as ended (coalesced between).
+        status, progress = self.api.call("GET", "/api/v1/jobs/%s/progress" % job["id"])
+        self.assertEqual(status, 200, progress)
+        first, last = progress["items"][0], progress["items"][-1]
+        self.assertEqual((first["queued"], first["completed"]), (2, 0))
+        self.assertEqual((last["queued"], last["completed"], last["failed"]), (0, 1, 1))
+        self.assertEqual(self.api.call("GET", "/api/v1/jobs/job_nobody/progress")[0], 404)
         status, audit = self.api.call("GET", "/api/v1/audit?action=job.execution&target_id=" + job["id"])
         self.assertEqual(sorted(e["details"]["status"] for e in audit["items"]), ["FAILED", "SUCCEEDED"])
 

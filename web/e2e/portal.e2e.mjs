@@ -18,7 +18,9 @@
 // refuses a viewer, and that an admin revokes and decommissions a connected device from its
 // page, that an admin makes a group, adds a device and filters the device list by the group
 // and by a label selector, and that an admin uploads firmware that a viewer then sees read
-// only (firmware.mjs). The whole run is under the server's Content-Security-Policy, and any violation the
+// only (firmware.mjs), and that an admin rolls firmware out to simulated devices (mothership-sim)
+// from the Deployments page and watches it complete live while a viewer sees it read only
+// (deployments.mjs). The whole run is under the server's Content-Security-Policy, and any violation the
 // browser reports fails it (csp.mjs). The server, API and device processes are in processes.mjs. Prints "N passed,
 // M failed" last; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -28,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { watchCsp } from './csp.mjs';
+import { deploymentsChecks } from './deployments.mjs';
 import { firmwareChecks } from './firmware.mjs';
 import {
   apiCall,
@@ -597,7 +600,9 @@ async function run(ctx) {
   await step('admin logs out', () => logout(page));
 
   // --- firmware (admin uploads, viewer reads): e2e/firmware.mjs --------------------------
-  await firmwareChecks({ page, base, users, outDir, check, step, login, logout, assert, assertEqual });
+  const helpers = { page, base, users, outDir, check, step, login, logout, assert, assertEqual };
+  await firmwareChecks(helpers);
+  await deploymentsChecks(ctx, helpers);
 
   await check('no uncaught errors in the page', () => {
     assert(ctx.pageErrors.length === 0, ctx.pageErrors.join('\n'));

@@ -1,7 +1,7 @@
 // The processes the portal's end-to-end test drives (portal.e2e.mjs): the Mothership server,
 // its HTTP API, and simulated devices (e2e/sim_device.py).
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -12,6 +12,9 @@ export const serverBin = process.env.MOTHERSHIP_BIN
   ? path.resolve(process.env.MOTHERSHIP_BIN)
   : path.resolve(webDir, '../build/debug/mothership');
 export const distDir = path.join(webDir, 'dist');
+export const simBin = process.env.MOTHERSHIP_SIM_BIN
+  ? path.resolve(process.env.MOTHERSHIP_SIM_BIN)
+  : path.join(path.dirname(serverBin), 'mothership-sim');
 const pythonPath = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 // ---------------------------------------------------------------------------------------
@@ -181,6 +184,40 @@ export function startDevice({ port, caFile, serial, code, logFile }) {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.stdin.end();
+      const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!stopped) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/**
+ * Starts mothership-sim: `devices` simulated devices of `model` that import their records and
+ * are claimed with the admin's token, stay connected and take firmware jobs (each install takes
+ * `installS` seconds). `stop()` sends SIGTERM and waits.
+ */
+export function startSim({ base, port, caFile, token, dir, model, serialPrefix, devices, installS, logFile }) {
+  const tokenFile = path.join(dir, 'sim-token');
+  // The token goes in a file of mode 0600: a command line is readable by every local user.
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const args = [
+    '--api', base, '--mqtt-tls', `127.0.0.1:${port}`, '--ca', caFile, '--token-file', tokenFile,
+    '--state-dir', path.join(dir, 'sim-state'), '--devices', String(devices), '--approve', '--hold',
+    '--model', model, '--serial-prefix', serialPrefix, '--ota-install-s', String(installS), '--heartbeat-s', '5',
+  ];
+  console.log(`# starting ${simBin} ${args.join(' ')}`);
+  const child = spawn(simBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
       if (!stopped) {
         child.kill('SIGKILL');

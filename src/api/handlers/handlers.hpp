@@ -83,6 +83,7 @@ http_response list_job_executions(services&, request_context&);
 http_response cancel_job(services&, request_context&);
 http_response pause_job(services&, request_context&);
 http_response resume_job(services&, request_context&);
+http_response get_job_progress(services&, request_context&);
 http_response list_device_jobs(services&, request_context&);
 
 // download_handlers.cpp

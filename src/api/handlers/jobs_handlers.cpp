@@ -239,6 +239,20 @@ http_response list_job_executions(services& s, request_context& ctx) {
                        json::serialize(json::object{{"items", std::move(out)}, {"next_cursor", encode_cursor(next)}}));
 }
 
+http_response get_job_progress(services& s, request_context& ctx) {
+  auto j = s.jobs.find(ctx.param("id"));
+  if (!j) return problem_for(j.error());
+  json::array out;
+  for (const auto& p : s.jobs.progress(j->id))
+    out.push_back({{"at", common::to_rfc3339(p.at)},
+                   {"queued", p.queued},
+                   {"in_progress", p.in_progress},
+                   {"completed", p.completed},
+                   {"failed", p.failed},
+                   {"canceled", p.canceled}});
+  return json_response(200, json::serialize(json::object{{"items", std::move(out)}}));
+}
+
 http_response cancel_job(services& s, request_context& ctx) {
   bool force = false;
   if (!ctx.request.body.empty()) {
@@ -267,7 +281,19 @@ http_response resume_job(services& s, request_context& ctx) {
 
 http_response list_device_jobs(services& s, request_context& ctx) {
   json::array out;
-  for (const auto& e : s.jobs.executions_of_device(ctx.param("id"), 100)) out.push_back(to_json(e));
+  // The device page's firmware history: each execution with its job's firmware (its version
+  // is null once the firmware was deleted; the job keeps its id).
+  for (const auto& e : s.jobs.executions_of_device(ctx.param("id"), 100)) {
+    auto item = to_json(e);
+    auto j = s.jobs.find(e.job_id);
+    std::optional<std::string> version;
+    if (j)
+      if (auto f = s.firmware.find(j->firmware_id)) version = f->version;
+    item["job_status"] = j ? json::value(jobs::to_string(j->status)) : json::value(nullptr);
+    item["firmware_id"] = j ? json::value(j->firmware_id) : json::value(nullptr);
+    item["firmware_version"] = version ? json::value(*version) : json::value(nullptr);
+    out.push_back(std::move(item));
+  }
   return json_response(200, json::serialize(json::object{{"items", std::move(out)}}));
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 
 #include "blob/filesystem_store.hpp"
+#include "jobs/progress_store.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 namespace mothership::jobs {
@@ -316,6 +317,42 @@ TEST_F(job_service_test, a_continuous_job_reaches_devices_that_join_its_targets_
   now_ += 31000;
   service_->tick();
   EXPECT_EQ(service_->counts(j.id).total(), 3);  // not twice
+}
+
+TEST_F(job_service_test, progress_is_sampled_at_most_every_two_seconds_and_once_more_at_the_end) {
+  auto j = create(request(devices(3)));
+  auto samples = service_->progress(j.id);
+  ASSERT_EQ(samples.size(), 1u);  // the job as created
+  EXPECT_EQ((std::pair{samples[0].at, samples[0].queued}), (std::pair{now_, std::int64_t{3}}));
+  run("dev_0");
+  run("dev_1");  // both within the same 2 s: held
+  EXPECT_EQ(service_->progress(j.id).size(), 1u);
+  now_ += 2000;
+  service_->tick();  // the scheduler keeps what was held
+  samples = service_->progress(j.id);
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ((std::pair{samples[1].queued, samples[1].in_progress}), (std::pair{std::int64_t{1}, std::int64_t{2}}));
+  now_ += 500;
+  service_->update(j.id, "dev_0", to(succeeded)).value();
+  service_->update(j.id, "dev_1", to(failed)).value();
+  run("dev_2");
+  service_->update(j.id, "dev_2", to(succeeded)).value();
+  service_->tick();  // completes the job: its final sample is kept though only 0.5 s have passed
+  samples = service_->progress(j.id);
+  ASSERT_EQ(samples.size(), 3u);
+  EXPECT_EQ((std::pair{samples[2].completed, samples[2].failed}), (std::pair{std::int64_t{2}, std::int64_t{1}}));
+}
+
+TEST_F(job_service_test, a_job_past_the_sample_cap_keeps_its_first_and_last_and_every_other_between) {
+  auto j = create(request(devices(1)));
+  db_->write([&](storage::connection& c) {
+    for (int i = 1; i <= 9; ++i) progress_store::insert(c, j.id, {.at = now_ + i, .completed = i}, 10);
+    progress_store::insert(c, j.id, {.at = now_ + 10, .completed = 10}, 10);  // the cap: thinned, then kept
+  });
+  auto samples = service_->progress(j.id);
+  std::vector<common::millis> at;
+  for (const auto& s : samples) at.push_back(s.at - now_);
+  EXPECT_EQ(at, (std::vector<common::millis>{0, 2, 4, 6, 8, 9, 10}));
 }
 
 }  // namespace

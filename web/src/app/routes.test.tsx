@@ -47,7 +47,7 @@ describe('routes', () => {
   });
 
   it('shows a coming-soon card on pages not built yet', async () => {
-    renderApp({ user: makeUser({ role: 'technician' }), path: '/deployments' });
+    renderApp({ user: makeUser({ role: 'viewer' }), path: '/reports' });
     expect(await screen.findByTestId('coming-soon')).toBeInTheDocument();
   });
 

@@ -5,6 +5,7 @@ import { AuditPage } from '../features/audit/components/AuditPage';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { DashboardPage } from '../features/dashboard/components/DashboardPage';
 import { DeploymentsPage } from '../features/deployments/components/DeploymentsPage';
+import { JobPage } from '../features/deployments/components/JobPage';
 import { DevicePage } from '../features/devices/components/DevicePage';
 import { DevicesPage } from '../features/devices/components/DevicesPage';
 import { GroupPage } from '../features/devices/components/GroupPage';
@@ -48,6 +49,14 @@ const detailRoutes: RouteObject[] = [
     element: (
       <RequirePermission permission="devices.read" action="view devices">
         <DevicePage />
+      </RequirePermission>
+    ),
+  },
+  {
+    path: '/deployments/:id',
+    element: (
+      <RequirePermission permission="jobs.read" action="view deployments">
+        <JobPage />
       </RequirePermission>
     ),
   },

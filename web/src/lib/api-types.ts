@@ -749,6 +749,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's counts over time (for a chart)
+         * @description The counts of the job's executions in the portal's groups, sampled when they change: at
+         *     most one sample every ~2 s (changes in between are coalesced into the next sample) and
+         *     one when the job ends. At most 2000 samples are kept per job; past that, every other one
+         *     but the first and the last is dropped, so the span stays whole and its older part gets
+         *     coarser. Oldest first. The live counts after the last sample come with the `job.updated`
+         *     events.
+         */
+        get: operations["getJobProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1062,6 +1087,25 @@ export interface components {
         ExecutionPage: {
             items: components["schemas"]["Execution"][];
             next_cursor: string | null;
+        };
+        /** @description An execution with its job's status and firmware (a device's firmware history). */
+        DeviceExecution: components["schemas"]["Execution"] & {
+            /** @enum {string|null} */
+            job_status: "in_progress" | "paused" | "completed" | "canceled" | "aborted" | null;
+            firmware_id: string | null;
+            /** @description Null once the firmware has been deleted. */
+            firmware_version: string | null;
+        };
+        JobProgressSample: {
+            /** Format: date-time */
+            at: string;
+            queued: number;
+            in_progress: number;
+            completed: number;
+            /** @description FAILED, TIMED_OUT and REJECTED. */
+            failed: number;
+            /** @description CANCELED and REMOVED. */
+            canceled: number;
         };
         Firmware: {
             id: string;
@@ -2955,6 +2999,35 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getJobProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (`job_...`). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The samples. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["JobProgressSample"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     cancelJob: {
         parameters: {
             query?: never;
@@ -3064,7 +3137,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Execution"][];
+                        items: components["schemas"]["DeviceExecution"][];
                     };
                 };
             };

@@ -22,7 +22,26 @@ describe('parseLiveEvent', () => {
     });
   });
 
+  it('reads job updates, counting a missing group as 0', () => {
+    expect(
+      parseLiveEvent({
+        event: 'job.updated',
+        data: '{"job_id":"job_1","counts":{"queued":2,"completed":1,"failed":"x"},"by_status":{"QUEUED":2,"SUCCEEDED":1}}',
+        id: undefined,
+      }),
+    ).toEqual({
+      type: 'job.updated',
+      data: {
+        job_id: 'job_1',
+        counts: { queued: 2, in_progress: 0, completed: 1, failed: 0, canceled: 0 },
+        by_status: { QUEUED: 2, SUCCEEDED: 1 },
+      },
+    });
+  });
+
   it.each([
+    ['job.updated', '{"counts":{}}'],
+    ['job.updated', '{"job_id":"job_1","counts":3}'],
     ['onboarding.updated', 'not json'],
     ['onboarding.updated', '[1]'],
     ['onboarding.updated', '{"serial":"SN1","stage":"teleported"}'],

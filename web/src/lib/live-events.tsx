@@ -47,9 +47,26 @@ export interface DeviceUpdated {
   firmware_version?: string;
 }
 
+/** A job's executions in the portal's groups. */
+export interface JobCountGroups {
+  queued: number;
+  in_progress: number;
+  completed: number;
+  failed: number;
+  canceled: number;
+}
+
+/** `event: job.updated` (users with jobs.read), after every change of a job's executions. */
+export interface JobUpdated {
+  job_id: string;
+  counts: JobCountGroups;
+  by_status: Record<string, number>;
+}
+
 export interface LiveEventMap {
   'onboarding.updated': OnboardingUpdated;
   'device.updated': DeviceUpdated;
+  'job.updated': JobUpdated;
 }
 
 export type LiveEvent = {
@@ -97,6 +114,29 @@ export function parseLiveEvent(message: SseMessage): LiveEvent | null {
     if (firmware !== undefined) event.firmware_version = firmware;
     return { type: 'device.updated', data: event };
   }
+
+  if (message.event === 'job.updated') {
+    const { job_id: jobId, counts, by_status: byStatus } = data;
+    if (typeof jobId !== 'string' || !isRecord(counts)) return null;
+    const count = (key: string) => (typeof counts[key] === 'number' ? counts[key] : 0);
+    const statuses: Record<string, number> = {};
+    if (isRecord(byStatus))
+      for (const [status, n] of Object.entries(byStatus)) if (typeof n === 'number') statuses[status] = n;
+    return {
+      type: 'job.updated',
+      data: {
+        job_id: jobId,
+        counts: {
+          queued: count('queued'),
+          in_progress: count('in_progress'),
+          completed: count('completed'),
+          failed: count('failed'),
+          canceled: count('canceled'),
+        },
+        by_status: statuses,
+      },
+    };
+  }
   return null;
 }
 
@@ -132,7 +172,8 @@ function deliver(listeners: Iterable<RefObject<LiveEventListener>>, event: LiveE
     const listener = ref.current;
     // The union does not narrow across the indexed access; each branch is checked by parseLiveEvent.
     if (event.type === 'onboarding.updated') listener['onboarding.updated']?.(event.data);
-    else listener['device.updated']?.(event.data);
+    else if (event.type === 'device.updated') listener['device.updated']?.(event.data);
+    else listener['job.updated']?.(event.data);
   }
 }
 

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../../lib/permissions';
 import { makeDeviceDetail, makeUser, problem } from '../../../testing/fixtures';
 import { server } from '../../../testing/msw-server';
@@ -35,7 +35,69 @@ function audit(id: number, action: string, details: Record<string, unknown> = {}
 
 const device = makeDeviceDetail({ id: 'dev_1', serial: 'SN-1', status: 'online' });
 
+function execution(overrides: Record<string, unknown>) {
+  return {
+    job_id: 'job_1',
+    device_id: 'dev_1',
+    status: 'SUCCEEDED',
+    group: 'completed',
+    execution_number: 1,
+    version_number: 4,
+    step: 'confirmed',
+    percent: null,
+    status_details: { step: 'confirmed' },
+    queued_at: '2025-03-01T10:00:00Z',
+    released_at: '2025-03-01T10:00:00Z',
+    started_at: '2025-03-01T10:00:01Z',
+    timeout_at: null,
+    updated_at: '2025-03-01T10:01:00Z',
+    finished_at: '2025-03-01T10:01:00Z',
+    job_status: 'completed',
+    firmware_id: 'fw_1',
+    firmware_version: '1.1.0',
+    ...overrides,
+  };
+}
+
 describe('DevicePage', () => {
+  beforeEach(() => {
+    server.use(http.get('/api/v1/devices/dev_1/jobs', () => HttpResponse.json({ items: [] })));
+  });
+
+  it("shows the device's firmware history and jobs, oldest outcome first, with the failure reason", async () => {
+    server.use(
+      http.get('/api/v1/devices/dev_1', () => HttpResponse.json({ ...device, firmware_version: '1.1.0' })),
+      http.get('/api/v1/audit', () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get('/api/v1/devices/dev_1/jobs', () =>
+        HttpResponse.json({
+          items: [
+            execution({ job_id: 'job_3', status: 'IN_PROGRESS', group: 'in_progress', step: 'download', percent: 30,
+              finished_at: null, job_status: 'in_progress', firmware_version: '2.0.0' }),
+            execution({ job_id: 'job_2', status: 'FAILED', group: 'failed', firmware_version: '1.2.0',
+              status_details: { step: 'rollback', reason: 'health check failed' }, finished_at: '2025-03-02T10:00:00Z' }),
+            execution({ job_id: 'job_1' }),
+          ],
+        }),
+      ),
+    );
+    renderDevice('viewer');
+    const history = await screen.findByTestId('firmware-history');
+    await waitFor(() => {
+      expect(within(history).getAllByText(/(· installed|· failed| now)$/).map((e) => e.textContent)).toEqual([
+        '1.1.0 · installed',
+        '1.2.0 · failed',
+        'Reports 1.1.0 now',
+      ]);
+    });
+    expect(screen.getByTestId('firmware-history-job_2')).toHaveTextContent('health check failed');
+    expect(screen.getByTestId('device-job-job_3')).toHaveTextContent('2.0.0');
+    expect(screen.getByTestId('device-job-job_3')).toHaveTextContent('download 30%');
+    expect(within(screen.getByTestId('device-job-job_2')).getByRole('link', { name: 'job_2' })).toHaveAttribute(
+      'href',
+      '/deployments/job_2',
+    );
+  });
+
   it('shows identity, certificates, reported state and history to a viewer, without admin buttons', async () => {
     const auditQueries: URLSearchParams[] = [];
     server.use(

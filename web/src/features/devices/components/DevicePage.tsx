@@ -14,6 +14,7 @@ import { CertificatesTable } from './CertificatesTable';
 import { ConfirmDeviceAction, type DeviceAction } from './ConfirmDeviceAction';
 import { LifecycleBadge, StatusBadge } from './DeviceBadges';
 import { DeviceHistory } from './DeviceHistory';
+import { DeviceJobs } from './DeviceJobs';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -69,6 +70,7 @@ export function DevicePage() {
   const device = useDevice(id, { pollMs });
   const canManage = useCan('devices.manage');
   const canReadAudit = useCan('audit.read');
+  const canReadJobs = useCan('jobs.read');
   const [action, setAction] = useState<DeviceAction | null>(null);
 
   if (device.isPending) {
@@ -152,6 +154,7 @@ export function DevicePage() {
             </Text>
           )}
         </Card>
+        {canReadJobs ? <DeviceJobs deviceId={d.id} reported={d.firmware_version} /> : null}
         {canReadAudit ? <DeviceHistory deviceId={d.id} /> : null}
       </Stack>
 

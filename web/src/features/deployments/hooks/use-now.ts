@@ -1,0 +1,16 @@
+import { useEffect, useState } from 'react';
+
+/** The time, advanced every `everyMs` while `running` (an active job's chart reaches now). */
+export function useNow(everyMs: number, running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(() => {
+      setNow(Date.now());
+    }, everyMs);
+    return () => {
+      window.clearInterval(timer);
+    };
+  }, [everyMs, running]);
+  return now;
+}
