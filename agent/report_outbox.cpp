@@ -47,6 +47,11 @@ bool report_outbox::holds_job(const std::string& job_id) const {
   return std::any_of(reports_.begin(), reports_.end(), [&](const job_report& r) { return r.job_id == job_id; });
 }
 
+bool report_outbox::holds_token(const std::string& client_token) const {
+  return std::any_of(reports_.begin(), reports_.end(),
+                     [&](const job_report& r) { return r.client_token == client_token; });
+}
+
 void report_outbox::save() const {
   json::array doc;
   for (const auto& r : reports_) {

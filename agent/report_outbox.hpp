@@ -28,6 +28,7 @@ class report_outbox {
   // Forgets the report with this clientToken; true when there was one.
   bool acknowledge(const std::string& client_token);
   bool holds_job(const std::string& job_id) const;
+  bool holds_token(const std::string& client_token) const;
   const std::vector<job_report>& pending() const { return reports_; }
 
  private:

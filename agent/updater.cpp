@@ -23,6 +23,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr int max_download_attempts = 10;
+// A report without an answer is sent again after this (the answer, or the report, was lost).
+constexpr auto unanswered_resend = std::chrono::seconds(30);
 constexpr auto publish_wait = std::chrono::seconds(5);
 
 std::string new_client_token() {
@@ -143,6 +145,8 @@ bool updater::on_connected(mqtt_link& link, const std::string& device_id) {
 }
 
 void updater::resend_outbox() {
+  resend_at_.reset();
+  if (!outbox_.pending().empty() && link_) resend_at_ = clock::now() + unanswered_resend;
   for (const auto& r : outbox_.pending()) {
     json::object details;
     for (const auto& [key, value] : r.details) details[key] = value;
@@ -201,6 +205,19 @@ update_step updater::on_message(const message_event& message) {
     for (const auto& r : outbox_.pending())
       if (r.client_token == token) spdlog::info("the server acknowledged {} for job {}", r.status, job_id);
     outbox_.acknowledge(token);
+  } else if (answer.ends_with("/rejected") && text_of(*body, "code") == "Throttled") {
+    // The server is busy: a kept report goes again after the pause it asks for (plus jitter,
+    // so that a fleet does not come back at once); a lost progress report does no harm.
+    auto after = body->if_contains("retryAfterSeconds");
+    auto pause =
+        std::chrono::seconds(after && after->is_int64() ? std::clamp<std::int64_t>(after->as_int64(), 1, 3600) : 5);
+    unsigned char jitter = 0;
+    RAND_bytes(&jitter, 1);
+    if (outbox_.holds_token(token)) resend_at_ = clock::now() + pause + std::chrono::milliseconds(jitter * 12);
+    if (answer == "get/rejected" && current_ && current_->job_id == job_id && current_->waiting_for_link) {
+      current_->waiting_for_link = current_->asked_for_link = false;  // the next attempt asks again
+      current_->retry_at = clock::now() + pause;
+    }
   } else if (answer == "update/rejected") {
     // Sending it again would get the same answer: the execution ended, or it is not ours.
     auto code = text_of(*body, "code");
@@ -399,12 +416,14 @@ update_step updater::install() {
 
 update_step updater::on_tick(clock::time_point now) {
   if (current_ && current_->retry_at && now >= *current_->retry_at) start_download();
+  if (resend_at_ && now >= *resend_at_) resend_outbox();
   return update_step::none;
 }
 
 std::optional<updater::clock::time_point> updater::next_deadline() const {
-  if (current_ && current_->retry_at) return current_->retry_at;
-  return std::nullopt;
+  std::optional<clock::time_point> next = resend_at_;
+  if (current_ && current_->retry_at && (!next || *current_->retry_at < *next)) next = current_->retry_at;
+  return next;
 }
 
 }  // namespace mothership::agent

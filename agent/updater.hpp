@@ -71,6 +71,7 @@ class updater {
   mqtt_link* link_ = nullptr;
   std::string base_;  // devices/<id>/jobs/
   std::unique_ptr<firmware_job> current_;
+  std::optional<clock::time_point> resend_at_;  // when the outbox goes out again unacknowledged
   std::unique_ptr<download_task> download_;
 };
 

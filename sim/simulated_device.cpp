@@ -104,7 +104,37 @@ std::string health_check_failed() {
 }
 
 std::vector<std::string> job_topics(const std::string& base) {
-  return {base + "/notify-next", base + "/start-next/accepted"};
+  return {base + "/notify-next", base + "/start-next/accepted", base + "/start-next/rejected",
+          base + "/+/update/accepted", base + "/+/update/rejected"};
+}
+
+// The answer to the request on `topic` with `token`, taken out of `messages` (the others
+// stay): accepted?, and its body.
+std::optional<std::pair<bool, json::object>> take_answer(std::deque<std::pair<std::string, std::string>>& messages,
+                                                         const std::string& topic, const std::string& token) {
+  for (auto it = messages.begin(); it != messages.end(); ++it) {
+    bool accepted = it->first == topic + "/accepted";
+    if (!accepted && it->first != topic + "/rejected") continue;
+    boost::system::error_code ec;
+    auto v = json::parse(it->second, ec);
+    if (ec || !v.is_object() || text_of(v.as_object(), "clientToken") != token) continue;
+    messages.erase(it);
+    return std::make_pair(accepted, std::move(v.as_object()));
+  }
+  return std::nullopt;
+}
+
+// Seconds a throttled request waits (the server's retryAfterSeconds), or 0 when not throttled.
+int throttled_for(const json::object& rejection) {
+  if (text_of(rejection, "code") != "Throttled") return 0;
+  auto* after = rejection.if_contains("retryAfterSeconds");
+  return after && after->is_int64() && after->as_int64() > 0 ? static_cast<int>(after->as_int64()) : 5;
+}
+
+bool has_execution(const std::string& payload) {
+  boost::system::error_code ec;
+  auto v = json::parse(payload, ec);
+  return !ec && v.is_object() && v.as_object().contains("execution");
 }
 
 // The execution in a notify-next or start-next answer, if any.
@@ -264,23 +294,21 @@ asio::awaitable<void> simulated_device::run_jobs() {
   auto token = [&] { return device_id_ + "-" + std::to_string(++requests); };
 
   while (!stopped_ && client_->connected()) {
-    std::optional<job_work> work;
-    while (!box->messages.empty() && !work) {
-      auto [topic, payload] = std::move(box->messages.front());
-      box->messages.pop_front();
-      auto found = execution_in(payload);
-      if (!found) continue;
-      if (is_notification(topic))
-        // Something to do: ask for it, which also starts it (the answer carries the execution).
-        co_await client_->publish(base + "/start-next", job_request(token()), mqtt::qos::at_least_once);
-      else
-        work = started_work(*found);
-    }
-    if (!work) {
+    bool notified = false;  // something to do: ask for it, which also starts it
+    for (; !box->messages.empty(); box->messages.pop_front())
+      notified =
+          notified || (is_notification(box->messages.front().first) && has_execution(box->messages.front().second));
+    if (!notified) {
       box->wake.expires_after(std::chrono::seconds(30));
       co_await box->wake.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
+    auto request_token = token();
+    auto started = co_await answered(*box, base + "/start-next", job_request(request_token), request_token);
+    std::optional<job_work> work;
+    if (started)
+      if (auto* e = started->if_contains("execution"); e && e->is_object()) work = started_work(e->as_object());
+    if (!work) continue;
 
     const std::string update = base + "/" + work->job_id + "/update";
     auto result = co_await download_firmware(executor_, work->url, {});
@@ -290,21 +318,48 @@ asio::awaitable<void> simulated_device::run_jobs() {
     else if (result.sha256 != work->sha256)
       failure = hash_mismatch();
     if (failure.empty()) {
-      co_await client_->publish(update, installing_update(token()), mqtt::qos::at_least_once);
+      auto t = token();
+      co_await answered(*box, update, installing_update(t), t);
       asio::steady_timer install(executor_);
       install.expires_after(std::chrono::seconds(settings_.ota_install_s));
       co_await install.async_wait(asio::as_tuple(asio::use_awaitable));
       if (chance(random) < settings_.ota_fail_rate) failure = health_check_failed();
     }
     if (!failure.empty()) {
-      co_await client_->publish(update, failed_update(failure, token()), mqtt::qos::at_least_once);
+      auto t = token();
+      co_await answered(*box, update, failed_update(failure, t), t);
       continue;
     }
     firmware_version_ = work->version;
     co_await client_->publish("devices/" + device_id_ + "/state", state_message(settings_, firmware_version_, booted_),
                               mqtt::qos::at_least_once, true);
-    co_await client_->publish(update, succeeded_update(token()), mqtt::qos::at_least_once);
+    auto t = token();
+    co_await answered(*box, update, succeeded_update(t), t);
   }
+}
+
+asio::awaitable<std::optional<json::object>> simulated_device::answered(mailbox& box, std::string topic,
+                                                                        std::string payload, std::string token) {
+  constexpr auto answer_timeout = std::chrono::seconds(30);
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> jitter_ms(0, 3000);
+  while (!stopped_ && client_->connected()) {
+    co_await client_->publish(topic, payload, mqtt::qos::at_least_once);
+    auto deadline = std::chrono::steady_clock::now() + answer_timeout;
+    std::optional<std::pair<bool, json::object>> answer;
+    while (!(answer = take_answer(box.messages, topic, token)) && std::chrono::steady_clock::now() < deadline &&
+           !stopped_ && client_->connected()) {
+      box.wake.expires_at(deadline);
+      co_await box.wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (answer && answer->first) co_return std::move(answer->second);
+    int wait_s = answer ? throttled_for(answer->second) : 1;  // no answer in time: ask again soon
+    if (wait_s == 0) co_return std::nullopt;                  // refused for good
+    asio::steady_timer pause(executor_);
+    pause.expires_after(std::chrono::seconds(wait_s) + std::chrono::milliseconds(jitter_ms(random)));
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  co_return std::nullopt;
 }
 
 void simulated_device::stop() {

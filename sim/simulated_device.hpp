@@ -5,9 +5,11 @@
 // state and heartbeats, and firmware jobs. Runs on one executor with the project's MQTT client.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "device_identity.hpp"
@@ -55,6 +57,11 @@ class simulated_device {
 
  private:
   struct mailbox;
+  // Publishes a job request and waits for its answer (matched by clientToken): the accepted
+  // body, or nullopt when refused (or the connection ended). Asks again when the server
+  // throttles it (after retryAfterSeconds plus jitter) or when no answer comes in time.
+  boost::asio::awaitable<std::optional<boost::json::object>> answered(mailbox& box, std::string topic,
+                                                                      std::string payload, std::string token);
   boost::asio::any_io_executor executor_;
   const fleet_settings& settings_;
   factory_identity identity_;

@@ -160,14 +160,16 @@ void device_fleet::attach(mqtt::broker& b, common::io_pool& io, common::worker_p
               [this](const device_message& m) { devices_.on_renew(m.sender, m.payload); });
   if (job_hooks_.on_request) {
     jobs_lane_.emplace("jobs", pool.executor(), lane_limit);
-    topics_.add("devices/+/jobs/#", *jobs_lane_, job_hooks_.on_request);
+    topics_.add("devices/+/jobs/#", *jobs_lane_, job_hooks_.on_request, job_hooks_.on_busy);
   }
 
   client_executor_ = io.main().get_executor();
   client_ = mqtt::local_client::connect(
       b, client_executor_, "$fleet", {mqtt::identity::kind::internal, "fleet"},
       [this](const mqtt::publish& p) { topics_.route(p.topic, std::string(p.payload.begin(), p.payload.end())); });
-  client_->subscribe(topics_.filters(), mqtt::qos::at_least_once);
+  // No Local: the fleet's own answers and notifications (under the same topics) never come
+  // back to it, so its lanes carry only what devices sent.
+  client_->subscribe(topics_.filters(), mqtt::qos::at_least_once, true);
   connections_ = bus_.subscribe("mqtt.", [this](const events::event& e) { on_connection_event(e); });
 }
 

@@ -64,6 +64,7 @@ class device_fleet {
   // devices/<id>/jobs/, and their connections, on a lane of its own. Set before attach().
   struct job_hooks {
     device_topic_router::handler on_request;
+    device_topic_router::handler on_busy;  // a request the jobs lane had no room for (any thread)
     std::function<void(const std::string& device_id)> on_connected;
   };
   void set_job_hooks(job_hooks hooks) { job_hooks_ = std::move(hooks); }

@@ -32,6 +32,9 @@ std::optional<std::int64_t> integer_field(const json::object& o, std::string_vie
   return v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64());
 }
 
+// How long a throttled device waits before it asks again; devices add their own jitter.
+constexpr int throttled_retry_after_s = 5;
+
 }  // namespace
 
 device_jobs::device_jobs(jobs::job_service& jobs, blob::store& blobs, std::chrono::seconds link_ttl, publish_fn publish)
@@ -92,10 +95,25 @@ void device_jobs::reject(const std::string& device, const std::string& request_t
   answer(device, request_topic, false, std::move(body), client_token);
 }
 
+void device_jobs::on_busy(const device_message& m) {
+  std::string_view rest = m.rest;
+  if (rest == "notify-next" || rest.ends_with("/accepted") || rest.ends_with("/rejected")) return;
+  json::value client_token = nullptr;
+  boost::system::error_code ec;
+  auto parsed = json::parse(m.payload, ec);
+  if (!ec && parsed.is_object())
+    if (const auto* token = parsed.as_object().if_contains("clientToken")) client_token = *token;
+  json::object body{{"code", "Throttled"},
+                    {"message", "the server is busy: ask again after retryAfterSeconds"},
+                    {"retryAfterSeconds", throttled_retry_after_s}};
+  answer(m.sender, m.rest, false, std::move(body), client_token);
+}
+
 void device_jobs::on_request(const device_message& m) {
   const std::string& device = m.sender;
   std::string_view rest = m.rest;
-  // Our own answers and notifications come back through the same subscription.
+  // Answers and notifications are the server's to send (the broker refuses them from devices
+  // and the fleet does not hear its own); nothing under them is a request.
   if (rest == "notify-next" || rest.ends_with("/accepted") || rest.ends_with("/rejected")) return;
 
   json::object request;

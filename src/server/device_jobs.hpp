@@ -34,6 +34,10 @@ class device_jobs {
 
   // A request: `m.sender` is the device, `m.rest` what follows devices/<id>/jobs/.
   void on_request(const device_message& m);
+  // A request there was no room for (the jobs lane is full): answered at once, on the caller's
+  // thread, with `Throttled` and a `retryAfterSeconds`, so the device asks again instead of
+  // waiting for an answer that would never come.
+  void on_busy(const device_message& m);
   // notify-next to each device (what it should do next, or nothing).
   void notify(const std::vector<std::string>& device_ids);
   // On a device's connection: notify-next when it has something to do (a device with no job

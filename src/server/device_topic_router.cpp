@@ -1,5 +1,6 @@
 #include "server/device_topic_router.hpp"
 
+#include <memory>
 #include <stdexcept>
 
 #include "mqtt/codec/topic.hpp"
@@ -20,7 +21,7 @@ std::vector<std::string_view> levels_of(std::string_view topic) {
 
 }  // namespace
 
-void device_topic_router::add(std::string filter, work_lane& lane, handler h) {
+void device_topic_router::add(std::string filter, work_lane& lane, handler h, handler when_full) {
   if (!mqtt::valid_topic_filter(filter)) throw std::invalid_argument("not a topic filter: " + filter);
   auto levels = levels_of(filter);
   std::size_t sender = levels.size();
@@ -31,7 +32,8 @@ void device_topic_router::add(std::string filter, work_lane& lane, handler h) {
   }
   if (sender == levels.size()) throw std::invalid_argument("no '+' sender level in " + filter);
   bool multi = levels.back() == "#";
-  routes_.push_back({std::move(filter), sender, multi ? levels.size() - 1 : levels.size(), multi, &lane, std::move(h)});
+  routes_.push_back({std::move(filter), sender, multi ? levels.size() - 1 : levels.size(), multi, &lane, std::move(h),
+                     std::move(when_full)});
 }
 
 bool device_topic_router::route(std::string topic, std::string payload) const {
@@ -48,8 +50,11 @@ bool device_topic_router::route(std::string topic, std::string payload) const {
     }
     m.topic = std::move(topic);
     m.payload = std::move(payload);
+    auto message = std::make_shared<const device_message>(std::move(m));
     const handler* h = &r.on_message;
-    return r.lane->post([h, m = std::move(m)] { (*h)(m); });
+    if (r.lane->post([h, message] { (*h)(*message); })) return true;
+    if (r.when_full) r.when_full(*message);
+    return false;
   }
   return false;
 }

@@ -31,7 +31,10 @@ class device_topic_router {
   using handler = std::function<void(const device_message&)>;
 
   // `filter` is a valid topic filter with exactly one '+' level. The first matching route wins.
-  void add(std::string filter, work_lane& lane, handler h);
+  // `when_full`, if given, runs at once on the caller's thread for a message its lane had no
+  // room for: a route whose senders wait for an answer tells them to ask again (it must be
+  // cheap and thread-safe), rather than leave them waiting for one that never comes.
+  void add(std::string filter, work_lane& lane, handler h, handler when_full = {});
 
   // Any thread: posts the message to its route's lane. False when no route matches or the
   // lane is full (counted there).
@@ -48,6 +51,7 @@ class device_topic_router {
     bool multi_level;          // ends in '#'
     work_lane* lane;
     handler on_message;
+    handler when_full;
   };
   std::vector<entry> routes_;
 };

@@ -189,6 +189,7 @@ int serve(const common::config& cfg) {
                            [&fleet](const std::string& t, const std::string& p, bool r) { fleet.publish(t, p, r); });
   jobs.set_notify([&job_protocol](const std::vector<std::string>& ids) { job_protocol.notify(ids); });
   fleet.set_job_hooks({[&job_protocol](const device_message& m) { job_protocol.on_request(m); },
+                       [&job_protocol](const device_message& m) { job_protocol.on_busy(m); },
                        [&job_protocol](const std::string& id) { job_protocol.on_connected(id); }});
   api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus, downloads, firmware, jobs};
   int io_threads =

@@ -74,12 +74,12 @@ reason_code local_client::publish(std::string topic, std::string payload, qos q,
   return ack;
 }
 
-std::vector<reason_code> local_client::subscribe(std::vector<std::string> filters, qos max_qos) {
+std::vector<reason_code> local_client::subscribe(std::vector<std::string> filters, qos max_qos, bool no_local) {
   auto s = session_.lock();
   if (!s) return {};
   mqtt::subscribe sub;
   sub.packet_id = next_id_ = static_cast<std::uint16_t>(next_id_ == 65535 ? 1 : next_id_ + 1);
-  for (auto& f : filters) sub.entries.push_back({std::move(f), max_qos});
+  for (auto& f : filters) sub.entries.push_back({std::move(f), max_qos, no_local});
   broker_.subscribe(*s, sub, now());
   std::vector<reason_code> reasons;
   for (auto& packet : take_packets()) {

@@ -27,7 +27,8 @@ class local_client : public session_sink, public std::enable_shared_from_this<lo
   // Returns the PUBACK's reason for QoS 1 (not_authorized, no_matching_subscribers ...),
   // success for QoS 0.
   reason_code publish(std::string topic, std::string payload, qos q = qos::at_most_once, bool retain = false);
-  std::vector<reason_code> subscribe(std::vector<std::string> filters, qos max_qos);
+  // `no_local`: not the messages this client publishes itself (MQTT 5 No Local).
+  std::vector<reason_code> subscribe(std::vector<std::string> filters, qos max_qos, bool no_local = false);
   void disconnect();
 
   bool connected() const { return !session_.expired(); }

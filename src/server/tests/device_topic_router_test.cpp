@@ -72,3 +72,33 @@ TEST(device_topic_router, refuses_filters_without_exactly_one_sender_level) {
   EXPECT_THROW(r.add("devices/+/+/state", lane, nothing), std::invalid_argument);
   EXPECT_THROW(r.add("devices/#/x", lane, nothing), std::invalid_argument);
 }
+
+TEST(device_topic_router, a_message_its_lane_has_no_room_for_goes_to_the_routes_when_full_handler) {
+  boost::asio::thread_pool pool(1);
+  std::mutex hold;
+  std::unique_lock held(hold);  // the lane's first job waits on it, so the lane stays full
+  work_lane lane("test", pool.get_executor(), 1);
+  recorder jobs, busy;
+  device_topic_router r;
+  r.add(
+      "devices/+/jobs/#", lane,
+      [&](const device_message& m) {
+        std::lock_guard wait(hold);
+        jobs.handler()(m);
+      },
+      busy.handler());
+  EXPECT_TRUE(r.route("devices/dev_1/jobs/start-next", "{\"clientToken\":\"a\"}"));
+  // The lane holds one (running or queued); keep offering until one is turned away.
+  bool refused = false;
+  int offered = 1;
+  for (; offered < 4 && !refused; ++offered)
+    refused = !r.route("devices/dev_2/jobs/start-next", "{\"clientToken\":\"b\"}");
+  EXPECT_TRUE(refused);
+  held.unlock();
+  pool.join();
+  ASSERT_FALSE(busy.seen.empty());
+  EXPECT_EQ(busy.seen[0].sender, "dev_2");
+  EXPECT_EQ(busy.seen[0].rest, "start-next");
+  EXPECT_EQ(busy.seen[0].payload, "{\"clientToken\":\"b\"}");
+  EXPECT_EQ(static_cast<int>(jobs.seen.size() + busy.seen.size()), offered);  // each message one way, once
+}
