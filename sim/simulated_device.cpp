@@ -137,16 +137,6 @@ bool has_execution(const std::string& payload) {
   return !ec && v.is_object() && v.as_object().contains("execution");
 }
 
-// The execution in a notify-next or start-next answer, if any.
-std::optional<json::object> execution_in(const std::string& payload) {
-  boost::system::error_code ec;
-  auto v = json::parse(payload, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  auto* e = v.as_object().if_contains("execution");
-  if (!e || !e->is_object()) return std::nullopt;
-  return e->as_object();
-}
-
 std::string heartbeat_message(std::chrono::steady_clock::time_point booted) {
   return json::serialize(json::object{{"uptime_s", uptime_s(booted)}});
 }
