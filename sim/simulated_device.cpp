@@ -78,6 +78,8 @@ struct job_work {
   std::string job_id, version, url, sha256;
 };
 
+constexpr int download_attempts = 5;
+
 bool is_notification(const std::string& topic) {
   return topic.ends_with("/notify-next");
 }
@@ -280,6 +282,7 @@ asio::awaitable<void> simulated_device::run_jobs() {
   co_await client_->subscribe(job_topics(base), mqtt::qos::at_least_once);
   std::mt19937 random(std::random_device{}());
   std::uniform_real_distribution<double> chance(0.0, 1.0);
+  std::uniform_int_distribution<int> jitter_ms(0, 2000);
   int requests = 0;
   auto token = [&] { return device_id_ + "-" + std::to_string(++requests); };
 
@@ -301,7 +304,14 @@ asio::awaitable<void> simulated_device::run_jobs() {
     if (!work) continue;
 
     const std::string update = base + "/" + work->job_id + "/update";
+    // As a device would: a download that broke off (or met a busy server) is tried again.
     auto result = co_await download_firmware(executor_, work->url, {});
+    for (int attempt = 1; !result.ok && attempt < download_attempts && !stopped_; ++attempt) {
+      asio::steady_timer pause(executor_);
+      pause.expires_after(std::chrono::seconds(attempt * 2) + std::chrono::milliseconds(jitter_ms(random)));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      result = co_await download_firmware(executor_, work->url, {});
+    }
     std::string failure;
     if (!result.ok)
       failure = result.failure;

@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cerrno>
@@ -15,6 +18,7 @@
 
 #include "common/encoding.hpp"
 #include "common/ids.hpp"
+#include "common/worker_pool.hpp"
 
 namespace mothership::blob {
 
@@ -28,6 +32,22 @@ constexpr std::uint64_t writeback_step = 8 << 20;
 
 std::runtime_error io_failure(const std::string& what, const fs::path& path) {
   return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// A blob that exists but cannot be opened now. Out of file descriptors (a fleet downloading at
+// once past the process's limit) is a moment's overload: 503 with Retry-After, and a warning
+// that tells the operator which limit to raise. Anything else is a failure.
+[[noreturn]] void open_failed(const fs::path& path) {
+  if (errno == EMFILE || errno == ENFILE) {
+    static std::atomic<std::uint64_t> times{0};
+    if (times.fetch_add(1) % 1000 == 0)
+      spdlog::warn(
+          "out of file descriptors opening {} ({} times so far): raise the server's open-file limit "
+          "(LimitNOFILE=, ulimit -n) or slow the rollout down",
+          path.string(), times.load());
+    throw common::overloaded_error("out of file descriptors");
+  }
+  throw io_failure("cannot open", path);
 }
 
 class unique_fd {
@@ -216,7 +236,10 @@ result<blob_info> filesystem_store::stat(std::string_view id) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return errc::not_found;
   unique_fd fd(::open(fs::path(path).replace_extension(".json").c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return errc::not_found;
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return errc::not_found;
+    open_failed(path);
+  }
   char text[512];
   ssize_t n = ::read(fd.get(), text, sizeof text);
   if (n <= 0) throw io_failure("cannot read", path);
@@ -232,7 +255,7 @@ result<std::unique_ptr<blob_reader>> filesystem_store::open(std::string_view id,
   unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return errc::not_found;
-    throw io_failure("cannot open", path);
+    open_failed(path);
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw io_failure("cannot stat", path);

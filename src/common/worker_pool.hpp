@@ -17,8 +17,10 @@
 namespace mothership::common {
 
 // Thrown by run() when the queue is full: callers answer 503 instead of queueing without end.
+// The server has no room for the work now (a full queue, no file descriptor left): answered
+// 503 with Retry-After, so the client asks again, rather than as a failure.
 struct overloaded_error : std::runtime_error {
-  overloaded_error() : std::runtime_error("worker pool queue is full") {}
+  explicit overloaded_error(const std::string& what = "worker pool queue is full") : std::runtime_error(what) {}
 };
 
 class worker_pool {

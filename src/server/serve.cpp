@@ -1,5 +1,7 @@
 #include "server/serve.hpp"
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
@@ -138,12 +140,27 @@ std::string url(const char* scheme, const boost::asio::ip::tcp::endpoint& at) {
   return fmt::format("{}://{}:{}", scheme, host, at.port());
 }
 
+// Every device holds a connection and every download a socket and a file: the default soft
+// limit (often 1024) would refuse them long before the machine runs out. Raised to the hard
+// limit, as servers do; past that the server answers 503 (see blob/filesystem_store.cpp).
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  spdlog::info("open-file limit {}", static_cast<unsigned long long>(limit.rlim_cur));
+}
+
 }  // namespace
 
 int serve(const common::config& cfg) {
   data_dir dir{cfg.storage.data_dir};
   auto tightened = dir.prepare();
   spdlog::info("mothership {} starting; data dir {}", MOTHERSHIP_VERSION, std::filesystem::absolute(dir.root).string());
+  raise_open_file_limit();
   if (!tightened.empty()) {
     std::string names;
     for (const auto& p : tightened) names += (names.empty() ? "" : ", ") + p.string();
