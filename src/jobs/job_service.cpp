@@ -102,6 +102,11 @@ void job_service::changed(const std::string& job_id) {
   bus_->publish({"job.updated", job_id, {{"job_id", job_id}, {"counts", by_group}, {"by_status", by_status}}});
 }
 
+void job_service::changed_soon(const std::string& job_id) {
+  std::lock_guard lock(changed_mutex_);
+  changed_.insert(job_id);
+}
+
 void job_service::keep_samples(const std::vector<std::pair<std::string, progress_sample>>& samples) {
   if (samples.empty()) return;
   db_.write([&](storage::connection& c) {
@@ -374,7 +379,7 @@ result<execution> job_service::update(const std::string& job_id, const std::stri
   });
   if (applied) {
     if (is_terminal(out->status) && notify_) notify_({device_id});
-    changed(job_id);
+    changed_soon(job_id);
   }
   return out;
 }
@@ -397,7 +402,7 @@ result<std::optional<execution>> job_service::start_next(const std::string& devi
     job_id = started->job_id;
     return std::optional<execution>{std::move(*started)};
   });
-  if (job_id) changed(*job_id);
+  if (job_id) changed_soon(*job_id);
   return out;
 }
 
@@ -489,6 +494,11 @@ void job_service::tick() {
     std::sort(notify.begin(), notify.end());
     notify.erase(std::unique(notify.begin(), notify.end()), notify.end());
     notify_(notify);
+  }
+  {
+    std::lock_guard lock(changed_mutex_);
+    touched.insert(changed_.begin(), changed_.end());
+    changed_.clear();
   }
   for (const auto& id : touched) changed(id);
   keep_samples(sampler_.due(now()));

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,10 @@ class job_service {
                              const change_author& author);
   // After a commit that changed a job: publishes its counts and offers them to the sampler.
   void changed(const std::string& job_id);
+  // The same for a device's update, deferred to the next tick: a big rollout brings thousands
+  // of updates a second, and counting the job's executions after each made it quadratic
+  // (10,000 devices: 400 updates/s). The portal sees a job's counts once a second.
+  void changed_soon(const std::string& job_id);
   void keep_samples(const std::vector<std::pair<std::string, progress_sample>>& samples);
   common::millis now() const;
 
@@ -139,6 +144,8 @@ class job_service {
   // Ticks may run at once (the scheduler's, and the one a new job starts with).
   std::mutex last_resolved_mutex_;
   std::map<std::string, common::millis> last_resolved_;
+  std::mutex changed_mutex_;
+  std::set<std::string> changed_;  // by device updates since the last tick
 };
 
 }  // namespace mothership::jobs
