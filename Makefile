@@ -52,6 +52,7 @@ bench: build-release
 	@bench/mqtt/run
 	@bench/onboarding/run
 	@bench/ota/run
+	@bench/ota/rollout
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
