@@ -146,31 +146,29 @@ bool updater::on_connected(mqtt_link& link, const std::string& device_id) {
 
 void updater::resend_outbox() {
   resend_at_.reset();
-  if (!outbox_.pending().empty() && link_) resend_at_ = clock::now() + unanswered_resend;
-  for (const auto& r : outbox_.pending()) {
-    json::object details;
-    for (const auto& [key, value] : r.details) details[key] = value;
-    json::object body{{"status", r.status}, {"statusDetails", std::move(details)}, {"clientToken", r.client_token}};
-    if (link_) link_->publish(base_ + r.job_id + "/update", json::serialize(body), 1, false);
-    spdlog::info("reporting {} for job {} (kept until the server acknowledges it)", r.status, r.job_id);
-  }
+  for (const auto& r : outbox_.pending()) send_report(r, false);
+}
+
+// Publishes a report; a kept one (in the outbox) goes again after unanswered_resend unless an
+// answer comes first.
+void updater::send_report(const job_report& r, bool with_step_timeout) {
+  json::object details;
+  for (const auto& [key, value] : r.details) details[key] = value;
+  json::object body{{"status", r.status}, {"statusDetails", std::move(details)}, {"clientToken", r.client_token}};
+  if (with_step_timeout) body["stepTimeoutInMinutes"] = cfg_.download_step_timeout_min;
+  if (!link_) return;
+  link_->publish(base_ + r.job_id + "/update", json::serialize(body), 1, false);
+  if (!outbox_.holds_token(r.client_token)) return;
+  spdlog::info("reporting {} for job {} (kept until the server acknowledges it)", r.status, r.job_id);
+  if (!resend_at_) resend_at_ = clock::now() + unanswered_resend;
 }
 
 void updater::report(const std::string& job_id, const std::string& status, std::map<std::string, std::string> details,
                      bool keep) {
   job_report r{job_id, status, std::move(details), new_client_token()};
-  if (keep) {
-    outbox_.add(r);
-    resend_outbox();
-    return;
-  }
-  json::object body{{"status", status}, {"clientToken", r.client_token}};
-  json::object d;
-  for (const auto& [key, value] : r.details) d[key] = value;
-  body["statusDetails"] = std::move(d);
-  if (status == "IN_PROGRESS" && current_ && current_->percent_sent < 0)
-    body["stepTimeoutInMinutes"] = cfg_.download_step_timeout_min;
-  if (link_) link_->publish(base_ + job_id + "/update", json::serialize(body), 1, false);
+  if (keep) outbox_.add(r);
+  // The first report of a download sets how long the server waits for the next.
+  send_report(r, !keep && status == "IN_PROGRESS" && current_ && current_->percent_sent < 0);
 }
 
 void updater::finish(const std::string& status, std::map<std::string, std::string> details) {
@@ -204,7 +202,7 @@ update_step updater::on_message(const message_event& message) {
   if (answer == "update/accepted") {
     for (const auto& r : outbox_.pending())
       if (r.client_token == token) spdlog::info("the server acknowledged {} for job {}", r.status, job_id);
-    outbox_.acknowledge(token);
+    acknowledged(token);
   } else if (answer.ends_with("/rejected") && text_of(*body, "code") == "Throttled") {
     // The server is busy: a kept report goes again after the pause it asks for (plus jitter,
     // so that a fleet does not come back at once); a lost progress report does no harm.
@@ -222,7 +220,7 @@ update_step updater::on_message(const message_event& message) {
     // Sending it again would get the same answer: the execution ended, or it is not ours.
     auto code = text_of(*body, "code");
     spdlog::warn("the server refused an update of job {}: {} ({})", job_id, code, text_of(*body, "message"));
-    outbox_.acknowledge(token);
+    acknowledged(token);
     if (current_ && current_->job_id == job_id && code != "InvalidRequest")
       abandon_current("the server ended the execution (" + code + ")");
   } else if (answer == "get/accepted" && current_ && current_->job_id == job_id && current_->waiting_for_link) {
@@ -412,6 +410,11 @@ update_step updater::install() {
   download_.reset();
   current_.reset();
   return update_step::reboot;
+}
+
+void updater::acknowledged(const std::string& client_token) {
+  outbox_.acknowledge(client_token);
+  if (outbox_.pending().empty()) resend_at_.reset();
 }
 
 update_step updater::on_tick(clock::time_point now) {

@@ -62,6 +62,8 @@ class updater {
   void abandon_current(const std::string& why);
   update_step install();
   void resend_outbox();
+  void send_report(const job_report& r, bool with_step_timeout);
+  void acknowledged(const std::string& client_token);
 
   const config& cfg_;
   state_store& store_;
