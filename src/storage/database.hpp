@@ -32,9 +32,11 @@ class row {
   bool is_null(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(columns_.at(i)); }
   std::int64_t integer(std::size_t i) const;
   const std::string& text(std::size_t i) const;
+  double number(std::size_t i) const;  // a REAL or INTEGER column
   std::optional<std::int64_t> opt_integer(std::size_t i) const;
   std::optional<std::string> opt_text(std::size_t i) const;
   std::size_t size() const { return columns_.size(); }
+  std::vector<value> release() { return std::move(columns_); }  // to reuse the storage for the next row
 
  private:
   std::vector<value> columns_;
@@ -59,6 +61,9 @@ class connection {
   // Returns the number of rows changed.
   virtual std::int64_t execute(std::string_view sql, const params& p = {}) = 0;
   std::optional<row> query_one(std::string_view sql, const params& p = {});
+  // Streams the rows to `each` one at a time, without holding them all (a report of a
+  // million rows); `each` returns false to stop early. The row is only valid during the call.
+  virtual void query_each(std::string_view sql, const params& p, const std::function<bool(const row&)>& each);
 };
 
 struct pool_stats {

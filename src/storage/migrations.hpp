@@ -13,5 +13,9 @@ struct migration {
 };
 
 const std::vector<migration>& sqlite_migrations();
+// Telemetry's own schema (migrations/telemetry/sqlite): its samples, rollups and latest
+// values live in a file of their own, so that ingest never waits for, or holds up, the
+// writers of the platform's database.
+const std::vector<migration>& telemetry_sqlite_migrations();
 
 }  // namespace mothership::storage

@@ -87,19 +87,29 @@ class sqlite_connection final : public connection {
   }
 
   std::vector<row> query(std::string_view sql, const params& p) override {
-    in_use stmt(prepare(sql, p));
     std::vector<row> rows;
+    query_each(sql, p, [&](const row& r) {
+      rows.push_back(r);
+      return true;
+    });
+    return rows;
+  }
+
+  void query_each(std::string_view sql, const params& p, const std::function<bool(const row&)>& each) override {
+    in_use stmt(prepare(sql, p));
+    std::vector<value> cols;
     for (;;) {
       int rc = sqlite3_step(stmt.get());
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) throw error_from(db_, rc, "step");
       int n = sqlite3_column_count(stmt.get());
-      std::vector<value> cols;
+      cols.clear();
       cols.reserve(n);
       for (int i = 0; i < n; ++i) cols.push_back(column(stmt.get(), i));
-      rows.emplace_back(std::move(cols));
+      row r(std::move(cols));
+      if (!each(r)) break;
+      cols = r.release();
     }
-    return rows;
   }
 
   std::int64_t execute(std::string_view sql, const params& p) override {
@@ -201,14 +211,19 @@ class sqlite_connection final : public connection {
   std::unordered_map<std::string, statement, text_hash, std::equal_to<>> statements_;
 };
 
-sqlite_database::sqlite_database(const std::string& path, int pool_size) : path_(path), size_(pool_size) {
+sqlite_database::sqlite_database(const std::string& path, int pool_size, const std::vector<migration>& migrations,
+                                 bool synchronous_full)
+    : path_(path), size_(pool_size) {
   create_owner_only(path, false);
-  for (int i = 0; i < pool_size; ++i) free_.push_back(std::make_unique<sqlite_connection>(path));
+  for (int i = 0; i < pool_size; ++i) {
+    free_.push_back(std::make_unique<sqlite_connection>(path));
+    if (synchronous_full) free_.back()->script("PRAGMA synchronous=FULL;");
+  }
   auto& first = *free_.front();
   first.script(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,"
       " applied_at BIGINT NOT NULL)");
-  for (const migration& m : sqlite_migrations()) {
+  for (const migration& m : migrations) {
     first.script("BEGIN IMMEDIATE");
     try {
       if (first.query("SELECT 1 FROM schema_migrations WHERE version = $1", {m.version}).empty()) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/migrations.hpp"
 
 struct sqlite3;
 
@@ -17,8 +18,12 @@ class sqlite_connection;
 
 class sqlite_database final : public database {
  public:
-  // Opens (creating if needed, 0600) the file and applies pending migrations.
-  sqlite_database(const std::string& path, int pool_size);
+  // Opens (creating if needed, 0600) the file and applies the pending ones of `migrations`
+  // (the platform's schema by default; telemetry keeps its own file with its own schema).
+  // `synchronous_full`: every commit is fsynced (survives power loss); by default a commit is
+  // in the OS when it returns (survives a crash of the process, WAL with synchronous=NORMAL).
+  sqlite_database(const std::string& path, int pool_size,
+                  const std::vector<migration>& migrations = sqlite_migrations(), bool synchronous_full = false);
   ~sqlite_database() override;
 
   void write(const std::function<void(connection&)>& fn) override;
