@@ -166,7 +166,7 @@ void broker::connection_closed(session& s, const session_sink* sink, bool send_w
 }
 
 reason_code broker::publish(session& s, mqtt::publish p, steady_time now,
-                            std::vector<std::weak_ptr<session>>* congested, const session_sink* via) {
+                            std::vector<std::weak_ptr<session>>* congested, const session_sink* via, bool* tap_full) {
   std::lock_guard lock(mutex_);
   if (moved_on(s, via)) return reason_code::session_taken_over;
   stats_.messages_in[static_cast<int>(p.qos)]++;
@@ -202,12 +202,54 @@ reason_code broker::publish(session& s, mqtt::publish p, steady_time now,
     if (p.qos == qos::exactly_once) s.end_incoming_qos2(id);
   } else {
     auto m = make_message(p, s.client_id(), now);
+    publish_tap::decision tapped;
+    if (tap_) {
+      tapped_ack ack{s.weak_from_this(), s.sink().get(), id, p.qos};
+      tapped = tap_->offer(m, s.who, p.qos == qos::at_most_once ? nullptr : &ack);
+      // QoS 1 and 2 publishers wait while the tap is full; QoS 0 ones are dropped there instead.
+      if (tapped.what != publish_tap::verdict::pass && p.qos != qos::at_most_once && tap_full && tap_->full())
+        *tap_full = true;
+    }
+    if (tapped.what == publish_tap::verdict::refused) {
+      if (p.qos == qos::exactly_once) s.end_incoming_qos2(id);
+      acknowledge(s, p.qos, id, tapped.reason, std::move(tapped.reason_string));
+      return reason_code::success;
+    }
     if (m->retain) retained_.put(m);
-    if (route(m, now, congested) == 0) outcome = reason_code::no_matching_subscribers;
+    bool delivered = route(m, now, congested) > 0;
+    if (tapped.what == publish_tap::verdict::deferred) return reason_code::success;  // the tap acknowledges
+    if (!delivered && tapped.what == publish_tap::verdict::pass) outcome = reason_code::no_matching_subscribers;
   }
-  if (p.qos == qos::at_least_once) s.send(puback{id, outcome, {}});
-  if (p.qos == qos::exactly_once) s.send(pubrec{id, outcome, {}});
+  acknowledge(s, p.qos, id, outcome, {});
   return reason_code::success;
+}
+
+void broker::acknowledge(session& s, qos q, std::uint16_t packet_id, reason_code reason, std::string reason_string) {
+  mqtt::properties props;
+  if (!reason_string.empty()) props.reason_string = std::move(reason_string);
+  if (q == qos::at_least_once) s.send(puback{packet_id, reason, std::move(props)});
+  if (q == qos::exactly_once) s.send(pubrec{packet_id, reason, std::move(props)});
+}
+
+void broker::set_tap(publish_tap* tap) {
+  std::lock_guard lock(mutex_);
+  tap_ = tap;
+}
+
+bool broker::tap_full() const {
+  std::lock_guard lock(mutex_);
+  return tap_ && tap_->full();
+}
+
+void broker::acknowledge_tapped(const std::vector<tapped_outcome>& done) {
+  std::lock_guard lock(mutex_);
+  for (const auto& d : done) {
+    auto s = d.ack.to.lock();
+    if (!s || moved_on(*s, d.ack.via)) continue;  // that connection is gone: the client resends
+    if (d.ack.qos == qos::exactly_once && static_cast<std::uint8_t>(d.reason) >= 0x80)
+      s->end_incoming_qos2(d.ack.packet_id);
+    acknowledge(*s, d.ack.qos, d.ack.packet_id, d.reason, d.reason_string);
+  }
 }
 
 reason_code broker::pubrel(session& s, const mqtt::pubrel& p, const session_sink* via) {

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "mqtt/broker/identity.hpp"
+#include "mqtt/broker/publish_tap.hpp"
 #include "mqtt/broker/retained_store.hpp"
 #include "mqtt/broker/session.hpp"
 #include "mqtt/broker/session_table.hpp"
@@ -75,8 +76,11 @@ class broker {
   // `via`, on this and the calls below, is the calling connection's sink: a call from a
   // connection the session no longer belongs to (taken over, packets it read before it
   // heard) is ignored under the broker's lock. Null skips the check (the in-process client).
+  // `tap_full`, if given, is set when the message went to a tap that is over its bound: the
+  // caller should stop reading from this publisher until tap_full() is false.
   reason_code publish(session& s, mqtt::publish p, steady_time now,
-                      std::vector<std::weak_ptr<session>>* congested = nullptr, const session_sink* via = nullptr);
+                      std::vector<std::weak_ptr<session>>* congested = nullptr, const session_sink* via = nullptr,
+                      bool* tap_full = nullptr);
   // True while any of these sessions is still congested.
   bool still_congested(const std::vector<std::weak_ptr<session>>& sessions) const;
   // Ends the connection of a subscriber that stayed congested too long (MQTT 5: 0x97).
@@ -94,6 +98,14 @@ class broker {
   // Bytes taken with take_output that the socket did not accept: they go out before anything
   // queued since. Dropped if the session has moved on to another connection.
   void give_back_output(session& s, const session_sink* sink, std::string unsent);
+
+  // The consumer of some published messages inside the server (telemetry ingest). Set before
+  // clients connect, cleared (null) before the tap goes; it must outlive its use.
+  void set_tap(publish_tap* tap);
+  bool tap_full() const;
+  // The acknowledgements a tap deferred (publish_tap::verdict::deferred), sent now to those
+  // still connected. Any thread; never call it from inside offer().
+  void acknowledge_tapped(const std::vector<tapped_outcome>& done);
 
   // A message from inside the server (wills, the in-process client): routed like any other.
   void publish_internal(const message_ptr& m, steady_time now);
@@ -121,6 +133,8 @@ class broker {
   // Returns the number of matching subscribers; adds congested ones to `congested`.
   std::size_t route(const message_ptr& m, steady_time now, std::vector<std::weak_ptr<session>>* congested = nullptr);
   void publish_will(session& s, steady_time now);
+  // PUBACK (QoS 1) or PUBREC (QoS 2) for a message the client sent; nothing for QoS 0.
+  static void acknowledge(session& s, qos q, std::uint16_t packet_id, reason_code reason, std::string reason_string);
   // The session belongs to another connection than `via` now (or to none). Under mutex_.
   static bool moved_on(const session& s, const session_sink* via) { return via && s.sink().get() != via; }
   void end_session(const std::string& client_id, steady_time now);
@@ -135,6 +149,7 @@ class broker {
   retained_store retained_;
   std::uint64_t assigned_ids_ = 0;
   broker_stats stats_;
+  publish_tap* tap_ = nullptr;  // under mutex_
 };
 
 // Reasons that end a connection when broker calls return them.

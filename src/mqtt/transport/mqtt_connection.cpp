@@ -249,7 +249,8 @@ bool holds_frame(const std::shared_ptr<connection>& c) {
 
 // False when the connection must end.
 // `congested` collects the subscribers a PUBLISH found with full queues.
-bool handle(connection& c, packet&& p, std::vector<std::weak_ptr<session>>& congested) {
+// `tap_full` is set when a PUBLISH went to an in-server consumer that is over its bound.
+bool handle(connection& c, packet&& p, std::vector<std::weak_ptr<session>>& congested, bool& tap_full) {
   broker& b = c.ctx->b;
   session& s = *c.s;
   switch (type_of(p)) {
@@ -259,7 +260,7 @@ bool handle(connection& c, packet&& p, std::vector<std::weak_ptr<session>>& cong
         c.fail(reason_code::protocol_error);
         return false;
       }
-      reason_code r = b.publish(s, std::move(pub), now(), &congested, &c);
+      reason_code r = b.publish(s, std::move(pub), now(), &congested, &c, &tap_full);
       if (is_fatal(r)) c.fail(r);
       return !is_fatal(r);
     }
@@ -320,6 +321,20 @@ asio::awaitable<void> wait_while_congested(std::shared_ptr<connection> c,
   }
 }
 
+// Backpressure from inside the server: while the consumer this client publishes to (telemetry
+// ingest) is over its bound, read nothing more from it. Its QoS 1 messages wait for their
+// PUBACK meanwhile, so the client's own flow control (Receive Maximum) holds it too. No
+// deadline: the consumer drains at the rate it can make data durable.
+asio::awaitable<void> wait_while_tap_full(std::shared_ptr<connection> c) {
+  io_timer pause(c->watchdog.get_executor());
+  while (!c->ending && c->ctx->b.tap_full()) {
+    c->last_activity = now();  // the silence is ours, not the client's
+    pause.expires_after(std::chrono::milliseconds(2));
+    auto [ec] = co_await pause.async_wait(nothrow);
+    if (ec) break;
+  }
+}
+
 // True when the socket had nothing more to read and a readiness wait now stands in for this
 // reader (which may then end). Only for transports that can wait without a read in flight.
 bool park_if_idle(const std::shared_ptr<connection>& c) {
@@ -340,6 +355,7 @@ bool park_if_idle(const std::shared_ptr<connection>& c) {
 
 asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
   std::vector<std::weak_ptr<session>> congested;  // subscribers our last PUBLISH found full
+  bool tap_full = false;                          // the in-server consumer it went to, likewise
   direct_sends direct{c.get(), {}};
   while (!c->ending) {
     if (park_if_idle(c)) co_return;
@@ -354,15 +370,19 @@ asio::awaitable<void> read_loop(std::shared_ptr<connection> c) {
     bool go_on;
     {
       collecting_direct_sends collecting(direct);
-      go_on = handle(*c, std::move(*decoded), congested);
+      go_on = handle(*c, std::move(*decoded), congested, tap_full);
     }
     // Under load one read brings several packets: what they woke goes out in one write per
     // subscriber once the last of them is handled, before this reader can wait for input.
-    if (!go_on || !congested.empty() || !holds_frame(c)) send_direct(direct);
+    if (!go_on || !congested.empty() || tap_full || !holds_frame(c)) send_direct(direct);
     if (!go_on) break;
     if (!congested.empty()) {
       co_await wait_while_congested(c, std::move(congested));
       congested.clear();
+    }
+    if (tap_full) {
+      co_await wait_while_tap_full(c);
+      tap_full = false;
     }
   }
   send_direct(direct);  // a malformed packet may end a batch that woke someone
