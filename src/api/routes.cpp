@@ -64,6 +64,10 @@ void add_routes(router& r) {
   r.add({"PATCH",  "/api/v1/devices/{id}",                     devices_manage, h::update_device});
   r.add({"POST",   "/api/v1/devices/{id}/certificate/revoke",  devices_manage, h::revoke_device_certificate});
   r.add({"POST",   "/api/v1/devices/{id}/decommission",        devices_manage, h::decommission_device});
+  const auto telemetry_read = access_rule::require(permission::telemetry_read);
+  r.add({"GET",    "/api/v1/devices/{id}/telemetry",           telemetry_read, h::device_telemetry});
+  r.add({"GET",    "/api/v1/devices/{id}/telemetry/latest",    telemetry_read, h::device_telemetry_latest});
+  r.add({"GET",    "/api/v1/telemetry/fleet",                  telemetry_read, h::fleet_telemetry});
 
   // Groups: read like devices, changed like devices (ARCHITECTURE.md §8: devices.manage covers groups).
   r.add({"GET",    "/api/v1/groups",                           devices_read,   h::list_groups});

@@ -19,6 +19,8 @@
 #include "registry/group_service.hpp"
 #include "registry/registry_service.hpp"
 #include "storage/database.hpp"
+#include "telemetry/query_plan.hpp"
+#include "telemetry/telemetry_store.hpp"
 
 namespace mothership::api {
 
@@ -37,6 +39,12 @@ struct download_services {
   const blob::download_links& links;
 };
 
+// Devices' telemetry: the store and how long it keeps what (which queries it can answer).
+struct telemetry_services {
+  telemetry::telemetry_store& store;
+  const telemetry::retention_windows& kept;
+};
+
 struct services {
   const common::config& config;
   storage::database& db;
@@ -50,6 +58,7 @@ struct services {
   download_services& downloads;
   ota::firmware_catalog& firmware;
   jobs::job_service& jobs;
+  telemetry_services& telemetry;
 };
 
 }  // namespace mothership::api

@@ -145,6 +145,39 @@ const std::vector<setting>& table() {
             "Comma-separated PEM files of ECDSA P-256 public keys; a firmware signature must verify against one"),
       entry("ota", "require_signature", &config::ota, &ota_config::require_signature,
             "Refuse firmware uploads without a signature"),
+      entry("telemetry", "batch_rows", &config::telemetry, &telemetry_config::batch_rows,
+            "Telemetry rows per commit at most (the writer commits at this many, or after batch_ms)"),
+      entry("telemetry", "batch_ms", &config::telemetry, &telemetry_config::batch_ms,
+            "Milliseconds the oldest waiting telemetry row waits for its commit at most"),
+      entry("telemetry", "queue_messages", &config::telemetry, &telemetry_config::queue_messages,
+            "Telemetry messages waiting for the writer before publishers are held back (QoS 0 ones dropped)"),
+      entry("telemetry", "queue_bytes", &config::telemetry, &telemetry_config::queue_bytes,
+            "Payload bytes waiting for the telemetry writer before publishers are held back"),
+      entry("telemetry", "max_keys", &config::telemetry, &telemetry_config::max_keys,
+            "Values in one telemetry reading at most"),
+      entry("telemetry", "max_batch", &config::telemetry, &telemetry_config::max_batch,
+            "Readings in one telemetry batch message at most"),
+      entry("telemetry", "max_key_length", &config::telemetry, &telemetry_config::max_key_length,
+            "Bytes in a telemetry key at most"),
+      entry("telemetry", "max_string_bytes", &config::telemetry, &telemetry_config::max_string_bytes,
+            "Bytes in a telemetry string value at most"),
+      entry("telemetry", "max_future_s", &config::telemetry, &telemetry_config::max_future_s,
+            "Seconds a device's timestamp may be ahead of the server's clock"),
+      entry("telemetry", "raw_days", &config::telemetry, &telemetry_config::raw_days, "Days raw telemetry is kept"),
+      entry("telemetry", "key_classes", &config::telemetry, &telemetry_config::key_classes,
+            "Raw retention per key class: KEY=DAYS or PREFIX*=DAYS, comma-separated (e.g. debug.*=3)"),
+      entry("telemetry", "minute_days", &config::telemetry, &telemetry_config::minute_days,
+            "Days 1-minute telemetry rollups are kept"),
+      entry("telemetry", "hour_days", &config::telemetry, &telemetry_config::hour_days,
+            "Days 1-hour telemetry rollups are kept"),
+      entry("telemetry", "retention_interval_s", &config::telemetry, &telemetry_config::retention_interval_s,
+            "Seconds between telemetry retention passes"),
+      entry("telemetry", "max_points", &config::telemetry, &telemetry_config::max_points,
+            "Points per key in one telemetry query answer at most"),
+      entry("telemetry", "fleet_sample_s", &config::telemetry, &telemetry_config::fleet_sample_s,
+            "Seconds between samples of the fleet's devices online and messages per minute (the dashboard)"),
+      entry("telemetry", "sync_full", &config::telemetry, &telemetry_config::sync_full,
+            "fsync each telemetry batch: acknowledged rows survive power loss too (default: a kill -9)"),
       entry("storage", "data_dir", &config::storage, &storage_config::data_dir,
             "Data directory: database, keys, blobs"),
       entry("storage", "workers", &config::storage, &storage_config::workers,
@@ -257,7 +290,21 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"provisioning.lockout_after_failures", c.provisioning.lockout_after_failures},
       {"provisioning.address_free_failures", c.provisioning.address_free_failures},
       {"provisioning.lockout_base_s", c.provisioning.lockout_base_s},
-      {"provisioning.lockout_max_s", c.provisioning.lockout_max_s}};
+      {"provisioning.lockout_max_s", c.provisioning.lockout_max_s},
+      {"telemetry.batch_rows", c.telemetry.batch_rows},
+      {"telemetry.batch_ms", c.telemetry.batch_ms},
+      {"telemetry.queue_messages", c.telemetry.queue_messages},
+      {"telemetry.queue_bytes", c.telemetry.queue_bytes},
+      {"telemetry.max_keys", c.telemetry.max_keys},
+      {"telemetry.max_batch", c.telemetry.max_batch},
+      {"telemetry.max_key_length", c.telemetry.max_key_length},
+      {"telemetry.max_string_bytes", c.telemetry.max_string_bytes},
+      {"telemetry.raw_days", c.telemetry.raw_days},
+      {"telemetry.minute_days", c.telemetry.minute_days},
+      {"telemetry.hour_days", c.telemetry.hour_days},
+      {"telemetry.retention_interval_s", c.telemetry.retention_interval_s},
+      {"telemetry.max_points", c.telemetry.max_points},
+      {"telemetry.fleet_sample_s", c.telemetry.fleet_sample_s}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
   if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");
@@ -277,6 +324,10 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
   if (c.mqtt.receive_maximum > 65535) result.errors.push_back("mqtt.receive_maximum must be at most 65535");
   if (c.provisioning.lockout_max_s < c.provisioning.lockout_base_s)
     result.errors.push_back("provisioning.lockout_max_s must be at least provisioning.lockout_base_s");
+  if (c.telemetry.minute_days < c.telemetry.raw_days || c.telemetry.hour_days < c.telemetry.minute_days)
+    result.errors.push_back(
+        "telemetry: rollups must be kept at least as long as what they summarise "
+        "(raw_days <= minute_days <= hour_days)");
   if (c.http.max_header_bytes < 1024) result.errors.push_back("http.max_header_bytes must be at least 1024");
   return result;
 }

@@ -99,7 +99,28 @@ struct ota_config {
   bool require_signature = false;  // refuse firmware without a signature that verifies
 };
 
+struct telemetry_config {
+  int batch_rows = 5000;           // the writer commits at this many rows ...
+  int batch_ms = 50;               // ... or once the oldest has waited this long
+  int queue_messages = 20000;      // waiting messages before publishers are held back
+  int queue_bytes = 64 << 20;      // likewise, payload bytes
+  int max_keys = 100;              // values per reading
+  int max_batch = 1000;            // readings per batch message
+  int max_key_length = 64;         // bytes
+  int max_string_bytes = 256;      // a string value
+  int max_future_s = 300;          // device timestamps further ahead of the server are refused
+  int raw_days = 30;               // raw samples kept
+  std::string key_classes;         // "debug.*=3,diag.temp=7": raw days per key or key prefix
+  int minute_days = 90;            // 1-minute rollups kept
+  int hour_days = 730;             // 1-hour rollups kept
+  int retention_interval_s = 600;  // between retention passes
+  int max_points = 10000;          // points per key in one query answer
+  int fleet_sample_s = 60;         // between samples of the fleet's own series (devices online, messages)
+  bool sync_full = false;          // fsync every batch (survives power loss, not only kill -9)
+};
+
 struct config {
+  telemetry_config telemetry;
   http_config http;
   blob_config blob;
   ota_config ota;

@@ -229,6 +229,14 @@ boost::system::result<registry::device, registry::label_refusal> device_service:
   return after;
 }
 
+std::vector<registry::device_store::group_count> device_service::count_by(registry::device_store::grouping by) {
+  return db_.read_result([&](storage::connection& c) { return registry::device_store::count_by(c, by); });
+}
+
+std::int64_t device_service::count(std::optional<bool> online) {
+  return db_.read_result([&](storage::connection& c) { return registry::device_store::count(c, online); });
+}
+
 device_page device_service::list(registry::device_store::list_filter f) {
   int limit = f.limit;
   f.limit = limit + 1;

@@ -64,6 +64,9 @@ class device_service {
                                                                                  const registry::change_author& by);
 
   device_page list(registry::device_store::list_filter f);
+  // The dashboard's counts: devices by model and by firmware version (online among them).
+  std::vector<registry::device_store::group_count> count_by(registry::device_store::grouping by);
+  std::int64_t count(std::optional<bool> online);
   std::optional<registry::device> find(const std::string& id);
   std::vector<pki::certificate_store::certificate_record> certificates(const std::string& device_id);
 

@@ -119,6 +119,21 @@ std::int64_t count(storage::connection& c, std::optional<bool> online) {
   return r ? r->integer(0) : 0;
 }
 
+std::vector<group_count> count_by(storage::connection& c, grouping by) {
+  // The column is one of two fixed names, never caller text.
+  const char* column = by == grouping::model ? "model" : "firmware_version";
+  std::vector<group_count> out;
+  c.query_each(std::string("SELECT ") + column +
+                   ", COUNT(*), SUM(online) FROM devices WHERE lifecycle <> 'decommissioned'"
+                   " GROUP BY " +
+                   column + " ORDER BY COUNT(*) DESC, " + column,
+               {}, [&](const storage::row& r) {
+                 out.push_back({r.opt_text(0).value_or(""), r.integer(1), r.opt_integer(2).value_or(0)});
+                 return true;
+               });
+  return out;
+}
+
 void set_lifecycle(storage::connection& c, const std::string& id, lifecycle l, common::millis now) {
   c.execute("UPDATE devices SET lifecycle = $2, updated_at = $3 WHERE id = $1", {id, std::string(to_string(l)), now});
 }

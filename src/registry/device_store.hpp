@@ -29,6 +29,15 @@ struct list_filter {
 std::vector<device> list(storage::connection& c, const list_filter& f);
 std::int64_t count(storage::connection& c, std::optional<bool> online);
 
+// Devices (not decommissioned) grouped by one column: how many, and how many online.
+struct group_count {
+  std::string name;  // "" for a NULL firmware version
+  std::int64_t count = 0;
+  std::int64_t online = 0;
+};
+enum class grouping { model, firmware_version };
+std::vector<group_count> count_by(storage::connection& c, grouping by);
+
 // Replaces the device's labels (devices.labels and device_labels). The caller checks them
 // (label_issues).
 void set_labels(storage::connection& c, const std::string& id, const label_map& labels, common::millis now);

@@ -66,7 +66,8 @@ std::vector<fs::path> data_dir::prepare() const {
   const auto owner_rw = fs::perms::owner_read | fs::perms::owner_write;
   tighten(real(root), owner_all, tightened);
   for (const char* sub : subdirectories) tighten(real(root / sub), owner_all, tightened);
-  for (const char* suffix : {"", "-wal", "-shm"}) tighten(database() + suffix, owner_rw, tightened);
+  for (const auto& db : {database(), telemetry_database()})
+    for (const char* suffix : {"", "-wal", "-shm"}) tighten(db + suffix, owner_rw, tightened);
   return tightened;
 }
 

@@ -10,6 +10,7 @@ struct data_dir {
   std::filesystem::path root;
 
   std::string database() const { return (root / "mothership.db").string(); }
+  std::string telemetry_database() const { return (root / "telemetry.db").string(); }
   std::string signing_key() const { return (root / "keys" / "jwt-signing.pem").string(); }
   // The server's TLS certificate issued by the platform CA, unless mqtt.tls_cert is configured.
   std::string tls_key() const { return (root / "keys" / "tls-server.key").string(); }

@@ -30,6 +30,7 @@
 #include "registry/record_store.hpp"
 #include "server/data_dir.hpp"
 #include "server/device_jobs.hpp"
+#include "server/device_telemetry.hpp"
 #include "server/mqtt_service.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
@@ -208,7 +209,11 @@ int serve(const common::config& cfg) {
   fleet.set_job_hooks({[&job_protocol](const device_message& m) { job_protocol.on_request(m); },
                        [&job_protocol](const device_message& m) { job_protocol.on_busy(m); },
                        [&job_protocol](const std::string& id) { job_protocol.on_connected(id); }});
-  api::services svc{cfg, db, audit, users, sessions, tokens, metrics, fleet_api, bus, downloads, firmware, jobs};
+  // Telemetry: its own database file and writer; devices feed it through the broker.
+  device_telemetry telemetry(cfg, dir);
+  api::telemetry_services telemetry_api{telemetry.store(), telemetry.windows()};
+  api::services svc{cfg,       db,  audit,     users,    sessions, tokens,       metrics,
+                    fleet_api, bus, downloads, firmware, jobs,     telemetry_api};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   common::io_pool io(io_threads);
@@ -233,6 +238,14 @@ int serve(const common::config& cfg) {
   blobs.set_public_url(public_base_url(cfg, portals));
 
   mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, trust, &pool);
+  telemetry.attach(mqtt.broker());  // before the first device can publish
+  metrics.add_collector([&telemetry](std::string& out) { telemetry.write_metrics(out); });
+  telemetry.start_fleet_sampler(
+      [&fleet, &b = mqtt.broker()] {
+        const auto& in = b.stats().messages_in;
+        return device_telemetry::fleet_sample{fleet.devices().count(true), in[0].load() + in[1].load() + in[2].load()};
+      },
+      std::chrono::seconds(cfg.telemetry.fleet_sample_s));
   mqtt.start(common::ws_allowed_origins(cfg, portals));
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
   metrics.add_collector([&fleet](std::string& out) { fleet.write_metrics(out); });
@@ -267,7 +280,8 @@ int serve(const common::config& cfg) {
   io.run();
   job_protocol.stop_scheduler();
   streaming.stop();
-  pool.stop();  // finish database work still queued before the database closes
+  pool.stop();         // finish database work still queued before the database closes
+  telemetry.detach();  // commits and acknowledges what devices sent last
   fleet.detach();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

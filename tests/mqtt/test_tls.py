@@ -167,7 +167,7 @@ class TlsDevices(TlsTestCase):
     def test_san_uri_names_the_device(self):
         c = self.tls_raw(*self.by_urn)
         self.assertEqual(c.connect(client_id="dev-urn").reason, 0)
-        self.assertLess(c.publish("devices/dev-urn/telemetry", b"x", qos=1).reason, 0x80)
+        self.assertLess(c.publish("devices/dev-urn/telemetry", b'{"x": 1}', qos=1).reason, 0x80)
         # The CN is not the identity when a device URN is present.
         c = self.tls_raw(*self.by_urn)
         self.assertEqual(c.connect(client_id="dev-cn-decoy").reason, CLIENT_ID_NOT_VALID)

@@ -90,7 +90,8 @@ class DeviceTopics(HeldTestCase):
                 rb.send(publish_packet(V5, topic, payload, qos=0))
                 self.assertEqual(rb.ping(), [])  # dropped, and the connection stays
         # Its own topics work, so the refusals above are about the topic.
-        self.assertLess(rb.publish("devices/%s/telemetry" % b.device_id, marker, qos=1).reason, 0x80)
+        reading = json.dumps({"marker": marker.decode()}).encode()
+        self.assertLess(rb.publish("devices/%s/telemetry" % b.device_id, reading, qos=1).reason, 0x80)
         portal.wait_messages(1, topic="devices/%s/telemetry" % b.device_id)
         rb.close()
         # MQTT 3.1.1 has no reason codes: the message is dropped all the same.

@@ -308,6 +308,19 @@ class SqlInjection(HeldTestCase):
         status, body, _ = self.get("/api/v1/jobs?limit=10")
         self.assertEqual((status, json.loads(body)["items"]), (200, []))
 
+    def test_telemetry_filters(self):
+        # Times and intervals are parsed, never put into SQL: each payload is a 422. Keys are bound
+        # parameters (tests/telemetry/test_queries.py tries them against a device with data).
+        for p in PAYLOADS:
+            for name in ("from", "to", "interval"):
+                with self.subTest(path="/api/v1/telemetry/fleet", param=name, payload=p):
+                    status, body, headers = self.get("/api/v1/telemetry/fleet?%s=%s" % (name, q(p)))
+                    self.assert_problem(status, body, headers, 422, "validation")
+            for name in ("keys", "from", "to", "interval", "agg", "limit"):
+                with self.subTest(path="/api/v1/devices/{id}/telemetry", param=name, payload=p):
+                    status, body, headers = self.get("/api/v1/devices/%s/telemetry?%s=%s" % (q(p), name, q(p)))
+                    self.assert_problem(status, body, headers, 404, "not-found")
+
     def test_every_documented_list_parameter_was_tried(self):
         # If docs/openapi.yaml gains a filter, this suite must try it too.
         tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "selector", "group", "limit",
@@ -322,7 +335,9 @@ class SqlInjection(HeldTestCase):
                  "/api/v1/firmware": {"model", "limit", "cursor"},
                  "/api/v1/jobs": {"status", "limit", "cursor"},
                  "/api/v1/jobs/{id}/executions": {"status", "limit", "cursor"},
-                 "/dl/{token}": {"name"}}
+                 "/dl/{token}": {"name"},
+                 "/api/v1/telemetry/fleet": {"from", "to", "interval"},
+                 "/api/v1/devices/{id}/telemetry": {"keys", "from", "to", "interval", "agg", "limit"}}
         with open(REPO_ROOT + "/docs/openapi.yaml") as f:
             spec = yaml.safe_load(f)
         shared = spec["components"]["parameters"]

@@ -24,6 +24,20 @@ json::value parsed_or_null(const std::optional<std::string>& text) {
   return ec ? json::value(nullptr) : v;
 }
 
+// The latest telemetry values, by key, for the device list and page.
+json::object latest_values(const std::vector<telemetry::latest_value>& values) {
+  json::object out;
+  for (const auto& v : values) {
+    if (auto d = std::get_if<double>(&v.value))
+      out[v.key] = *d;
+    else if (auto b = std::get_if<bool>(&v.value))
+      out[v.key] = *b;
+    else
+      out[v.key] = std::get<std::string>(v.value);
+  }
+  return out;
+}
+
 json::object to_json(const registry::device& d) {
   return {{"id", d.id},
           {"serial", d.serial},
@@ -101,8 +115,16 @@ http_response device_list(services& s, const http_request& req, std::optional<st
   f.after_id = want.cursor.value_or("");
   f.limit = want.limit;
   auto page = s.fleet.devices.list(f);
+  std::vector<std::string> ids;
+  ids.reserve(page.items.size());
+  for (const auto& d : page.items) ids.push_back(d.id);
+  auto latest = s.telemetry.store.latest_of(ids);
   json::array items;
-  for (const auto& d : page.items) items.push_back(to_json(d));
+  for (const auto& d : page.items) {
+    auto item = to_json(d);
+    item["telemetry"] = latest_values(latest[d.id]);
+    items.push_back(std::move(item));
+  }
   return json_response(200, json::serialize(json::object{{"items", std::move(items)},
                                                          {"next_cursor", encode_cursor(page.next_after_id)}}));
 }
@@ -150,6 +172,7 @@ http_response get_device(services& s, request_context& ctx) {
   json::array groups;
   for (const auto& g : s.fleet.groups.groups_of(d->id)) groups.push_back({{"id", g.id}, {"name", g.name}});
   out["groups"] = std::move(groups);
+  out["telemetry"] = latest_values(s.telemetry.store.latest(d->id));
   return json_response(200, json::serialize(out));
 }
 

@@ -57,6 +57,11 @@ http_response decommission_device(services&, request_context&);
 http_response ca_bundle(services&, request_context&);
 http_response revocation_list(services&, request_context&);
 
+// telemetry_handlers.cpp
+http_response device_telemetry(services&, request_context&);
+http_response device_telemetry_latest(services&, request_context&);
+http_response fleet_telemetry(services&, request_context&);
+
 // group_handlers.cpp
 http_response list_groups(services&, request_context&);
 http_response create_group(services&, request_context&);

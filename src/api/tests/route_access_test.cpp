@@ -93,6 +93,10 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<common::worker_pool> pool;
     std::unique_ptr<common::worker_pool> streaming;
     std::unique_ptr<dispatcher> dispatch;
+    std::unique_ptr<storage::sqlite_database> telemetry_db;
+    std::unique_ptr<telemetry::telemetry_store> telemetry_store;
+    telemetry::retention_windows kept;
+    std::unique_ptr<telemetry_services> telemetry;
     std::map<std::string, std::string> token_of;  // caller name -> Authorization value ("" = none)
 
     world() {
@@ -131,8 +135,12 @@ class route_access_test : public ::testing::Test {
           [](storage::connection&, const jobs::job_targets&) -> boost::system::result<std::vector<jobs::candidate>> {
             return std::vector<jobs::candidate>{};
           });
+      telemetry_db = std::make_unique<storage::sqlite_database>((dir / "telemetry.db").string(), 2,
+                                                                storage::telemetry_sqlite_migrations());
+      telemetry_store = std::make_unique<telemetry::telemetry_store>(*telemetry_db);
+      telemetry = std::make_unique<telemetry_services>(telemetry_services{*telemetry_store, kept});
       svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus,
-                                                *downloads, *firmware, *job_engine});
+                                                *downloads, *firmware, *job_engine, *telemetry});
       pool = std::make_unique<common::worker_pool>(2, 100);
       streaming = std::make_unique<common::worker_pool>(1, 1);
       dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool, *streaming);

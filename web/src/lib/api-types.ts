@@ -849,6 +849,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/{id}/telemetry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A device's telemetry as series of bucketed points (charts)
+         * @description Points are `[ts, value]` with `ts` in Unix milliseconds: the start of an epoch-aligned
+         *     bucket, or a raw sample's time with `interval=raw`. An interval under a minute reads raw
+         *     samples (kept `telemetry.raw_days`); whole minutes read the 1-minute rollups, whole hours
+         *     the 1-hour ones (`source` says which), so a 90-day chart reads 2,160 rows per key. Without
+         *     `interval` the smallest of 1s, 2s, 5s, 10s, 15s, 30s, 1m, 2m, 5m, 10m, 15m, 30m, 1h, 2h, 3h,
+         *     6h, 12h, 1d, 2d, 7d, 30d that fits `limit` points is chosen. More buckets than `limit`:
+         *     the answer stops at `to` with `truncated: true` and `truncated_reason`. String keys are
+         *     not aggregated: their series holds raw samples.
+         */
+        get: operations["getDeviceTelemetry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/telemetry/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest value of each of a device's keys */
+        get: operations["getDeviceTelemetryLatest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telemetry/fleet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fleet-wide figures for the dashboard
+         * @description Counts now (devices online and offline, by model, by firmware version, by reported
+         *     `health`), and over time: devices online and MQTT messages received per minute, sampled
+         *     by the server once a minute and kept as telemetry like any device's (rollups included).
+         */
+        get: operations["getFleetTelemetry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dl/{token}": {
         parameters: {
             query?: never;
@@ -971,6 +1037,72 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        FleetCount: {
+            /** @description The model, firmware version or health ("unknown" when a device reported none). */
+            name: string;
+            count: number;
+            online: number;
+        };
+        FleetTelemetry: {
+            devices: {
+                total: number;
+                online: number;
+                offline: number;
+            };
+            by_model: components["schemas"]["FleetCount"][];
+            by_firmware: components["schemas"]["FleetCount"][];
+            by_health: components["schemas"]["FleetCount"][];
+            online: components["schemas"]["FleetSeries"];
+            messages_per_minute: components["schemas"]["FleetSeries"];
+        };
+        FleetSeries: {
+            /** Format: int64 */
+            interval_ms: number;
+            /** @description [bucket start (Unix ms), value]; `online` is the bucket's average, messages its average per minute. */
+            points: number[][];
+        };
+        TelemetryScalar: number | boolean | string;
+        TelemetryValue: {
+            value: components["schemas"]["TelemetryScalar"];
+            /**
+             * Format: int64
+             * @description The device's time, Unix ms (the server's when the device sent none).
+             */
+            ts: number;
+            /** Format: int64 */
+            received_at: number;
+        };
+        TelemetrySeries: {
+            device_id: string;
+            /**
+             * Format: int64
+             * @description The first bucket's start (aligned down).
+             */
+            from: number;
+            /** Format: int64 */
+            to: number;
+            /**
+             * Format: int64
+             * @description 0 for raw samples.
+             */
+            interval_ms: number;
+            /** @enum {string} */
+            source: "raw" | "1m" | "1h";
+            /** @enum {string} */
+            agg: "avg" | "min" | "max" | "sum" | "count" | "last";
+            truncated: boolean;
+            truncated_reason?: string;
+            series: {
+                key: string;
+                /** @enum {string} */
+                kind: "number" | "boolean" | "string";
+                truncated: boolean;
+                points: [
+                    number,
+                    components["schemas"]["TelemetryScalar"]
+                ][];
+            }[];
+        };
         JobTargets: {
             devices?: string[];
             groups?: string[];
@@ -1380,6 +1512,10 @@ export interface components {
             onboarded_by: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The latest value of each telemetry key. */
+            telemetry?: {
+                [key: string]: components["schemas"]["TelemetryScalar"];
+            };
         };
         DeviceCertificate: {
             serial: string;
@@ -3143,6 +3279,109 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDeviceTelemetry: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated keys (at most 20); all the device's keys when absent. */
+                keys?: string;
+                /** @description Unix ms or RFC 3339; default `to` minus one hour. */
+                from?: string;
+                /** @description Unix ms or RFC 3339 (exclusive); default now. */
+                to?: string;
+                /** @description `raw`, or a duration: `30s`, `5m`, `1h`, `1d`, or seconds. A minute or more must be whole minutes. */
+                interval?: string;
+                agg?: "avg" | "min" | "max" | "sum" | "count" | "last";
+                /** @description Points per key, 1 to `telemetry.max_points` (10,000). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Device id (`dev_...`). */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One series per key asked for (empty for keys the device never sent). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelemetrySeries"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDeviceTelemetryLatest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Device id (`dev_...`). */
+                id: components["parameters"]["DeviceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By key; `ts` is the device's time, `received_at` the server's. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        device_id: string;
+                        values: {
+                            [key: string]: components["schemas"]["TelemetryValue"];
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getFleetTelemetry: {
+        parameters: {
+            query?: {
+                /** @description Unix ms or RFC 3339; default `to` minus 24 hours. */
+                from?: string;
+                /** @description Unix ms or RFC 3339; default now. */
+                to?: string;
+                /** @description As for a device's telemetry; chosen for about 300 points when absent. */
+                interval?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fleet's figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetTelemetry"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
         };
     };
