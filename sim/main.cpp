@@ -10,7 +10,8 @@
 // each one through the technician API when `--approve` is given (the real path), and ends with
 // "onboarded K/N in S s". `--pending P` leaves P more devices connected and waiting for a
 // technician (for the demo fleet); `--hold` keeps every device connected with heartbeats until
-// SIGINT/SIGTERM.
+// SIGINT/SIGTERM, and `--telemetry-interval-s N` has them publish telemetry every N seconds
+// meanwhile (counts in the final summary).
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -20,6 +21,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -67,6 +69,17 @@ void show_progress(run_counts& c, int total, bool final) {
   std::fflush(stderr);
 }
 
+// The fleet's telemetry, after the threads have stopped. A refusal (PUBACK reason >= 0x80) is
+// counted as acknowledged: mqtt::client tells the caller how many PUBACKs came, not their reasons.
+void print_telemetry(const std::vector<std::unique_ptr<simulated_device>>& sims) {
+  telemetry_counts total;
+  for (const auto& sim : sims) total += sim->telemetry();
+  std::printf("telemetry: %llu messages sent, %llu acknowledged (refusals included), %llu readings skipped\n",
+              static_cast<unsigned long long>(total.sent), static_cast<unsigned long long>(total.acknowledged),
+              static_cast<unsigned long long>(total.skipped));
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,13 +105,26 @@ int main(int argc, char** argv) {
   app.add_option("--model", model, "Model the devices report");
   app.add_option("--heartbeat-s", heartbeat_s, "Seconds between heartbeats with --hold")->check(CLI::Range(1, 3600));
   app.add_option("--timeout-s", timeout_s, "Seconds one device may take to onboard")->check(CLI::Range(1, 86400));
-  app.add_flag("--hold", hold, "Stay connected with heartbeats (and take firmware jobs) until SIGINT/SIGTERM");
+  auto* hold_flag =
+      app.add_flag("--hold", hold, "Stay connected with heartbeats (and take firmware jobs) until SIGINT/SIGTERM");
   int ota_install_s = 5;
   double ota_fail_rate = 0.0;
   app.add_option("--ota-install-s", ota_install_s, "Seconds a simulated firmware install takes")
       ->check(CLI::Range(0, 3600));
   app.add_option("--ota-fail-rate", ota_fail_rate, "Share of firmware installs that fail their health check (0..1)")
       ->check(CLI::Range(0.0, 1.0));
+  int telemetry_interval_s = 0, telemetry_batch = 1;
+  double fault_rate = 0.5;
+  std::uint64_t seed = 0;
+  app.add_option("--telemetry-interval-s", telemetry_interval_s,
+                 "Seconds between telemetry readings on devices/<id>/telemetry (0: none)")
+      ->check(CLI::Range(0, 3600))
+      ->needs(hold_flag);
+  app.add_option("--telemetry-batch", telemetry_batch, "Readings sent together in one telemetry message")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--fault-rate", fault_rate, "Overheat faults per device per hour, on average (0: none)")
+      ->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--seed", seed, "Seed of the telemetry values (the same seed gives each device the same values)");
   CLI11_PARSE(app, argc, argv);
 
   // Before anything is created or sent: a refused token file changes nothing.
@@ -125,6 +151,10 @@ int main(int argc, char** argv) {
   settings.heartbeat_s = heartbeat_s;
   settings.ota_install_s = ota_install_s;
   settings.ota_fail_rate = ota_fail_rate;
+  settings.telemetry_interval_s = telemetry_interval_s;
+  settings.telemetry_batch = telemetry_batch;
+  settings.fault_rate_per_hour = fault_rate;
+  settings.seed = seed;
   if (state_dir.empty()) {
     state_dir = (std::filesystem::temp_directory_path() / ("mothership-sim-" + std::to_string(::getpid()))).string();
   }
@@ -162,7 +192,7 @@ int main(int argc, char** argv) {
   run_counts counts;
   std::vector<std::unique_ptr<simulated_device>> sims;
   for (std::size_t i = 0; i < fleet.size(); ++i)
-    sims.push_back(std::make_unique<simulated_device>(context_of(i).get_executor(), settings, fleet[i]));
+    sims.push_back(std::make_unique<simulated_device>(context_of(i).get_executor(), settings, fleet[i], i));
   const auto started = std::chrono::steady_clock::now();
   std::optional<double> approved_done_s;  // under counts.mutex
   int finished_approved = 0;              // under counts.mutex
@@ -197,6 +227,7 @@ int main(int argc, char** argv) {
       if (r.onboarded && hold) {
         asio::co_spawn(context_of(index), sim.run_heartbeats(), asio::detached);
         asio::co_spawn(context_of(index), sim.run_jobs(), asio::detached);
+        asio::co_spawn(context_of(index), sim.run_telemetry(), asio::detached);
       }
       counts.add([&](run_counts& c) {
         if (r.onboarded) {
@@ -228,6 +259,8 @@ int main(int argc, char** argv) {
                                           std::chrono::hours(24 * 365));
             if (r.onboarded) {
               std::cerr << sim.identity().serial << " was approved and is connected as " << r.device_id << "\n";
+              auto executor = co_await asio::this_coro::executor;
+              asio::co_spawn(executor, sim.run_telemetry(), asio::detached);
               co_await sim.run_heartbeats();
             }
           } catch (const std::exception& e) {
@@ -292,6 +325,7 @@ int main(int argc, char** argv) {
   for (auto& t : runners) t.join();
   claims.join();
   if (!reported && approved_done_s) report();
+  if (telemetry_interval_s > 0) print_telemetry(sims);
   std::lock_guard lock(counts.mutex);
   return counts.onboarded == devices ? 0 : 1;
 }

@@ -164,10 +164,11 @@ std::vector<std::string> provisioning_topics(const std::string& serial) {
 }  // namespace
 
 simulated_device::simulated_device(asio::any_io_executor executor, const fleet_settings& settings,
-                                   factory_identity identity)
+                                   factory_identity identity, std::uint64_t index)
     : executor_(executor),
       settings_(settings),
       identity_(std::move(identity)),
+      index_(index),
       firmware_version_(settings.firmware_version) {}
 
 simulated_device::~simulated_device() = default;
@@ -251,11 +252,12 @@ asio::awaitable<onboarding_result> simulated_device::onboard(std::function<void(
   operational.tls->certificate = device_certificate(chain);
   operational.tls->key = key.key;
   client_ = std::make_unique<mqtt::client>(executor_);
+  published_at_least_once_ = 0;
   ack = co_await client_->connect(operational);
   if (ack.reason != mqtt::reason_code::success)
     co_return failed("mTLS CONNACK " + std::to_string(static_cast<int>(ack.reason)), device_id_);
-  co_await client_->publish("devices/" + device_id_ + "/state", state_message(settings_, firmware_version_, booted_),
-                            mqtt::qos::at_least_once, true);
+  co_await publish_at_least_once("devices/" + device_id_ + "/state",
+                                 state_message(settings_, firmware_version_, booted_), true);
   co_await client_->drain();
   co_return succeeded(device_id_);
 }
@@ -331,8 +333,8 @@ asio::awaitable<void> simulated_device::run_jobs() {
       continue;
     }
     firmware_version_ = work->version;
-    co_await client_->publish("devices/" + device_id_ + "/state", state_message(settings_, firmware_version_, booted_),
-                              mqtt::qos::at_least_once, true);
+    co_await publish_at_least_once("devices/" + device_id_ + "/state",
+                                   state_message(settings_, firmware_version_, booted_), true);
     auto t = token();
     co_await answered(*box, update, succeeded_update(t), t);
   }
@@ -344,7 +346,7 @@ asio::awaitable<std::optional<json::object>> simulated_device::answered(mailbox&
   std::mt19937 random(std::random_device{}());
   std::uniform_int_distribution<int> jitter_ms(0, 3000);
   while (!stopped_ && client_->connected()) {
-    co_await client_->publish(topic, payload, mqtt::qos::at_least_once);
+    co_await publish_at_least_once(topic, payload);
     auto deadline = std::chrono::steady_clock::now() + answer_timeout;
     std::optional<std::pair<bool, json::object>> answer;
     while (!(answer = take_answer(box.messages, topic, token)) && std::chrono::steady_clock::now() < deadline &&
@@ -360,6 +362,13 @@ asio::awaitable<std::optional<json::object>> simulated_device::answered(mailbox&
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   co_return std::nullopt;
+}
+
+asio::awaitable<std::uint64_t> simulated_device::publish_at_least_once(std::string topic, std::string payload,
+                                                                       bool retain) {
+  co_await client_->publish(std::move(topic), std::move(payload), mqtt::qos::at_least_once, retain);
+  // Counted once queued: publish() returns right after the client numbered and queued it.
+  co_return ++published_at_least_once_;
 }
 
 void simulated_device::stop() {
