@@ -233,6 +233,25 @@ http_response ota_problem(ota::errc e, const boost::system::error_code& ec) {
   return internal_error();
 }
 
+http_response reports_problem(reports::errc e, const boost::system::error_code& ec, const std::string& detail) {
+  using reports::errc;
+  switch (e) {
+    case errc::unknown_kind:
+      return validation_failed({{"kind", ec.message()}});
+    case errc::invalid_format:
+      return validation_failed({{"format", ec.message()}});
+    case errc::invalid_filters:
+      return validation_failed({{"filters", detail.empty() ? ec.message() : detail}});
+    case errc::report_not_found:
+      return not_found(ec.message());
+    case errc::report_not_ready:
+      return problem(409, "report-not-ready", "Report not ready", ec.message());
+    case errc::report_unavailable:
+      return problem(410, "report-unavailable", "Report unavailable", ec.message());
+  }
+  return internal_error();
+}
+
 http_response jobs_problem(jobs::errc e, const boost::system::error_code& ec) {
   using jobs::errc;
   switch (e) {
@@ -271,6 +290,8 @@ http_response problem_for(const boost::system::error_code& ec, const refusal_fac
   if (ec.category() == blob::blob_category()) return blob_problem(static_cast<blob::errc>(ec.value()), ec);
   if (ec.category() == ota::ota_category()) return ota_problem(static_cast<ota::errc>(ec.value()), ec);
   if (ec.category() == jobs::jobs_category()) return jobs_problem(static_cast<jobs::errc>(ec.value()), ec);
+  if (ec.category() == reports::reports_category())
+    return reports_problem(static_cast<reports::errc>(ec.value()), ec, {});
   return internal_error();
 }
 
@@ -293,6 +314,10 @@ http_response problem_for(const registry::label_refusal& r) {
   for (const auto& issue : r.issues)
     errors.push_back({issue.key.empty() ? "labels" : "labels." + issue.key, issue.message});
   return validation_problem(r.code.message(), errors);
+}
+
+http_response problem_for(const reports::refusal& r) {
+  return reports_problem(r.code, make_error_code(r.code), r.detail);
 }
 
 }  // namespace mothership::api

@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "provisioning/errors.hpp"
 #include "registry/errors.hpp"
+#include "reports/errors.hpp"
 
 namespace mothership::api {
 
@@ -48,6 +49,9 @@ http_response problem_for(const provisioning::claim_refusal& r);
 // A selector that does not parse, given in the request field `field`: 422 validation with the
 // position as a member (`position`) and in the field's error.
 http_response problem_for(const registry::selector_error& e, std::string_view field = "selector");
+// A refused report request: unknown kind or format, bad filters (422 with the reason), a
+// report not found (404), not ready yet (409 report-not-ready), failed or deleted (410).
+http_response problem_for(const reports::refusal& r);
 // Refused labels: 422 validation with one field error per key (`labels.<key>`, or `labels`).
 http_response problem_for(const registry::label_refusal& r);
 

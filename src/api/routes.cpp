@@ -69,6 +69,14 @@ void add_routes(router& r) {
   r.add({"GET",    "/api/v1/devices/{id}/telemetry/latest",    telemetry_read, h::device_telemetry_latest});
   r.add({"GET",    "/api/v1/telemetry/fleet",                  telemetry_read, h::fleet_telemetry});
 
+  const auto reports_create = access_rule::require(permission::reports_create);
+  const auto reports_download = access_rule::require(permission::reports_download);
+  r.add({"POST",   "/api/v1/reports",                          reports_create,   h::create_report});
+  r.add({"GET",    "/api/v1/generate-report",                  reports_create,   h::generate_report});
+  r.add({"GET",    "/api/v1/reports",                          reports_download, h::list_reports});
+  r.add({"GET",    "/api/v1/reports/{id}",                     reports_download, h::get_report});
+  r.add({"GET",    "/api/v1/reports/{id}/download",            reports_download, h::download_report});
+
   // Groups: read like devices, changed like devices (ARCHITECTURE.md §8: devices.manage covers groups).
   r.add({"GET",    "/api/v1/groups",                           devices_read,   h::list_groups});
   r.add({"POST",   "/api/v1/groups",                           devices_manage, h::create_group});

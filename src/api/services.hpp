@@ -18,6 +18,7 @@
 #include "provisioning/onboarding_service.hpp"
 #include "registry/group_service.hpp"
 #include "registry/registry_service.hpp"
+#include "reports/report_service.hpp"
 #include "storage/database.hpp"
 #include "telemetry/query_plan.hpp"
 #include "telemetry/telemetry_store.hpp"
@@ -59,6 +60,7 @@ struct services {
   ota::firmware_catalog& firmware;
   jobs::job_service& jobs;
   telemetry_services& telemetry;
+  reports::report_service& reports;
 };
 
 }  // namespace mothership::api

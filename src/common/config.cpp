@@ -178,6 +178,10 @@ const std::vector<setting>& table() {
             "Seconds between samples of the fleet's devices online and messages per minute (the dashboard)"),
       entry("telemetry", "sync_full", &config::telemetry, &telemetry_config::sync_full,
             "fsync each telemetry batch: acknowledged rows survive power loss too (default: a kill -9)"),
+      entry("reports", "link_ttl_s", &config::reports, &reports_config::link_ttl_s,
+            "Seconds a ready report's signed download link stays valid"),
+      entry("reports", "retention_days", &config::reports, &reports_config::retention_days,
+            "Days a generated report is kept before its file is deleted"),
       entry("storage", "data_dir", &config::storage, &storage_config::data_dir,
             "Data directory: database, keys, blobs"),
       entry("storage", "workers", &config::storage, &storage_config::workers,
@@ -304,7 +308,9 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"telemetry.hour_days", c.telemetry.hour_days},
       {"telemetry.retention_interval_s", c.telemetry.retention_interval_s},
       {"telemetry.max_points", c.telemetry.max_points},
-      {"telemetry.fleet_sample_s", c.telemetry.fleet_sample_s}};
+      {"telemetry.fleet_sample_s", c.telemetry.fleet_sample_s},
+      {"reports.link_ttl_s", c.reports.link_ttl_s},
+      {"reports.retention_days", c.reports.retention_days}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
   if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");

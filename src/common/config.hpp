@@ -119,8 +119,14 @@ struct telemetry_config {
   bool sync_full = false;          // fsync every batch (survives power loss, not only kill -9)
 };
 
+struct reports_config {
+  int link_ttl_s = 900;    // a ready report's download link lasts this long
+  int retention_days = 7;  // then the report's file is deleted
+};
+
 struct config {
   telemetry_config telemetry;
+  reports_config reports;
   http_config http;
   blob_config blob;
   ota_config ota;

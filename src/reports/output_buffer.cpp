@@ -1,5 +1,7 @@
 #include "reports/output_buffer.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <charconv>
 
@@ -39,6 +41,12 @@ void output_buffer::append_number(std::int64_t n) {
 }
 
 void output_buffer::append_number(double n) {
+  // A whole number reads as one ("100000", not the shortest form "1e+05"), as long as it is
+  // exactly an integer (|n| < 2^53).
+  if (n == std::trunc(n) && std::fabs(n) < 9007199254740992.0) {
+    append_chars(static_cast<std::int64_t>(n));
+    return;
+  }
   append_chars(n);
 }
 

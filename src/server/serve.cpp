@@ -32,6 +32,7 @@
 #include "server/device_jobs.hpp"
 #include "server/device_telemetry.hpp"
 #include "server/mqtt_service.hpp"
+#include "server/report_sources.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
 namespace mothership::server {
@@ -212,8 +213,13 @@ int serve(const common::config& cfg) {
   // Telemetry: its own database file and writer; devices feed it through the broker.
   device_telemetry telemetry(cfg, dir);
   api::telemetry_services telemetry_api{telemetry.store(), telemetry.windows()};
-  api::services svc{cfg,       db,  audit,     users,    sessions, tokens,       metrics,
-                    fleet_api, bus, downloads, firmware, jobs,     telemetry_api};
+  // Reports: generated in the background into the blob store, one kind per domain.
+  reports::report_service reports(db, audit, blobs,
+                                  {std::chrono::seconds(cfg.reports.link_ttl_s), cfg.reports.retention_days});
+  add_report_kinds(reports, fleet.devices(), telemetry.store(), audit, jobs);
+  reports.start();
+  api::services svc{cfg,       db,  audit,     users,    sessions, tokens,        metrics,
+                    fleet_api, bus, downloads, firmware, jobs,     telemetry_api, reports};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   common::io_pool io(io_threads);

@@ -18,7 +18,7 @@ import urllib.parse
 
 import yaml
 
-from broker_fixture import REPO_ROOT
+from broker_fixture import REPO_ROOT, wait_until
 from held_fixture import Api, HeldTestCase, strong_password, unique
 
 PAYLOADS = [
@@ -321,6 +321,31 @@ class SqlInjection(HeldTestCase):
                     status, body, headers = self.get("/api/v1/devices/%s/telemetry?%s=%s" % (q(p), name, q(p)))
                     self.assert_problem(status, body, headers, 404, "not-found")
 
+    def test_report_kinds_formats_and_filters(self):
+        for p in PAYLOADS:
+            for name in ("kind", "format", "gzip"):
+                with self.subTest(path="/api/v1/generate-report", param=name, payload=p):
+                    query = {"kind": "devices", "format": "csv", name: p}
+                    status, body, headers = self.get("/api/v1/generate-report?" + urllib.parse.urlencode(query))
+                    self.assert_problem(status, body, headers, 422, "validation")
+            with self.subTest(path="/api/v1/reports", param="cursor", payload=p):
+                status, body, headers = self.get("/api/v1/reports?cursor=" + cursor_of(p))
+                self.assert_problem(status, body, headers, 422, "validation")
+            with self.subTest(path="/api/v1/reports", param="limit", payload=p):
+                status, body, headers = self.get("/api/v1/reports?limit=" + q(p))
+                self.assert_problem(status, body, headers, 422, "validation")
+            # A filter value is data: the report is made, and it matches nothing.
+            with self.subTest(path="/api/v1/generate-report", param="model", payload=p):
+                status, body, _ = self.get("/api/v1/generate-report?kind=devices&model=" + q(p))
+                self.assertEqual(status, 202, body)
+                report = json.loads(body)
+                wait_until(lambda: self.api.call("GET", "/api/v1/reports/" + report["id"])[1]["status"] == "ready", 20,
+                           "the report")
+                # Exactly the devices whose model is that text (earlier tests stored some literally).
+                _, same = self.api.call("GET", "/api/v1/devices?limit=500&model=" + q(p))
+                self.assertEqual(self.api.call("GET", "/api/v1/reports/" + report["id"])[1]["rows_written"],
+                                 len(same["items"]))
+
     def test_every_documented_list_parameter_was_tried(self):
         # If docs/openapi.yaml gains a filter, this suite must try it too.
         tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "selector", "group", "limit",
@@ -337,6 +362,8 @@ class SqlInjection(HeldTestCase):
                  "/api/v1/jobs/{id}/executions": {"status", "limit", "cursor"},
                  "/dl/{token}": {"name"},
                  "/api/v1/telemetry/fleet": {"from", "to", "interval"},
+                 "/api/v1/reports": {"limit", "cursor"},
+                 "/api/v1/generate-report": {"kind", "format", "gzip"},
                  "/api/v1/devices/{id}/telemetry": {"keys", "from", "to", "interval", "agg", "limit"}}
         with open(REPO_ROOT + "/docs/openapi.yaml") as f:
             spec = yaml.safe_load(f)

@@ -23,6 +23,9 @@ http_response download_by_link(services& s, request_context& ctx) {
   auto link = s.downloads.links.verify(ctx.param("token"), common::now_ms() / 1000);
   if (!link) return problem_for(link.error());
   if (auto refused = audience_refusal(*link, ctx.request, s.config.blob)) return problem_for(*refused);
+  // A report's link is a user's: each download of it is audited (a device's firmware is not).
+  if (link->audience.starts_with("usr_") && ctx.request.header("range") == nullptr)
+    s.reports.note_download(link->blob_id, link->audience, ctx.request.remote_address);
   return file_response(ctx.request, s.downloads.blobs, link->blob_id,
                        ctx.request.query_param("name").value_or("download.bin"));
 }

@@ -62,6 +62,13 @@ http_response device_telemetry(services&, request_context&);
 http_response device_telemetry_latest(services&, request_context&);
 http_response fleet_telemetry(services&, request_context&);
 
+// reports_handlers.cpp
+http_response create_report(services&, request_context&);
+http_response generate_report(services&, request_context&);
+http_response list_reports(services&, request_context&);
+http_response get_report(services&, request_context&);
+http_response download_report(services&, request_context&);
+
 // group_handlers.cpp
 http_response list_groups(services&, request_context&);
 http_response create_group(services&, request_context&);

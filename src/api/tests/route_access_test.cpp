@@ -97,6 +97,7 @@ class route_access_test : public ::testing::Test {
     std::unique_ptr<telemetry::telemetry_store> telemetry_store;
     telemetry::retention_windows kept;
     std::unique_ptr<telemetry_services> telemetry;
+    std::unique_ptr<reports::report_service> reports;
     std::map<std::string, std::string> token_of;  // caller name -> Authorization value ("" = none)
 
     world() {
@@ -139,8 +140,9 @@ class route_access_test : public ::testing::Test {
                                                                 storage::telemetry_sqlite_migrations());
       telemetry_store = std::make_unique<telemetry::telemetry_store>(*telemetry_db);
       telemetry = std::make_unique<telemetry_services>(telemetry_services{*telemetry_store, kept});
+      reports = std::make_unique<reports::report_service>(*db, *audit, *blobs, reports::report_settings{});
       svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus,
-                                                *downloads, *firmware, *job_engine, *telemetry});
+                                                *downloads, *firmware, *job_engine, *telemetry, *reports});
       pool = std::make_unique<common::worker_pool>(2, 100);
       streaming = std::make_unique<common::worker_pool>(1, 1);
       dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool, *streaming);

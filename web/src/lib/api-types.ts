@@ -915,6 +915,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's reports, newest first */
+        get: operations["listReports"];
+        put?: never;
+        /**
+         * Ask for a report (generated in the background)
+         * @description Kinds and their filters (unknown filters are refused):
+         *     - `devices`: `model`, `status` (online | offline), `lifecycle`, `q` (substring of id, serial, model).
+         *     - `telemetry`: `device_id` or `device_ids`, `keys`, `from`, `to` (Unix ms or RFC 3339; default the last 24 h; at most 3660 days).
+         *     - `audit`: `actor_type`, `actor_id`, `action`, `target_type`, `target_id`, `result`, `since`, `until`. Each row carries `prev_hash` and `hash` of the audit chain, so an export can be checked offline.
+         *     - `onboarding`: every device onboarded (the audit log's `device.onboarded`), with the audit filters except `action`.
+         *     - `jobs`: `status`.
+         *
+         *     The report streams from the database to the blob store (bounded memory at any size). CSV follows RFC 4180 (header row, CRLF, UTF-8, text cells beginning with `= + - @`, tab or CR prefixed with `'` against formula injection). JSON is one array, NDJSON one object per line. Audited as `report.requested`.
+         */
+        post: operations["createReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generate-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ask for a report with query parameters (the seed's shape)
+         * @description As `POST /api/v1/reports`: `kind`, `format`, `gzip`; every other parameter is a filter
+         *     (`device_ids` and `keys` are comma-separated lists).
+         */
+        get: operations["generateReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A report's status, rows written so far and, when ready, a signed download link
+         * @description The link (`download_url`) works only for this report and this user, until
+         *     `download_url_expires_at` (`reports.link_ttl_s`, 15 min); a fresh one comes with every
+         *     GET. Each download is audited as `report.downloaded`.
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Redirect (303) to the report's signed download link */
+        get: operations["downloadReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dl/{token}": {
         parameters: {
             query?: never;
@@ -1037,11 +1125,42 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Report: {
+            id: string;
+            kind: string;
+            /** @enum {string} */
+            format: "csv" | "json" | "ndjson";
+            gzip: boolean;
+            filters: Record<string, never>;
+            /** @enum {string} */
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /** Format: int64 */
+            rows_written: number;
+            /** Format: int64 */
+            bytes: number;
+            sha256: string | null;
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the report's file is deleted.
+             */
+            expires_at: string | null;
+            download_url: string | null;
+            /** Format: date-time */
+            download_url_expires_at: string | null;
+        };
         FleetCount: {
             /** @description The model, firmware version or health ("unknown" when a device reported none). */
             name: string;
             count: number;
-            online: number;
+            /** @description Online among them (by model and firmware; not given by health). */
+            online?: number;
         };
         FleetTelemetry: {
             devices: {
@@ -3382,6 +3501,177 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Report"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "devices" | "telemetry" | "audit" | "jobs" | "onboarding";
+                    /**
+                     * @default csv
+                     * @enum {string}
+                     */
+                    format?: "csv" | "json" | "ndjson";
+                    /** @default false */
+                    gzip?: boolean;
+                    filters?: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued; poll the report (Location). */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generateReport: {
+        parameters: {
+            query: {
+                kind: string;
+                format?: string;
+                gzip?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; poll the report (Location). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the signed link. */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Still queued or running (problem type `report-not-ready`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed, or deleted after its retention (problem type `report-unavailable`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
