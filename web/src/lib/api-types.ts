@@ -1041,7 +1041,8 @@ export interface components {
             /** @description The model, firmware version or health ("unknown" when a device reported none). */
             name: string;
             count: number;
-            online: number;
+            /** @description Online among them (by model and firmware; not given by health). */
+            online?: number;
         };
         FleetTelemetry: {
             devices: {
