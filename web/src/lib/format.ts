@@ -23,6 +23,16 @@ export function localInputToRfc3339(value: string | null | undefined): string | 
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Unix ms as an <input type="datetime-local"> value in local time, to the minute ("2025-03-01T14:05"). */
+export function toLocalInput(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
+
 /** A size in bytes for people: "512 B", "1.50 KiB", "12.3 MiB", "2.00 GiB" (binary units). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.trunc(bytes || 0))} B`;
