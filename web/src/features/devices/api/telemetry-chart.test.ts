@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { toChartData } from './telemetry-chart';
-import { clockOffSeconds, defaultChartKeys } from './telemetry-values';
 
 describe('toChartData', () => {
   it('merges numbers and booleans (as 0/1) by time, and lists string changes newest first', () => {
@@ -34,20 +33,5 @@ describe('toChartData', () => {
         ],
       },
     ]);
-  });
-});
-
-describe('telemetry values', () => {
-  it('starts the chart with the first three numeric keys', () => {
-    const v = (value: number | boolean | string) => ({ value, ts: 0, received_at: 0 });
-    expect(
-      defaultChartKeys({ uptime_s: v(5), door_open: v(true), battery: v(80), mode: v('eco'), rssi: v(-60), temperature: v(21) }),
-    ).toEqual(['battery', 'rssi', 'temperature']);
-  });
-
-  it('notes a device clock more than a minute off, either way', () => {
-    expect(clockOffSeconds({ ts: 100_000, received_at: 160_000 })).toBeNull();
-    expect(clockOffSeconds({ ts: 100_000, received_at: 190_400 })).toBe(90);
-    expect(clockOffSeconds({ ts: 400_000, received_at: 100_000 })).toBe(300);
   });
 });

@@ -26,3 +26,21 @@ export function formatScalar(value: TelemetryScalar): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
   return String(value);
 }
+
+/** Keys the device list prefers to show, when a device sends them. */
+const LISTED_FIRST = ['temperature', 'humidity', 'battery'];
+
+/** Readings the device list shows: at most two numeric ones, the usual suspects first. */
+export const LISTED_READINGS = 2;
+
+export function listedReadings(telemetry: Readonly<Record<string, TelemetryScalar>> | undefined): [string, number][] {
+  if (!telemetry) return [];
+  const numeric = Object.entries(telemetry).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  const rank = (key: string) => {
+    const i = LISTED_FIRST.indexOf(key);
+    return i === -1 ? LISTED_FIRST.length : i;
+  };
+  return numeric
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .slice(0, LISTED_READINGS);
+}
