@@ -23,6 +23,8 @@ export default defineConfig({
         // Vendor code changes less often than ours: separate chunks cache better.
         manualChunks(id) {
           if (!id.includes('node_modules')) return undefined;
+          if (/node_modules\/(@mantine\/charts|recharts|recharts-scale|victory-vendor|d3-[^/]+|react-smooth)\//.test(id))
+            return 'charts';
           if (id.includes('@mantine')) return 'mantine';
           if (/node_modules\/(react|react-dom|scheduler|react-router)\//.test(id)) return 'react';
           return 'vendor';

@@ -20,8 +20,10 @@
 // and by a label selector, and that an admin uploads firmware that a viewer then sees read
 // only (firmware.mjs), and that an admin rolls firmware out to simulated devices (mothership-sim)
 // from the Deployments page and watches it complete live while a viewer sees it read only
-// (deployments.mjs). The whole run is under the server's Content-Security-Policy, and any violation the
-// browser reports fails it (csp.mjs). The server, API and device processes are in processes.mjs. Prints "N passed,
+// (deployments.mjs), and that a viewer sees the fleet's counts and charts on the dashboard and a
+// device's latest values and chart while simulated devices send telemetry (telemetry.mjs). The
+// whole run is under the server's Content-Security-Policy, and any violation the browser reports
+// fails it (csp.mjs). The server, API and device processes are in processes.mjs. Prints "N passed,
 // M failed" last; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +34,7 @@ import { chromium } from 'playwright-core';
 import { watchCsp } from './csp.mjs';
 import { deploymentsChecks } from './deployments.mjs';
 import { firmwareChecks } from './firmware.mjs';
+import { telemetryChecks } from './telemetry.mjs';
 import {
   apiCall,
   apiLogin,
@@ -603,6 +606,7 @@ async function run(ctx) {
   const helpers = { page, base, users, outDir, check, step, login, logout, assert, assertEqual };
   await firmwareChecks(helpers);
   await deploymentsChecks(ctx, helpers);
+  await telemetryChecks(ctx, helpers);
 
   await check('no uncaught errors in the page', () => {
     assert(ctx.pageErrors.length === 0, ctx.pageErrors.join('\n'));

@@ -196,17 +196,31 @@ export function startDevice({ port, caFile, serial, code, logFile }) {
 /**
  * Starts mothership-sim: `devices` simulated devices of `model` that import their records and
  * are claimed with the admin's token, stay connected and take firmware jobs (each install takes
- * `installS` seconds). `stop()` sends SIGTERM and waits.
+ * `installS` seconds) and, with `telemetryIntervalS`, publish telemetry that often. `stop()`
+ * sends SIGTERM and waits.
  */
-export function startSim({ base, port, caFile, token, dir, model, serialPrefix, devices, installS, logFile }) {
-  const tokenFile = path.join(dir, 'sim-token');
+export function startSim({
+  base,
+  port,
+  caFile,
+  token,
+  dir,
+  model,
+  serialPrefix,
+  devices,
+  installS,
+  telemetryIntervalS,
+  logFile,
+}) {
+  const tokenFile = path.join(dir, `sim-token-${serialPrefix}`);
   // The token goes in a file of mode 0600: a command line is readable by every local user.
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   const args = [
     '--api', base, '--mqtt-tls', `127.0.0.1:${port}`, '--ca', caFile, '--token-file', tokenFile,
-    '--state-dir', path.join(dir, 'sim-state'), '--devices', String(devices), '--approve', '--hold',
+    '--state-dir', path.join(dir, `sim-state-${serialPrefix}`), '--devices', String(devices), '--approve', '--hold',
     '--model', model, '--serial-prefix', serialPrefix, '--ota-install-s', String(installS), '--heartbeat-s', '5',
   ];
+  if (telemetryIntervalS) args.push('--telemetry-interval-s', String(telemetryIntervalS));
   console.log(`# starting ${simBin} ${args.join(' ')}`);
   const child = spawn(simBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);

@@ -1,4 +1,6 @@
 import '@mantine/core/styles.css';
+// After the core styles, as the Mantine docs say: the charts' styles build on them.
+import '@mantine/charts/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

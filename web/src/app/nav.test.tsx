@@ -2,6 +2,8 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../lib/permissions';
 import { makeUser } from '../testing/fixtures';
+import { freshInstallHandlers } from '../testing/landing-handlers';
+import { server } from '../testing/msw-server';
 import { renderApp } from '../testing/render';
 import { navItemsFor } from './nav';
 
@@ -24,6 +26,7 @@ describe('navigation', () => {
     'the shell shows %s exactly its nav items, name and role',
     async (role, labels) => {
       const user = makeUser({ username: `${role}1`, role, display_name: `The ${role}` });
+      server.use(...freshInstallHandlers());
       renderApp({ user, path: '/' });
       const nav = await screen.findByRole('navigation', { name: 'Main navigation' });
       const links = within(nav).getAllByRole('link');

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { makeLogin, makeUser, problem } from '../testing/fixtures';
+import { freshInstallHandlers } from '../testing/landing-handlers';
 import { server } from '../testing/msw-server';
 import { renderApp } from '../testing/render';
 
@@ -58,6 +59,7 @@ describe('routes', () => {
         loggedOut = true;
         return new HttpResponse(null, { status: 204 });
       }),
+      ...freshInstallHandlers(),
     );
     const { router } = renderApp({ user: makeUser({ role: 'admin' }), path: '/' });
     await userEvent.click(await screen.findByRole('button', { name: 'Logout' }));

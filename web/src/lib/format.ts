@@ -1,7 +1,10 @@
-/** A timestamp for tables: local date and time with seconds, e.g. "2025-03-01 14:05:09". */
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
+/**
+ * A timestamp for tables: local date and time with seconds, e.g. "2025-03-01 14:05:09". Takes
+ * RFC 3339 (most of the API) or Unix milliseconds (telemetry).
+ */
+export function formatDateTime(value: string | number): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
   const pad = (n: number) => String(n).padStart(2, '0');
   return (
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
@@ -20,6 +23,16 @@ export function localInputToRfc3339(value: string | null | undefined): string | 
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Unix ms as an <input type="datetime-local"> value in local time, to the minute ("2025-03-01T14:05"). */
+export function toLocalInput(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
+
 /** A size in bytes for people: "512 B", "1.50 KiB", "12.3 MiB", "2.00 GiB" (binary units). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.trunc(bytes || 0))} B`;
@@ -32,4 +45,29 @@ export function formatBytes(bytes: number): string {
   }
   const digits = value < 10 ? 2 : value < 100 ? 1 : 0;
   return `${value.toFixed(digits)} ${units[unit] ?? ''}`;
+}
+
+const DURATION_UNITS: readonly [number, string][] = [
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'min'],
+  [1000, 's'],
+];
+
+/** A bucket width or a span for people: "15 s", "5 min", "1 h", "90 min", "2 d"; "0 s" for none. */
+export function formatDuration(ms: number): string {
+  for (const [size, unit] of DURATION_UNITS) if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.max(0, Math.round(ms))} ms`;
+}
+
+/**
+ * A time-axis tick: the time of day ("14:05") on a chart spanning at most a day, the date with
+ * it ("03-01 14:00") on a longer one, where the time of day alone would repeat.
+ */
+export function formatTimeTick(ms: number, spanMs: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  if (spanMs <= 86_400_000) return time;
+  return `${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
 }

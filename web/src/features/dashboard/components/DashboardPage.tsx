@@ -1,26 +1,64 @@
-import { Badge, Card, Group, SimpleGrid, Text, Title } from '@mantine/core';
-import { ComingSoon } from '../../../components/ui/ComingSoon';
-import { useCurrentUser } from '../../../lib/auth';
-import { ROLE_LABELS } from '../../../lib/permissions';
+import { Center, Loader, SimpleGrid, Stack } from '@mantine/core';
+import { useState } from 'react';
+import { ErrorAlert } from '../../../components/ui/ErrorAlert';
+import { useCan } from '../../../lib/auth';
+import { useFleetTelemetry } from '../api/fleet';
+import { DEFAULT_FLEET_RANGE, type FleetRange } from '../api/fleet-range';
+import { useLiveDashboard } from '../hooks/use-live-dashboard';
+import { ActiveAlertsCard } from './ActiveAlertsCard';
+import { FleetBreakdown } from './FleetBreakdown';
+import { FleetEmptyState } from './FleetEmptyState';
+import { FleetHistory } from './FleetHistory';
+import { FleetStats } from './FleetStats';
+import { RecentOnboardingCard } from './RecentOnboardingCard';
+import { RecentRolloutsCard } from './RecentRolloutsCard';
+import { WelcomeHeader } from './WelcomeHeader';
+
+function FleetOverview() {
+  const [range, setRange] = useState<FleetRange>(DEFAULT_FLEET_RANGE);
+  const fleet = useFleetTelemetry(range);
+
+  if (fleet.isPending) {
+    return (
+      <Center p="xl">
+        <Loader aria-label="Loading the fleet" />
+      </Center>
+    );
+  }
+  if (fleet.isError) return <ErrorAlert error={fleet.error} action="load the fleet overview" />;
+
+  const data = fleet.data;
+  return (
+    <>
+      <FleetStats devices={data.devices} />
+      {data.devices.total === 0 ? (
+        <FleetEmptyState />
+      ) : (
+        <>
+          <FleetHistory fleet={data} range={range} onRangeChange={setRange} />
+          <FleetBreakdown fleet={data} />
+        </>
+      )}
+    </>
+  );
+}
 
 export function DashboardPage() {
-  const user = useCurrentUser();
+  useLiveDashboard();
+  const canReadTelemetry = useCan('telemetry.read');
+  const canReadJobs = useCan('jobs.read');
+  const canOnboard = useCan('devices.onboard');
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-      <Card withBorder radius="md" padding="lg" data-testid="welcome-card">
-        <Group justify="space-between" mb="xs">
-          <Title order={3}>Welcome{user ? `, ${user.display_name}` : ''}</Title>
-          {user ? <Badge variant="light">{ROLE_LABELS[user.role]}</Badge> : null}
-        </Group>
-        <Text c="dimmed">
-          Mothership runs your device fleet on your own hardware: onboarding, firmware rollouts, audit and
-          reports. Use the navigation to get to what your role allows.
-        </Text>
-      </Card>
-      <ComingSoon
-        title="Fleet overview"
-        description="Devices online, recent onboarding, rollouts in progress and alerts will appear here."
-      />
-    </SimpleGrid>
+    <Stack gap="md">
+      <WelcomeHeader />
+      <ActiveAlertsCard />
+      {canReadTelemetry ? <FleetOverview /> : null}
+      {canReadJobs || canOnboard ? (
+        <SimpleGrid cols={{ base: 1, md: canReadJobs && canOnboard ? 2 : 1 }} spacing="md">
+          {canReadJobs ? <RecentRolloutsCard /> : null}
+          {canOnboard ? <RecentOnboardingCard /> : null}
+        </SimpleGrid>
+      ) : null}
+    </Stack>
   );
 }

@@ -61,7 +61,10 @@ function execution(overrides: Record<string, unknown>) {
 
 describe('DevicePage', () => {
   beforeEach(() => {
-    server.use(http.get('/api/v1/devices/dev_1/jobs', () => HttpResponse.json({ items: [] })));
+    server.use(
+      http.get('/api/v1/devices/dev_1/jobs', () => HttpResponse.json({ items: [] })),
+      http.get('/api/v1/devices/dev_1/telemetry/latest', () => HttpResponse.json({ device_id: 'dev_1', values: {} })),
+    );
   });
 
   it("shows the device's firmware history and jobs, oldest outcome first, with the failure reason", async () => {
@@ -121,6 +124,7 @@ describe('DevicePage', () => {
     expect(cert).toHaveTextContent('AB:AB:AB');
     expect(cert).toHaveTextContent('active');
     expect(screen.getByTestId('reported-state')).toHaveTextContent('"temperature": 21.5');
+    expect(await screen.findByTestId('telemetry-empty')).toBeInTheDocument();
     expect(await screen.findAllByTestId('connection-row')).toHaveLength(2);
     expect(screen.getByTestId('connection-history')).toHaveTextContent('keep-alive timeout');
     expect(screen.getAllByTestId('device-audit-row')).toHaveLength(3);

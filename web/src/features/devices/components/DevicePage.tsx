@@ -15,6 +15,7 @@ import { ConfirmDeviceAction, type DeviceAction } from './ConfirmDeviceAction';
 import { LifecycleBadge, StatusBadge } from './DeviceBadges';
 import { DeviceHistory } from './DeviceHistory';
 import { DeviceJobs } from './DeviceJobs';
+import { DeviceTelemetry } from './DeviceTelemetry';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -71,6 +72,7 @@ export function DevicePage() {
   const canManage = useCan('devices.manage');
   const canReadAudit = useCan('audit.read');
   const canReadJobs = useCan('jobs.read');
+  const canReadTelemetry = useCan('telemetry.read');
   const [action, setAction] = useState<DeviceAction | null>(null);
 
   if (device.isPending) {
@@ -154,6 +156,7 @@ export function DevicePage() {
             </Text>
           )}
         </Card>
+        {canReadTelemetry ? <DeviceTelemetry deviceId={d.id} /> : null}
         {canReadJobs ? <DeviceJobs deviceId={d.id} reported={d.firmware_version} /> : null}
         {canReadAudit ? <DeviceHistory deviceId={d.id} /> : null}
       </Stack>

@@ -21,12 +21,18 @@ describe('DevicesPage', () => {
     server.use(http.get('/api/v1/groups', () => HttpResponse.json({ items: [lab, roof], next_cursor: null })));
   });
 
-  it('shows status, model, firmware, last seen and labels', async () => {
+  it('shows status, model, firmware, last seen, latest readings and labels', async () => {
     server.use(
       http.get('/api/v1/devices', () =>
         HttpResponse.json({
           items: [
-            makeDevice({ serial: 'SN-A', status: 'online', labels: { site: 'paris', spare: '' }, firmware_version: '2.1.0' }),
+            makeDevice({
+              serial: 'SN-A',
+              status: 'online',
+              labels: { site: 'paris', spare: '' },
+              firmware_version: '2.1.0',
+              telemetry: { rssi: -61, temperature: 21.5, door_open: false, battery: 87.5 },
+            }),
             makeDevice({ serial: 'SN-B', last_seen: null, firmware_version: null, lifecycle: 'awaiting_certificate' }),
           ],
           next_cursor: null,
@@ -40,6 +46,9 @@ describe('DevicesPage', () => {
     expect(a).toHaveTextContent('2.1.0');
     expect(a).toHaveTextContent('site=paris');
     expect(a).toHaveTextContent('spare');
+    expect(within(a).getByTestId('reading-temperature')).toHaveTextContent('temperature 21.5');
+    expect(within(a).getByTestId('reading-battery')).toHaveTextContent('battery 87.5');
+    expect(within(a).queryByTestId('reading-rssi')).not.toBeInTheDocument();
     expect(within(a).getByRole('link', { name: 'SN-A' })).toHaveAttribute('href', '/devices/dev_sn-a');
     const b = screen.getByTestId('device-row-SN-B');
     expect(within(b).getByTestId('device-status')).toHaveTextContent('offline');

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime } from '../../../lib/format';
 import type { Device } from '../api/devices';
+import { formatScalar, listedReadings } from '../api/telemetry-values';
 import { LifecycleBadge, StatusBadge } from './DeviceBadges';
 
 function Labels({ labels }: { labels: Device['labels'] }) {
@@ -22,6 +23,30 @@ function Labels({ labels }: { labels: Device['labels'] }) {
         </Badge>
       ))}
     </Group>
+  );
+}
+
+/** One or two of the device's latest readings, so that a list shows which devices run hot. */
+function Readings({ telemetry }: { telemetry: Device['telemetry'] }) {
+  const readings = listedReadings(telemetry);
+  if (readings.length === 0) {
+    return (
+      <Text size="xs" c="dimmed">
+        —
+      </Text>
+    );
+  }
+  return (
+    <>
+      {readings.map(([key, value]) => (
+        <Text key={key} size="xs" style={{ whiteSpace: 'nowrap' }} data-testid={`reading-${key}`}>
+          <Text span c="dimmed" size="xs">
+            {key}
+          </Text>{' '}
+          {formatScalar(value)}
+        </Text>
+      ))}
+    </>
   );
 }
 
@@ -53,7 +78,7 @@ export function DevicesTable({
   actions?: (device: Device) => ReactNode;
 }) {
   return (
-    <Table.ScrollContainer minWidth={960}>
+    <Table.ScrollContainer minWidth={1040}>
       <Table striped highlightOnHover verticalSpacing="xs" data-testid="devices-table">
         <Table.Thead>
           <Table.Tr>
@@ -62,6 +87,7 @@ export function DevicesTable({
             <Table.Th>Model</Table.Th>
             <Table.Th>Firmware</Table.Th>
             <Table.Th>Last seen</Table.Th>
+            <Table.Th>Latest</Table.Th>
             <Table.Th>Lifecycle</Table.Th>
             <Table.Th>Labels</Table.Th>
             {actions ? <Table.Th>Actions</Table.Th> : null}
@@ -89,6 +115,9 @@ export function DevicesTable({
                 <Text size="sm" style={{ whiteSpace: 'nowrap' }} title={device.last_seen ?? undefined}>
                   {device.last_seen ? formatDateTime(device.last_seen) : 'never'}
                 </Text>
+              </Table.Td>
+              <Table.Td>
+                <Readings telemetry={device.telemetry} />
               </Table.Td>
               <Table.Td>
                 <LifecycleBadge lifecycle={device.lifecycle} />
