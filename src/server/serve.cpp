@@ -245,6 +245,11 @@ int serve(const common::config& cfg) {
 
   mqtt_service mqtt(cfg.mqtt, dir, io, sessions, bus, metrics, trust, &pool);
   telemetry.attach(mqtt.broker());  // before the first device can publish
+  // Detached before the broker goes on every way out (an exception from a listener too).
+  struct detach_telemetry {
+    device_telemetry& t;
+    ~detach_telemetry() { t.detach(); }
+  } telemetry_detached_first{telemetry};
   metrics.add_collector([&telemetry](std::string& out) { telemetry.write_metrics(out); });
   telemetry.start_fleet_sampler(
       [&fleet, &b = mqtt.broker()] {
