@@ -7,12 +7,11 @@ export type Job = components['schemas']['Job'];
 export type JobPage = components['schemas']['JobPage'];
 
 /** The newest rollouts, one short page of GET /api/v1/jobs. */
-export function useRecentJobs(options: { enabled: boolean }) {
+export function useRecentJobs() {
   return useQuery({
     queryKey: dashboardKeys.jobs(),
     queryFn: ({ signal }) => api.get<JobPage>('/api/v1/jobs', { query: { limit: RECENT_COUNT }, signal }),
     select: (page) => page.items,
-    enabled: options.enabled,
     refetchInterval: DASHBOARD_POLL_MS,
   });
 }

@@ -7,12 +7,11 @@ export type OnboardingRequest = components['schemas']['OnboardingRequest'];
 export type OnboardingList = components['schemas']['OnboardingList'];
 
 /** The newest onboardings in progress (the server lists them newest first). */
-export function useRecentOnboarding(options: { enabled: boolean }) {
+export function useRecentOnboarding() {
   return useQuery({
     queryKey: dashboardKeys.onboarding(),
     queryFn: ({ signal }) => api.get<OnboardingList>('/api/v1/onboarding', { signal }),
     select: (list) => list.items.slice(0, RECENT_COUNT),
-    enabled: options.enabled,
     refetchInterval: DASHBOARD_POLL_MS,
   });
 }

@@ -19,7 +19,7 @@ export function FleetStats({ devices }: { devices: FleetTelemetry['devices'] }) 
     <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md" data-testid="fleet-stats">
       <Stat label="Devices" value={devices.total} testId="stat-total" />
       <Stat label="Online" value={devices.online} color="teal" testId="stat-online" />
-      <Stat label="Offline" value={devices.offline} color={devices.offline ? 'gray' : undefined} testId="stat-offline" />
+      <Stat label="Offline" value={devices.offline} testId="stat-offline" />
     </SimpleGrid>
   );
 }

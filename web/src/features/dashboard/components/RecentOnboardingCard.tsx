@@ -36,7 +36,7 @@ function OnboardingRow({ item }: { item: OnboardingRequest }) {
 
 /** Onboardings in progress; only for roles that onboard (the list needs devices.onboard). */
 export function RecentOnboardingCard() {
-  const onboarding = useRecentOnboarding({ enabled: true });
+  const onboarding = useRecentOnboarding();
   return (
     <Card withBorder radius="md" data-testid="recent-onboarding">
       <Group justify="space-between" mb="sm">

@@ -13,7 +13,7 @@ const STATUS_COLORS: Record<Job['status'], string> = {
 };
 
 /** "3 of 4 completed · 1 failed": the job's executions in the portal's groups. */
-export function countsSummary(job: Job): string {
+function countsSummary(job: Job): string {
   const g = job.counts.groups ?? {};
   const completed = g.completed ?? 0;
   const total = Object.values(g).reduce((sum, n) => sum + n, 0);
@@ -44,7 +44,7 @@ function RolloutRow({ job }: { job: Job }) {
 }
 
 export function RecentRolloutsCard() {
-  const jobs = useRecentJobs({ enabled: true });
+  const jobs = useRecentJobs();
   return (
     <Card withBorder radius="md" data-testid="recent-rollouts">
       <Group justify="space-between" mb="sm">
