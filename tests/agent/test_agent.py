@@ -21,6 +21,9 @@ from fleet_fixture import HOST, FleetTestCase, openssl, unique, wait_until  # no
 from broker_fixture import REPO_ROOT, SANITIZER_MARKERS, _die_with_parent  # noqa: E402
 
 
+PAHO_SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan-paho.supp")
+
+
 def agent_binary():
     path = os.environ.get("MOTHERSHIP_AGENT_BIN") or os.path.join(REPO_ROOT, "build", "debug", "agent",
                                                                    "mothership-agent")
@@ -53,8 +56,12 @@ class Agent:
         log = os.path.join(self.dir, "agent-%d.log" % (len(self.logs) + 1))
         self.logs.append(log)
         self._log_file = open(log, "wb")
+        env = dict(os.environ)
+        paho = "suppressions=%s:print_suppressions=0" % PAHO_SUPPRESSIONS
+        env["LSAN_OPTIONS"] = ":".join(filter(None, [env.get("LSAN_OPTIONS"), paho]))
         self.proc = subprocess.Popen([agent_binary(), "--config", self.config_path], stdin=subprocess.DEVNULL,
-                                     stdout=self._log_file, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+                                     stdout=self._log_file, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+                                     env=env)
         return self
 
     def log(self, start=-1):
@@ -227,7 +234,7 @@ class AgentTest(AgentHarness):
         a.wait_log(r"the server dropped the connection of device %s: administrative action \(0x98\)" % device_id)
         a.wait_log(r"the server refused device %s: not authorized \(0x87\).*revoked.*; retrying in" % device_id,
                    count=2)
-        self.assertIsNone(a.proc.poll(), "the agent gave up")
+        self.assertIsNone(a.proc.poll(), "the agent gave up (exit %s):\n%s" % (a.proc.poll(), a.log()[-4000:]))
         self.assertFalse(self.online(device_id))
 
     def test_restart_reuses_key_and_certificate(self):
