@@ -13,6 +13,7 @@ std::optional<auth::permission> event_stream::permission_for(std::string_view ty
   if (type.starts_with("device.")) return auth::permission::devices_read;
   if (type.starts_with("onboarding.")) return auth::permission::devices_onboard;
   if (type.starts_with("job.")) return auth::permission::jobs_read;
+  if (type.starts_with("alert.")) return auth::permission::alerts_read;
   return std::nullopt;
 }
 

@@ -252,6 +252,33 @@ http_response reports_problem(reports::errc e, const boost::system::error_code& 
   return internal_error();
 }
 
+http_response rules_problem(const rules::refusal& r) {
+  using rules::errc;
+  auto ec = make_error_code(r.code);
+  switch (r.code) {
+    case errc::rule_not_found:
+    case errc::alert_not_found:
+      return not_found(ec.message());
+    case errc::rule_name_taken:
+      return problem(409, "conflict", "Conflict", r.detail.empty() ? ec.message() : r.detail,
+                     {{r.field.empty() ? "name" : r.field, ec.message()}});
+    case errc::alert_cleared:
+      return problem(409, "alert-cleared", "Alert cleared", ec.message());
+    case errc::stopped:
+      return problem(503, "unavailable", "Service unavailable", ec.message()).with_header("Retry-After", "1");
+    case errc::invalid_rule: {
+      auto message = r.detail;
+      if (r.position) message += " at position " + std::to_string(*r.position);
+      auto body =
+          problem_body(422, "validation", "Validation failed", "The " + r.field + " is not valid: " + message + ".");
+      body["errors"] = boost::json::array{{{"field", r.field}, {"message", message}}};
+      if (r.position) body["position"] = *r.position;
+      return problem_response(body);
+    }
+  }
+  return internal_error();
+}
+
 http_response jobs_problem(jobs::errc e, const boost::system::error_code& ec) {
   using jobs::errc;
   switch (e) {
@@ -292,6 +319,8 @@ http_response problem_for(const boost::system::error_code& ec, const refusal_fac
   if (ec.category() == jobs::jobs_category()) return jobs_problem(static_cast<jobs::errc>(ec.value()), ec);
   if (ec.category() == reports::reports_category())
     return reports_problem(static_cast<reports::errc>(ec.value()), ec, {});
+  if (ec.category() == rules::rules_category())
+    return rules_problem({static_cast<rules::errc>(ec.value()), {}, {}, {}});
   return internal_error();
 }
 
@@ -314,6 +343,10 @@ http_response problem_for(const registry::label_refusal& r) {
   for (const auto& issue : r.issues)
     errors.push_back({issue.key.empty() ? "labels" : "labels." + issue.key, issue.message});
   return validation_problem(r.code.message(), errors);
+}
+
+http_response problem_for(const rules::refusal& r) {
+  return rules_problem(r);
 }
 
 http_response problem_for(const reports::refusal& r) {

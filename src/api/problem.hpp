@@ -11,6 +11,7 @@
 #include "provisioning/errors.hpp"
 #include "registry/errors.hpp"
 #include "reports/errors.hpp"
+#include "rules/errors.hpp"
 
 namespace mothership::api {
 
@@ -52,6 +53,10 @@ http_response problem_for(const registry::selector_error& e, std::string_view fi
 // A refused report request: unknown kind or format, bad filters (422 with the reason), a
 // report not found (404), not ready yet (409 report-not-ready), failed or deleted (410).
 http_response problem_for(const reports::refusal& r);
+// A refused rule or alert change: 422 naming the field (and `position` for a condition or
+// selector that does not parse), 404, 409 for a taken name (conflict) or a cleared alert
+// (alert-cleared), 503 while alerts are not running.
+http_response problem_for(const rules::refusal& r);
 // Refused labels: 422 validation with one field error per key (`labels.<key>`, or `labels`).
 http_response problem_for(const registry::label_refusal& r);
 

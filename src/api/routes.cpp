@@ -77,6 +77,19 @@ void add_routes(router& r) {
   r.add({"GET",    "/api/v1/reports/{id}",                     reports_download, h::get_report});
   r.add({"GET",    "/api/v1/reports/{id}/download",            reports_download, h::download_report});
 
+  // Alert rules (admins) and the alerts they raise (everyone sees them; technicians act on them).
+  const auto rules_manage = access_rule::require(permission::rules_manage);
+  const auto alerts_read = access_rule::require(permission::alerts_read);
+  const auto alerts_ack = access_rule::require(permission::alerts_ack);
+  r.add({"GET",    "/api/v1/rules",                            rules_manage,     h::list_rules});
+  r.add({"POST",   "/api/v1/rules",                            rules_manage,     h::create_rule});
+  r.add({"GET",    "/api/v1/rules/{id}",                       rules_manage,     h::get_rule});
+  r.add({"PATCH",  "/api/v1/rules/{id}",                       rules_manage,     h::update_rule});
+  r.add({"DELETE", "/api/v1/rules/{id}",                       rules_manage,     h::delete_rule});
+  r.add({"GET",    "/api/v1/alerts",                           alerts_read,      h::list_alerts});
+  r.add({"GET",    "/api/v1/alerts/{id}",                      alerts_read,      h::get_alert});
+  r.add({"POST",   "/api/v1/alerts/{id}/ack",                  alerts_ack,       h::acknowledge_alert});
+
   // Groups: read like devices, changed like devices (ARCHITECTURE.md §8: devices.manage covers groups).
   r.add({"GET",    "/api/v1/groups",                           devices_read,   h::list_groups});
   r.add({"POST",   "/api/v1/groups",                           devices_manage, h::create_group});

@@ -19,6 +19,7 @@
 #include "registry/group_service.hpp"
 #include "registry/registry_service.hpp"
 #include "reports/report_service.hpp"
+#include "rules/alert_service.hpp"
 #include "storage/database.hpp"
 #include "telemetry/query_plan.hpp"
 #include "telemetry/telemetry_store.hpp"
@@ -61,6 +62,7 @@ struct services {
   jobs::job_service& jobs;
   telemetry_services& telemetry;
   reports::report_service& reports;
+  rules::alert_service& alerts;
 };
 
 }  // namespace mothership::api

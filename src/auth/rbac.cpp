@@ -13,7 +13,7 @@ struct grant {
 };
 
 // clang-format off
-constexpr std::array<grant, 14> table = {{
+constexpr std::array<grant, 17> table = {{
   // permission                    name                 admin  tech   viewer
   {permission::devices_read,     "devices.read",     true,  true,  true },
   {permission::firmware_read,    "firmware.read",    true,  true,  true },
@@ -29,6 +29,9 @@ constexpr std::array<grant, 14> table = {{
   {permission::reports_create,   "reports.create",   true,  false, true },
   {permission::reports_download, "reports.download", true,  false, true },
   {permission::users_manage,     "users.manage",     true,  false, false},
+  {permission::alerts_read,      "alerts.read",      true,  true,  true },
+  {permission::alerts_ack,       "alerts.ack",       true,  true,  false},
+  {permission::rules_manage,     "rules.manage",     true,  false, false},
 }};
 // clang-format on
 

@@ -24,6 +24,9 @@ enum class permission {
   reports_create,
   reports_download,
   users_manage,
+  alerts_read,   // alerts, live and past
+  alerts_ack,    // acknowledge an alert (someone is on it)
+  rules_manage,  // the alert rules: list, create, change, delete
 };
 
 std::string_view to_string(role r);

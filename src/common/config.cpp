@@ -182,6 +182,10 @@ const std::vector<setting>& table() {
             "Seconds a ready report's signed download link stays valid"),
       entry("reports", "retention_days", &config::reports, &reports_config::retention_days,
             "Days a generated report is kept before its file is deleted"),
+      entry("alerts", "scope_refresh_s", &config::alerts, &alerts_config::scope_refresh_s,
+            "Seconds between readings of the alert rules' scopes (groups, labels) at most"),
+      entry("alerts", "queue_samples", &config::alerts, &alerts_config::queue_samples,
+            "Samples waiting for the alert rules at most; past it they are dropped and counted"),
       entry("storage", "data_dir", &config::storage, &storage_config::data_dir,
             "Data directory: database, keys, blobs"),
       entry("storage", "workers", &config::storage, &storage_config::workers,
@@ -310,7 +314,9 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"telemetry.max_points", c.telemetry.max_points},
       {"telemetry.fleet_sample_s", c.telemetry.fleet_sample_s},
       {"reports.link_ttl_s", c.reports.link_ttl_s},
-      {"reports.retention_days", c.reports.retention_days}};
+      {"reports.retention_days", c.reports.retention_days},
+      {"alerts.scope_refresh_s", c.alerts.scope_refresh_s},
+      {"alerts.queue_samples", c.alerts.queue_samples}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
   if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");

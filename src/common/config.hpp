@@ -124,9 +124,15 @@ struct reports_config {
   int retention_days = 7;  // then the report's file is deleted
 };
 
+struct alerts_config {
+  int scope_refresh_s = 30;    // rules' scopes (groups, labels) are read again at least this often
+  int queue_samples = 100000;  // samples waiting for the rules; past it they are dropped and counted
+};
+
 struct config {
   telemetry_config telemetry;
   reports_config reports;
+  alerts_config alerts;
   http_config http;
   blob_config blob;
   ota_config ota;

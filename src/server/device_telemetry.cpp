@@ -66,6 +66,7 @@ class device_telemetry::tap final : public mqtt::publish_tap {
     auto from = source_of(m->topic, who);
     if (!from) return {};
     const auto now = common::now_ms();
+    if (*from == telemetry::source::heartbeat && heard) heard(who.name, now);
     if (*from != telemetry::source::telemetry) {
       // Heartbeats and state are kept too, but answered as any message: they carry the
       // device's own protocol, not only measurements.
@@ -80,9 +81,15 @@ class device_telemetry::tap final : public mqtt::publish_tap {
   }
   bool full() const override { return ingest_.full(); }
 
+  heartbeat_fn heard;  // set before the tap is attached
+
  private:
   telemetry::ingest& ingest_;
 };
+
+void device_telemetry::on_heartbeat(heartbeat_fn fn) {
+  tap_->heard = std::move(fn);
+}
 
 device_telemetry::device_telemetry(const common::config& cfg, const data_dir& dir)
     : db_(dir.telemetry_database(), 3, storage::telemetry_sqlite_migrations(), cfg.telemetry.sync_full),

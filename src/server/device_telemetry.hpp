@@ -26,6 +26,10 @@ class device_telemetry {
   device_telemetry(const common::config& cfg, const data_dir& dir);
   ~device_telemetry();
 
+  // Told of every heartbeat a device sends (the broker's thread; quick). Before attach().
+  using heartbeat_fn = std::function<void(const std::string& device_id, std::int64_t at_ms)>;
+  void on_heartbeat(heartbeat_fn fn);
+
   // From now on the broker hands devices' telemetry, heartbeats and state to ingest.
   void attach(mqtt::broker& b);
   // Before the broker goes: no more messages; what is queued is committed and answered.

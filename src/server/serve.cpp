@@ -29,6 +29,7 @@
 #include "ota/firmware_catalog.hpp"
 #include "registry/record_store.hpp"
 #include "server/data_dir.hpp"
+#include "server/device_alerts.hpp"
 #include "server/device_jobs.hpp"
 #include "server/device_telemetry.hpp"
 #include "server/mqtt_service.hpp"
@@ -218,8 +219,11 @@ int serve(const common::config& cfg) {
                                   {std::chrono::seconds(cfg.reports.link_ttl_s), cfg.reports.retention_days});
   add_report_kinds(reports, fleet.devices(), telemetry.store(), audit, jobs);
   reports.start();
-  api::services svc{cfg,       db,  audit,     users,    sessions, tokens,        metrics,
-                    fleet_api, bus, downloads, firmware, jobs,     telemetry_api, reports};
+  // Alerts: rules over what telemetry stored and over the devices' connections and heartbeats.
+  device_alerts alerts(cfg, db, audit, bus);
+  alerts.listen_to(telemetry);
+  api::services svc{cfg, db,        audit,    users, sessions,      tokens,  metrics,         fleet_api,
+                    bus, downloads, firmware, jobs,  telemetry_api, reports, alerts.service()};
   int io_threads =
       cfg.http.threads > 0 ? cfg.http.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   common::io_pool io(io_threads);
@@ -257,6 +261,11 @@ int serve(const common::config& cfg) {
         return device_telemetry::fleet_sample{fleet.devices().count(true), in[0].load() + in[1].load() + in[2].load()};
       },
       std::chrono::seconds(cfg.telemetry.fleet_sample_s));
+  // Before devices connect, so that their connections count; alerts go out as the server's
+  // own MQTT messages once the fleet's client is attached (just below).
+  alerts.start(
+      [&fleet](const std::string& topic, const std::string& payload) { fleet.publish(topic, payload, false); });
+  metrics.add_collector([&alerts](std::string& out) { alerts.write_metrics(out); });
   mqtt.start(common::ws_allowed_origins(cfg, portals));
   fleet.attach(mqtt.broker(), io, pool, devices_endpoint(cfg, mqtt.tls_endpoint()));
   metrics.add_collector([&fleet](std::string& out) { fleet.write_metrics(out); });
@@ -293,6 +302,7 @@ int serve(const common::config& cfg) {
   streaming.stop();
   pool.stop();         // finish database work still queued before the database closes
   telemetry.detach();  // commits and acknowledges what devices sent last
+  alerts.stop();       // after telemetry's last samples
   fleet.detach();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

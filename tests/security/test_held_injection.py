@@ -346,6 +346,19 @@ class SqlInjection(HeldTestCase):
                 self.assertEqual(self.api.call("GET", "/api/v1/reports/" + report["id"])[1]["rows_written"],
                                  len(same["items"]))
 
+    def test_alert_filters(self):
+        # States and cursors are parsed (a 422); device and rule ids are bound values (nothing matches).
+        for p in PAYLOADS:
+            for name in ("state", "cursor", "limit"):
+                with self.subTest(path="/api/v1/alerts", param=name, payload=p):
+                    value = cursor_of(p) if name == "cursor" else q(p)
+                    status, body, headers = self.get("/api/v1/alerts?%s=%s" % (name, value))
+                    self.assert_problem(status, body, headers, 422, "validation")
+            for name in ("device_id", "rule_id"):
+                with self.subTest(path="/api/v1/alerts", param=name, payload=p):
+                    status, body, _ = self.get("/api/v1/alerts?%s=%s" % (name, q(p)))
+                    self.assertEqual((status, json.loads(body)["items"]), (200, []))
+
     def test_every_documented_list_parameter_was_tried(self):
         # If docs/openapi.yaml gains a filter, this suite must try it too.
         tried = {"/api/v1/devices": {"q", "model", "status", "lifecycle", "label", "selector", "group", "limit",
@@ -364,7 +377,8 @@ class SqlInjection(HeldTestCase):
                  "/api/v1/telemetry/fleet": {"from", "to", "interval"},
                  "/api/v1/reports": {"limit", "cursor"},
                  "/api/v1/generate-report": {"kind", "format", "gzip"},
-                 "/api/v1/devices/{id}/telemetry": {"keys", "from", "to", "interval", "agg", "limit"}}
+                 "/api/v1/devices/{id}/telemetry": {"keys", "from", "to", "interval", "agg", "limit"},
+                 "/api/v1/alerts": {"state", "device_id", "rule_id", "limit", "cursor"}}
         with open(REPO_ROOT + "/docs/openapi.yaml") as f:
             spec = yaml.safe_load(f)
         shared = spec["components"]["parameters"]
@@ -387,18 +401,20 @@ class SqlInjection(HeldTestCase):
 
     def test_path_parameters(self):
         for p in PAYLOADS:
-            for path in ("/api/v1/users/", "/api/v1/devices/", "/api/v1/registry/", "/api/v1/groups/"):
+            for path in ("/api/v1/users/", "/api/v1/devices/", "/api/v1/registry/", "/api/v1/groups/",
+                         "/api/v1/rules/", "/api/v1/alerts/"):
                 with self.subTest(path=path, payload=p):
                     status, body, headers = self.get(path + q(p))
                     self.assert_problem(status, body, headers, 404, "not-found")
             for path in ("/api/v1/devices/%s/certificate/revoke", "/api/v1/devices/%s/decommission",
-                         "/api/v1/registry/%s/unlock", "/api/v1/registry/%s/re-enable"):
+                         "/api/v1/registry/%s/unlock", "/api/v1/registry/%s/re-enable", "/api/v1/alerts/%s/ack"):
                 with self.subTest(path=path, payload=p):
                     status, body, headers = self.request("POST", path % q(p), token=self.api.token)
                     self.assert_problem(status, body, headers, 404, "not-found")
-            with self.subTest(path="DELETE /api/v1/users/{id}", payload=p):
-                status, body, headers = self.request("DELETE", "/api/v1/users/" + q(p), token=self.api.token)
-                self.assert_problem(status, body, headers, 404, "not-found")
+            for path in ("/api/v1/users/", "/api/v1/rules/"):
+                with self.subTest(path="DELETE " + path + "{id}", payload=p):
+                    status, body, headers = self.request("DELETE", path + q(p), token=self.api.token)
+                    self.assert_problem(status, body, headers, 404, "not-found")
 
     def test_login(self):
         anonymous = Api(self.server.http_port)

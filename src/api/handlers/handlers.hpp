@@ -69,6 +69,16 @@ http_response list_reports(services&, request_context&);
 http_response get_report(services&, request_context&);
 http_response download_report(services&, request_context&);
 
+// alerts_handlers.cpp
+http_response list_rules(services&, request_context&);
+http_response create_rule(services&, request_context&);
+http_response get_rule(services&, request_context&);
+http_response update_rule(services&, request_context&);
+http_response delete_rule(services&, request_context&);
+http_response list_alerts(services&, request_context&);
+http_response get_alert(services&, request_context&);
+http_response acknowledge_alert(services&, request_context&);
+
 // group_handlers.cpp
 http_response list_groups(services&, request_context&);
 http_response create_group(services&, request_context&);

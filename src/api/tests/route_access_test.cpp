@@ -98,6 +98,7 @@ class route_access_test : public ::testing::Test {
     telemetry::retention_windows kept;
     std::unique_ptr<telemetry_services> telemetry;
     std::unique_ptr<reports::report_service> reports;
+    std::unique_ptr<rules::alert_service> alerts;
     std::map<std::string, std::string> token_of;  // caller name -> Authorization value ("" = none)
 
     world() {
@@ -141,8 +142,10 @@ class route_access_test : public ::testing::Test {
       telemetry_store = std::make_unique<telemetry::telemetry_store>(*telemetry_db);
       telemetry = std::make_unique<telemetry_services>(telemetry_services{*telemetry_store, kept});
       reports = std::make_unique<reports::report_service>(*db, *audit, *blobs, reports::report_settings{});
+      alerts = std::make_unique<rules::alert_service>(*db, *audit, bus);
+      alerts->start();
       svc = std::make_unique<services>(services{cfg, *db, *audit, *users, *sessions, *tokens, stats, *fleet, bus,
-                                                *downloads, *firmware, *job_engine, *telemetry, *reports});
+                                                *downloads, *firmware, *job_engine, *telemetry, *reports, *alerts});
       pool = std::make_unique<common::worker_pool>(2, 100);
       streaming = std::make_unique<common::worker_pool>(1, 1);
       dispatch = std::make_unique<dispatcher>(*svc, routes, *site, *pool, *streaming);

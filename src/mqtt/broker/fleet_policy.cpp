@@ -16,6 +16,11 @@ bool is_sys(std::string_view topic) {
   return is_namespace(topic, "$SYS");
 }
 
+// The server's alerts ($alerts/<rule id>/<device id>): only the server says them.
+bool is_alerts(std::string_view topic) {
+  return is_namespace(topic, "$alerts");
+}
+
 // "root/name/..." with at least one level below name: a device's own subtree.
 bool is_inside(std::string_view topic, std::string_view root, std::string_view name) {
   if (name.empty() || name.find_first_of("/+#") != std::string_view::npos || !starts_with(topic, root)) return false;
@@ -111,7 +116,7 @@ bool fleet_policy::may_publish(const identity& who, std::string_view topic) cons
       return is_inside(topic, "$provision", who.name) && topic == "$provision/" + who.name + "/hello";
     case identity::kind::user:
     case identity::kind::anonymous:
-      return !is_device_namespace(topic) && !is_sys(topic);
+      return !is_device_namespace(topic) && !is_sys(topic) && !is_alerts(topic);
   }
   return false;
 }
@@ -141,7 +146,7 @@ bool fleet_policy::may_receive(const identity& who, std::string_view topic) cons
     case identity::kind::user:
       return !is_device_namespace(topic) || is_device_readout(topic);
     case identity::kind::anonymous:
-      return !is_device_namespace(topic);
+      return !is_device_namespace(topic) && !is_alerts(topic);
   }
   return false;
 }

@@ -198,6 +198,18 @@ TEST(fleet_policy, anonymous_clients_stay_out_of_the_device_namespaces) {
   EXPECT_TRUE(p.may_receive(anonymous, "demo/hello"));
 }
 
+TEST(fleet_policy, only_the_server_says_alerts_and_only_people_hear_them) {
+  auto p = policy(true);
+  EXPECT_TRUE(p.may_publish(internal, "$alerts/rul_1/dev-1"));
+  EXPECT_FALSE(p.may_publish(user, "$alerts/rul_1/dev-1"));
+  EXPECT_FALSE(p.may_publish(anonymous, "$alerts/rul_1/dev-1"));
+  EXPECT_FALSE(p.may_publish(device, "$alerts/rul_1/dev-1"));
+  EXPECT_TRUE(p.may_subscribe(user, "$alerts/#"));
+  EXPECT_TRUE(p.may_receive(user, "$alerts/rul_1/dev-1"));
+  EXPECT_FALSE(p.may_receive(anonymous, "$alerts/rul_1/dev-1"));
+  EXPECT_FALSE(p.may_subscribe(device, "$alerts/#"));
+}
+
 TEST(fleet_policy, server_modules_may_do_anything) {
   auto p = policy();
   EXPECT_TRUE(p.may_publish(internal, "devices/dev-1/jobs/notify-next"));
