@@ -98,6 +98,11 @@ std::optional<outcome> parse_outcome(std::string_view text) {
   return std::nullopt;
 }
 
+std::string chain_hash(const std::string& prev_hash, std::int64_t id, common::millis time, const event& e,
+                       const std::string& details_canonical) {
+  return entry_hash(prev_hash, id, time, e, details_canonical);
+}
+
 std::string canonical_json(const json::value& v) {
   std::string out;
   write_canonical(v, out);
@@ -156,6 +161,13 @@ page audit_log::find(const filter& f) {
   return out;
 }
 
+std::optional<std::string> audit_log::hash_of(std::int64_t id) {
+  auto r = db_.read_result(
+      [&](storage::connection& c) { return c.query_one("SELECT hash FROM audit_log WHERE id = $1", {id}); });
+  if (!r) return std::nullopt;
+  return r->text(0);
+}
+
 verify_report audit_log::verify() {
   verify_report report;
   db_.read([&](storage::connection& c) {
@@ -197,6 +209,7 @@ verify_report audit_log::verify() {
     }
     auto head = c.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1");
     std::int64_t last = expected_id - 1;
+    report.head_hash = prev_hash;
     if (head && (head->integer(0) != last || head->text(1) != prev_hash)) {
       report.first_bad_id = last + 1;
       report.reason = "entries after " + std::to_string(last) + " are missing (log head says " +

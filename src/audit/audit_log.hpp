@@ -63,11 +63,18 @@ struct verify_report {
   std::int64_t checked = 0;
   std::optional<std::int64_t> first_bad_id;  // set when the chain is broken
   std::string reason;
+  std::string head_hash;  // the newest entry's hash: the anchor an export is compared with
   bool ok() const { return !first_bad_id; }
 };
 
 // Canonical JSON: objects with keys sorted, no whitespace; equal values give equal bytes.
 std::string canonical_json(const boost::json::value& v);
+
+// An entry's hash: SHA-256 of the previous hash followed by the canonical JSON of the entry's
+// fields (id, time_ms, actor, action, target, result, source, its details as canonical text,
+// prev_hash). What verify() recomputes, and what an exported entry can be checked against.
+std::string chain_hash(const std::string& prev_hash, std::int64_t id, common::millis time, const event& e,
+                       const std::string& details_canonical);
 
 class audit_log {
  public:
@@ -79,6 +86,8 @@ class audit_log {
 
   page find(const filter& f);
   verify_report verify();
+  // The stored hash of entry `id`, if there is one.
+  std::optional<std::string> hash_of(std::int64_t id);
 
  private:
   storage::database& db_;

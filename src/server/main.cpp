@@ -60,7 +60,11 @@ int main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* verify_cmd = audit_cmd->add_subcommand("verify", "Check the audit log's hash chain");
   std::string data_dir = "./var";
-  verify_cmd->add_option("--data-dir", data_dir, "Data directory");
+  auto* verify_data_dir = verify_cmd->add_option("--data-dir", data_dir, "Data directory");
+  std::string export_file;
+  verify_cmd->add_option("--export", export_file,
+                         "Check an exported audit report (NDJSON, .gz too) offline instead; with --data-dir, also "
+                         "against that installation's chain");
 
   auto* backup_cmd = app.add_subcommand("backup", "Copy the database online (the server may keep running)");
   std::string backup_target;
@@ -112,6 +116,9 @@ int main(int argc, char** argv) {
       common::init_logging(loaded.value.log);
       return server::serve(loaded.value);
     }
+    if (*verify_cmd && !export_file.empty())
+      return server::audit_verify_export(
+          export_file, verify_data_dir->count() > 0 ? std::optional<std::string>(data_dir) : std::nullopt);
     if (*verify_cmd) return server::audit_verify(data_dir);
     if (*backup_cmd) return server::backup(data_dir, backup_target);
     if (*import_cmd || *upload_cmd) {

@@ -9,12 +9,13 @@ import gzip
 import io
 import json
 import os
+import subprocess
 import time
 import unittest
 import urllib.error
 import urllib.request
 
-from broker_fixture import HOST, PUBLISH, V5, publish_packet, wait_until, PUBACK
+from broker_fixture import HOST, PUBLISH, V5, mothership_binary, publish_packet, wait_until, PUBACK
 from telemetry_fixture import TelemetryTestCase, now_ms
 
 
@@ -61,6 +62,57 @@ class Reports(ReportsTestCase):
         self.assertIn("report.requested", actions)
         self.assertIn("report.downloaded", actions)
         self.assertIn("report.generated", actions)
+
+    def test_an_audit_export_checks_offline_and_against_the_chain_and_an_edit_is_found(self):
+        dev = self.onboarded_device()
+        self.api.call("PATCH", "/api/v1/devices/" + dev.device_id, {"labels": {"site": "roof"}})
+        workdir = self.server.workdir
+
+        def export(**extra):
+            status, report = self.api.call("POST", "/api/v1/reports", dict(
+                kind="audit", format="ndjson", filters={"target_type": "device", "target_id": dev.device_id},
+                **extra))
+            self.assertEqual(status, 202, report)
+            _, data = self.fetch(self.wait_ready(self.api, report["id"])["download_url"])
+            path = os.path.join(workdir, report["id"] + (".ndjson.gz" if extra.get("gzip") else ".ndjson"))
+            with open(path, "wb") as f:
+                f.write(data)
+            return path
+
+        def verify(*args):
+            res = subprocess.run([mothership_binary(), "audit", "verify"] + list(args), capture_output=True,
+                                 text=True, timeout=60)
+            return res.returncode, res.stdout + res.stderr
+
+        plain, packed = export(), export(gzip=True)
+        for path in (plain, packed):
+            code, out = verify("--export", path)
+            self.assertEqual(code, 0, out)
+            self.assertIn("export intact", out)
+            code, out = verify("--export", path, "--data-dir", self.server.data_dir)
+            self.assertEqual(code, 0, out)
+            self.assertIn("every entry is in the audit log", out)
+        # One action edited in the file: found, named, exit 1.
+        with open(plain) as f:
+            lines = f.read().splitlines()
+        entry = json.loads(lines[1])
+        entry["action"] = "device.nothing_happened"
+        lines[1] = json.dumps(entry)
+        with open(plain, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        code, out = verify("--export", plain)
+        self.assertEqual(code, 1, out)
+        self.assertIn("entry %d was modified" % entry["id"], out)
+        # A CSV export is not what it checks: a clear message.
+        status, report = self.api.call("POST", "/api/v1/reports", {"kind": "audit", "format": "csv"})
+        _, data = self.fetch(self.wait_ready(self.api, report["id"])["download_url"])
+        csv_path = os.path.join(workdir, "audit.csv")
+        with open(csv_path, "wb") as f:
+            f.write(data)
+        code, out = verify("--export", csv_path)
+        self.assertEqual(code, 1, out)
+        self.assertIn("NDJSON", out)
+        self.assertEqual(verify("--export", os.path.join(workdir, "missing.ndjson"))[0], 2)
 
     def test_formula_injection_is_neutralised(self):
         dev = self.onboarded_device(model="=1+2")
