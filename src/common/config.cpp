@@ -149,6 +149,8 @@ const std::vector<setting>& table() {
             "Telemetry rows per commit at most (the writer commits at this many, or after batch_ms)"),
       entry("telemetry", "batch_ms", &config::telemetry, &telemetry_config::batch_ms,
             "Milliseconds the oldest waiting telemetry row waits for its commit at most"),
+      entry("telemetry", "batch_idle_ms", &config::telemetry, &telemetry_config::batch_idle_ms,
+            "Milliseconds of no new telemetry after which the writer commits what it has (0: off)"),
       entry("telemetry", "queue_messages", &config::telemetry, &telemetry_config::queue_messages,
             "Telemetry messages waiting for the writer before publishers are held back (QoS 0 ones dropped)"),
       entry("telemetry", "queue_bytes", &config::telemetry, &telemetry_config::queue_bytes,
@@ -319,6 +321,7 @@ config_result load_config(const std::string& toml_path, const std::map<std::stri
       {"alerts.queue_samples", c.alerts.queue_samples}};
   for (const auto& [name, value] : at_least_one)
     if (value < 1) result.errors.push_back(std::string(name) + " must be at least 1");
+  if (c.telemetry.batch_idle_ms < 0) result.errors.push_back("telemetry.batch_idle_ms must be 0 (off) or more");
   if (c.pki.ca_cert.empty() != c.pki.ca_key.empty()) result.errors.push_back("pki.ca_cert and pki.ca_key go together");
   if (c.http.listen.empty() && c.http.tls_listen.empty())
     result.errors.push_back("http.listen and http.tls_listen are both empty: the API would have no listener");

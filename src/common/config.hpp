@@ -102,6 +102,7 @@ struct ota_config {
 struct telemetry_config {
   int batch_rows = 5000;           // the writer commits at this many rows ...
   int batch_ms = 50;               // ... or once the oldest has waited this long
+  int batch_idle_ms = 2;           // ... or once nothing more has come for this long (0: off)
   int queue_messages = 20000;      // waiting messages before publishers are held back
   int queue_bytes = 64 << 20;      // likewise, payload bytes
   int max_keys = 100;              // values per reading

@@ -46,6 +46,7 @@ telemetry::ingest_settings ingest_settings_of(const common::telemetry_config& cf
   telemetry::ingest_settings s;
   s.batch_rows = static_cast<std::size_t>(cfg.batch_rows);
   s.batch_wait = std::chrono::milliseconds(cfg.batch_ms);
+  s.batch_idle = std::chrono::milliseconds(cfg.batch_idle_ms);
   s.queue_messages = static_cast<std::size_t>(cfg.queue_messages);
   s.queue_bytes = static_cast<std::size_t>(cfg.queue_bytes);
   s.limits.max_keys = static_cast<std::size_t>(cfg.max_keys);

@@ -10,7 +10,7 @@ ingest::ingest(telemetry_store& store, ingest_settings settings, answers_fn on_a
     : store_(store),
       settings_(settings),
       on_answers_(std::move(on_answers)),
-      policy_(settings.batch_rows, settings.batch_wait),
+      policy_(settings.batch_rows, settings.batch_wait, settings.batch_idle),
       writer_([this] { run(); }) {}
 
 ingest::~ingest() {

@@ -44,6 +44,7 @@ struct answer {
 struct ingest_settings {
   std::size_t batch_rows = 5000;
   std::chrono::milliseconds batch_wait{50};
+  std::chrono::milliseconds batch_idle{2};  // commit once the input pauses this long (0: off)
   std::size_t queue_messages = 20000;
   std::size_t queue_bytes = 64 << 20;
   payload_limits limits;

@@ -32,3 +32,18 @@ TEST(batch_policy, a_message_of_no_rows_still_waits_to_be_answered) {
   EXPECT_TRUE(p.waiting());
   EXPECT_TRUE(p.due(t0 + 50ms));
 }
+
+TEST(batch_policy, a_pause_in_the_input_commits_before_the_age_limit) {
+  batch_policy p(5000, 50ms, 2ms);
+  const auto t0 = batch_policy::clock::time_point{} + 1h;
+  p.added(1, t0);
+  p.added(1, t0 + 1ms);  // still coming: the pause counts from the last message
+  EXPECT_FALSE(p.due(t0 + 2ms));
+  EXPECT_EQ(p.deadline(), t0 + 3ms);
+  EXPECT_TRUE(p.due(t0 + 3ms));
+  p.committed();
+  // A steady stream never pauses: the age limit still holds.
+  for (int i = 0; i < 60; ++i) p.added(1, t0 + 10ms + std::chrono::milliseconds(i));
+  EXPECT_TRUE(p.due(t0 + 60ms));
+  EXPECT_EQ(p.deadline(), t0 + 60ms);
+}
