@@ -1,0 +1,15 @@
+import { Badge } from '@mantine/core';
+import type { components } from '../../lib/api-types';
+
+export type Severity = components['schemas']['AlertSeverity'];
+
+export const SEVERITY_COLORS: Readonly<Record<Severity, string>> = { info: 'blue', warning: 'yellow', critical: 'red' };
+
+/** An alert's or a rule's severity, in the same colours everywhere. */
+export function SeverityBadge({ severity, size = 'sm' }: { severity: Severity; size?: 'xs' | 'sm' | 'md' }) {
+  return (
+    <Badge size={size} color={SEVERITY_COLORS[severity]} data-testid="severity-badge">
+      {severity}
+    </Badge>
+  );
+}
