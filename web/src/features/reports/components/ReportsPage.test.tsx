@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -127,7 +127,7 @@ describe('ReportsPage', () => {
 
     // Ready: no more polling.
     const after = listed.count;
-    await new Promise((resolve) => setTimeout(resolve, 2200));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 2200)));
     expect(listed.count).toBe(after);
   }, 10_000);
 

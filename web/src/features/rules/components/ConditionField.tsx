@@ -1,4 +1,5 @@
-import { Code, List, Text, TextInput } from '@mantine/core';
+import { Code, TextInput } from '@mantine/core';
+import { Fragment } from 'react';
 import type { ApiError } from '../../../lib/api-client';
 import { conditionErrorPosition, ruleFieldError } from '../api/rule-form';
 
@@ -32,16 +33,13 @@ export function ConditionField({
         error={serverMessage ?? required}
         description={
           <>
-            <Text span size="xs">
-              For example:
-            </Text>
-            <List size="xs" spacing={0} withPadding>
-              {EXAMPLES.map((example) => (
-                <List.Item key={example}>
-                  <Code>{example}</Code>
-                </List.Item>
-              ))}
-            </List>
+            For example:{' '}
+            {EXAMPLES.map((example, i) => (
+              <Fragment key={example}>
+                {i > 0 ? ', ' : null}
+                <Code>{example}</Code>
+              </Fragment>
+            ))}
           </>
         }
         inputWrapperOrder={['label', 'input', 'error', 'description']}
