@@ -2,6 +2,7 @@ import { Anchor, Button, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { SeverityBadge } from '../../../components/ui/SeverityBadge';
 import { formatDateTime, formatRelative } from '../../../lib/format';
+import { useNow } from '../../../lib/use-now';
 import type { Alert } from '../api/alerts';
 import { AlertStateBadge } from './AlertStateBadge';
 
@@ -21,7 +22,11 @@ interface AlertsTableProps {
   onAcknowledge?: ((alert: Alert) => void) | undefined;
 }
 
+/** How often "raised 5 min ago" is worked out again. */
+const RELATIVE_TICK_MS = 15_000;
+
 export function AlertsTable({ alerts, onAcknowledge }: AlertsTableProps) {
+  const now = useNow(RELATIVE_TICK_MS, true);
   return (
     <Table.ScrollContainer minWidth={900}>
       <Table verticalSpacing="xs" highlightOnHover data-testid="alerts-table">
@@ -59,7 +64,7 @@ export function AlertsTable({ alerts, onAcknowledge }: AlertsTableProps) {
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {formatRelative(alert.raised_at)}
+                    {formatRelative(alert.raised_at, now)}
                   </Text>
                   <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                     {formatDateTime(alert.raised_at)}

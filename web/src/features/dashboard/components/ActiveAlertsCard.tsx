@@ -5,9 +5,13 @@ import { Link } from 'react-router';
 import { ErrorAlert } from '../../../components/ui/ErrorAlert';
 import { SeverityBadge } from '../../../components/ui/SeverityBadge';
 import { formatDateTime, formatRelative } from '../../../lib/format';
+import { useNow } from '../../../lib/use-now';
 import { useOpenAlerts, type Alert } from '../api/alerts';
 
-function AlertRow({ alert }: { alert: Alert }) {
+/** How often "raised 5 min ago" is worked out again. */
+const RELATIVE_TICK_MS = 15_000;
+
+function AlertRow({ alert, now }: { alert: Alert; now: number }) {
   return (
     <div data-testid={`alert-${alert.id}`} data-state={alert.state}>
       <Group gap="xs" wrap="nowrap">
@@ -26,7 +30,7 @@ function AlertRow({ alert }: { alert: Alert }) {
         <Anchor component={Link} to={`/devices/${encodeURIComponent(alert.device_id)}`} size="xs" ff="monospace">
           {alert.device_id}
         </Anchor>{' '}
-        · raised <span title={formatDateTime(alert.raised_at)}>{formatRelative(alert.raised_at)}</span>
+        · raised <span title={formatDateTime(alert.raised_at)}>{formatRelative(alert.raised_at, now)}</span>
       </Text>
     </div>
   );
@@ -34,6 +38,7 @@ function AlertRow({ alert }: { alert: Alert }) {
 
 export function ActiveAlertsCard() {
   const alerts = useOpenAlerts();
+  const now = useNow(RELATIVE_TICK_MS, true);
   const items = alerts.data?.items ?? [];
   return (
     <Card withBorder radius="md" data-testid="active-alerts">
@@ -60,7 +65,7 @@ export function ActiveAlertsCard() {
       ) : null}
       <Stack gap="sm">
         {items.map((alert) => (
-          <AlertRow key={alert.id} alert={alert} />
+          <AlertRow key={alert.id} alert={alert} now={now} />
         ))}
       </Stack>
     </Card>
