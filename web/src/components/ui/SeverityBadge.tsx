@@ -8,7 +8,8 @@ export const SEVERITY_COLORS: Readonly<Record<Severity, string>> = { info: 'blue
 /** An alert's or a rule's severity, in the same colours everywhere. */
 export function SeverityBadge({ severity, size = 'sm' }: { severity: Severity; size?: 'xs' | 'sm' | 'md' }) {
   return (
-    <Badge size={size} color={SEVERITY_COLORS[severity]} data-testid="severity-badge">
+    // overflow: visible, so that a narrow table column does not cut "critical" to "criti…".
+    <Badge size={size} color={SEVERITY_COLORS[severity]} style={{ overflow: 'visible' }} data-testid="severity-badge">
       {severity}
     </Badge>
   );
