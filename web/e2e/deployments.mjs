@@ -5,9 +5,8 @@
 // without a reload. A second rollout, paused, shows an admin Resume and Cancel; a viewer sees
 // both rollouts with no buttons, and a device's page shows its firmware history.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiCall, apiLogin, sleep, startSim, tlsPort } from './processes.mjs';
+import { apiCall, apiLogin, sleep, startOnlineFleet } from './processes.mjs';
 
 const DEVICES = 4;
 const ROLLOUT_TIMEOUT_MS = 90_000;
@@ -43,30 +42,13 @@ export async function deploymentsChecks(ctx, { page, base, users, outDir, check,
   let pausedId = null;
 
   await step(`${DEVICES} simulated devices onboard and stay connected (mothership-sim)`, async () => {
-    const caFile = path.join(ctx.tmp, 'sim-ca.pem');
-    writeFileSync(caFile, await (await fetch(`${base}/pki/ca.pem`)).text());
-    const sim = startSim({
+    ({ devices } = await startOnlineFleet(ctx, {
       base,
-      port: await tlsPort(ctx.server),
-      caFile,
       token: adminToken,
-      dir: ctx.tmp,
       model,
-      serialPrefix: model,
       devices: DEVICES,
-      installS: 1,
       logFile: path.join(outDir, 'sim.log'),
-    });
-    ctx.devices.push(sim);
-    devices = await waitFor(
-      `${DEVICES} devices online`,
-      async () => {
-        const res = await apiCall(base, adminToken, 'GET', `/api/v1/devices?model=${encodeURIComponent(model)}&status=online`);
-        const items = res.body?.items ?? [];
-        return items.length === DEVICES ? items : null;
-      },
-      60_000,
-    );
+    }));
   });
 
   await step('admin uploads firmware 2.0.0 for the model (API)', async () => {

@@ -21,7 +21,10 @@
 // only (firmware.mjs), and that an admin rolls firmware out to simulated devices (mothership-sim)
 // from the Deployments page and watches it complete live while a viewer sees it read only
 // (deployments.mjs), and that a viewer sees the fleet's counts and charts on the dashboard and a
-// device's latest values and chart while simulated devices send telemetry (telemetry.mjs). The
+// device's latest values and chart while simulated devices send telemetry (telemetry.mjs), that a
+// viewer makes and downloads CSV reports, one exported from the audit log (reports.mjs), and that
+// an admin makes an alert rule and watches its alert appear live and acknowledges it, while a
+// technician has no Rules or Reports (alerts.mjs). The
 // whole run is under the server's Content-Security-Policy, and any violation the browser reports
 // fails it (csp.mjs). The server, API and device processes are in processes.mjs. Prints "N passed,
 // M failed" last; exits non-zero on any failure.
@@ -31,9 +34,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { alertsChecks } from './alerts.mjs';
 import { watchCsp } from './csp.mjs';
 import { deploymentsChecks } from './deployments.mjs';
 import { firmwareChecks } from './firmware.mjs';
+import { reportsChecks } from './reports.mjs';
 import { telemetryChecks } from './telemetry.mjs';
 import {
   apiCall,
@@ -54,11 +59,24 @@ const outDir = process.env.E2E_OUT ? path.resolve(process.env.E2E_OUT) : path.jo
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 15_000;
 
-const ALL_NAV = ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'];
+const ALL_NAV = [
+  'Dashboard',
+  'Devices',
+  'Groups',
+  'Onboard',
+  'Registry',
+  'Firmware',
+  'Deployments',
+  'Alerts',
+  'Rules',
+  'Audit',
+  'Reports',
+  'Users',
+];
 const EXPECTED_NAV = {
   admin: ALL_NAV,
-  technician: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
-  viewer: ['Dashboard', 'Devices', 'Groups', 'Firmware', 'Deployments', 'Audit', 'Reports'],
+  technician: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Alerts'],
+  viewer: ['Dashboard', 'Devices', 'Groups', 'Firmware', 'Deployments', 'Alerts', 'Audit', 'Reports'],
 };
 
 // ---------------------------------------------------------------------------------------
@@ -287,7 +305,7 @@ async function run(ctx) {
 
   // --- technician -----------------------------------------------------------------------
   await step('technician logs in', () => login(page, base, users.technician.username, users.technician.password));
-  await check('technician sees Dashboard, Devices, Onboard, Firmware, Deployments', async () => {
+  await check('technician sees Dashboard, Devices, Groups, Onboard, Registry, Firmware, Deployments, Alerts', async () => {
     assertEqual(await navLabels(page), EXPECTED_NAV.technician, 'technician nav');
   });
   await page.getByTestId('welcome-card').waitFor();
@@ -387,7 +405,7 @@ async function run(ctx) {
 
   // --- viewer ---------------------------------------------------------------------------
   await step('viewer logs in', () => login(page, base, users.viewer.username, users.viewer.password));
-  await check('viewer sees Dashboard, Devices, Firmware, Deployments, Audit, Reports', async () => {
+  await check('viewer sees Dashboard, Devices, Groups, Firmware, Deployments, Alerts, Audit, Reports', async () => {
     assertEqual(await navLabels(page), EXPECTED_NAV.viewer, 'viewer nav');
   });
   await page.getByTestId('welcome-card').waitFor();
@@ -607,6 +625,8 @@ async function run(ctx) {
   await firmwareChecks(helpers);
   await deploymentsChecks(ctx, helpers);
   await telemetryChecks(ctx, helpers);
+  await reportsChecks(helpers);
+  await alertsChecks(ctx, helpers);
 
   await check('no uncaught errors in the page', () => {
     assert(ctx.pageErrors.length === 0, ctx.pageErrors.join('\n'));

@@ -240,3 +240,36 @@ export function startSim({
     },
   };
 }
+
+/**
+ * Starts a fleet of `devices` simulated devices of `model` (mothership-sim, claimed with the
+ * admin's `token`) and waits until all of them are online. Returns the sim (also pushed on
+ * `ctx.devices`, so that the run stops it) and the devices as the API lists them.
+ */
+export async function startOnlineFleet(ctx, { base, token, model, devices, installS = 1, telemetryIntervalS, logFile, timeoutMs = 60_000 }) {
+  const caFile = path.join(ctx.tmp, `ca-${model}.pem`);
+  writeFileSync(caFile, await (await fetch(`${base}/pki/ca.pem`)).text());
+  const sim = startSim({
+    base,
+    port: await tlsPort(ctx.server),
+    caFile,
+    token,
+    dir: ctx.tmp,
+    model,
+    serialPrefix: model,
+    devices,
+    installS,
+    telemetryIntervalS,
+    logFile,
+  });
+  ctx.devices.push(sim);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await apiCall(base, token, 'GET', `/api/v1/devices?model=${encodeURIComponent(model)}&status=online`);
+    const items = res.body?.items ?? [];
+    if (items.length === devices) return { sim, devices: items };
+    if (Date.now() > deadline) throw new Error(`${devices} devices of ${model} online within ${timeoutMs / 1000} s (${items.length} are)`);
+    await sleep(250);
+  }
+}
+

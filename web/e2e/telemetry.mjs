@@ -3,9 +3,8 @@
 // sees the fleet's counts and its devices-online chart drawn on the dashboard, then a device's
 // page with its latest values and a chart of its readings, drawn by recharts with points.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiCall, apiLogin, sleep, startSim, tlsPort } from './processes.mjs';
+import { apiCall, apiLogin, sleep, startOnlineFleet } from './processes.mjs';
 
 const DEVICES = 2;
 const READING_KEYS = ['battery', 'door_open', 'rssi', 'temperature', 'uptime_s'];
@@ -51,31 +50,14 @@ export async function telemetryChecks(ctx, { page, base, users, outDir, check, s
   });
 
   await step(`${DEVICES} simulated devices onboard and send a reading every second (mothership-sim)`, async () => {
-    const caFile = path.join(ctx.tmp, 'telemetry-ca.pem');
-    writeFileSync(caFile, await (await fetch(`${base}/pki/ca.pem`)).text());
-    const sim = startSim({
+    ({ devices } = await startOnlineFleet(ctx, {
       base,
-      port: await tlsPort(ctx.server),
-      caFile,
       token: adminToken,
-      dir: ctx.tmp,
       model,
-      serialPrefix: model,
       devices: DEVICES,
-      installS: 1,
       telemetryIntervalS: 1,
       logFile: path.join(outDir, 'sim-telemetry.log'),
-    });
-    ctx.devices.push(sim);
-    devices = await waitFor(
-      `${DEVICES} devices online`,
-      async () => {
-        const res = await apiCall(base, adminToken, 'GET', `/api/v1/devices?model=${encodeURIComponent(model)}&status=online`);
-        const items = res.body?.items ?? [];
-        return items.length === DEVICES ? items : null;
-      },
-      60_000,
-    );
+    }));
     // A few seconds of readings, so that the chart has more than one bucket to draw a line through.
     await waitFor(
       'the first device to have sent its readings',

@@ -8,9 +8,22 @@ import { renderApp } from '../testing/render';
 import { navItemsFor } from './nav';
 
 const expected: Record<Role, string[]> = {
-  admin: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Audit', 'Reports', 'Users'],
-  technician: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments'],
-  viewer: ['Dashboard', 'Devices', 'Groups', 'Firmware', 'Deployments', 'Audit', 'Reports'],
+  admin: [
+    'Dashboard',
+    'Devices',
+    'Groups',
+    'Onboard',
+    'Registry',
+    'Firmware',
+    'Deployments',
+    'Alerts',
+    'Rules',
+    'Audit',
+    'Reports',
+    'Users',
+  ],
+  technician: ['Dashboard', 'Devices', 'Groups', 'Onboard', 'Registry', 'Firmware', 'Deployments', 'Alerts'],
+  viewer: ['Dashboard', 'Devices', 'Groups', 'Firmware', 'Deployments', 'Alerts', 'Audit', 'Reports'],
 };
 
 describe('navigation', () => {

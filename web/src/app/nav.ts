@@ -6,8 +6,10 @@ export type NavKey =
   | 'groups'
   | 'onboard'
   | 'registry'
-  | 'firmware' 
+  | 'firmware'
   | 'deployments'
+  | 'alerts'
+  | 'rules'
   | 'audit'
   | 'reports'
   | 'users';
@@ -30,8 +32,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'registry', label: 'Registry', path: '/registry', permission: 'registry.read', action: 'view the registry' },
   { key: 'firmware', label: 'Firmware', path: '/firmware', permission: 'firmware.read', action: 'view firmware' },
   { key: 'deployments', label: 'Deployments', path: '/deployments', permission: 'jobs.read', action: 'view deployments' },
+  { key: 'alerts', label: 'Alerts', path: '/alerts', permission: 'alerts.read', action: 'view alerts' },
+  { key: 'rules', label: 'Rules', path: '/rules', permission: 'rules.manage', action: 'manage alert rules' },
   { key: 'audit', label: 'Audit', path: '/audit', permission: 'audit.read', action: 'read the audit log' },
-  { key: 'reports', label: 'Reports', path: '/reports', permission: 'reports.create', action: 'create reports' },
+  { key: 'reports', label: 'Reports', path: '/reports', permission: 'reports.download', action: 'use reports' },
   { key: 'users', label: 'Users', path: '/users', permission: 'users.manage', action: 'manage users' },
 ];
 

@@ -47,9 +47,13 @@ describe('routes', () => {
     expect(await screen.findByText('Page not found')).toBeInTheDocument();
   });
 
-  it('shows a coming-soon card on pages not built yet', async () => {
-    renderApp({ user: makeUser({ role: 'viewer' }), path: '/reports' });
-    expect(await screen.findByTestId('coming-soon')).toBeInTheDocument();
+  it.each([
+    ['technician', '/reports', 'You do not have permission to use reports.'],
+    ['technician', '/rules', 'You do not have permission to manage alert rules.'],
+    ['viewer', '/rules', 'You do not have permission to manage alert rules.'],
+  ] as const)('refuses a %s the page %s', async (role, path, text) => {
+    renderApp({ user: makeUser({ role }), path });
+    expect(await screen.findByTestId('forbidden')).toHaveTextContent(text);
   });
 
   it('logs out: revokes the cookie and returns to the login page', async () => {

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { RouteObject } from 'react-router';
 import { NotFound } from '../components/ui/NotFound';
+import { AlertsPage } from '../features/alerts/components/AlertsPage';
 import { AuditPage } from '../features/audit/components/AuditPage';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { DashboardPage } from '../features/dashboard/components/DashboardPage';
@@ -14,6 +15,7 @@ import { FirmwarePage } from '../features/firmware/components/FirmwarePage';
 import { OnboardPage } from '../features/onboarding/components/OnboardPage';
 import { RegistryPage } from '../features/registry/components/RegistryPage';
 import { ReportsPage } from '../features/reports/components/ReportsPage';
+import { RulesPage } from '../features/rules/components/RulesPage';
 import { UsersPage } from '../features/users/components/UsersPage';
 import { AppLayout } from './AppLayout';
 import { RequireAuth, RequirePermission } from './guards';
@@ -28,6 +30,8 @@ const PAGES: Record<NavKey, ReactNode> = {
   registry: <RegistryPage />,
   firmware: <FirmwarePage />,
   deployments: <DeploymentsPage />,
+  alerts: <AlertsPage />,
+  rules: <RulesPage />,
   audit: <AuditPage />,
   reports: <ReportsPage />,
   users: <UsersPage />,

@@ -1003,6 +1003,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert rules, by name */
+        get: operations["listRules"];
+        put?: never;
+        /**
+         * Make an alert rule
+         * @description The condition is a small language (docs/alerts.md):
+         *     - `temperature > 80 for 5m`: a telemetry key compared with a number (`> >= < <= == !=`), held for a while (`for` is optional; 1 s to 30 d). Booleans and texts compare with `==` / `!=` (`door_open == true`, `mode != "eco"`).
+         *     - `offline for 10m`: disconnected this long.
+         *     - `heartbeat missing 3x`: connected, but no heartbeat for 3 × `heartbeat_interval_s`.
+         *
+         *     The scope narrows the devices it watches: a `model`, a `group_id`, a label `selector` (docs/selectors.md); all that are given must hold; none means every device. A device that leaves the scope has its alerts of this rule cleared. Audited as `rule.created`.
+         */
+        post: operations["createRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rule id (`rul_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** One alert rule */
+        get: operations["getRule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an alert rule
+         * @description Its open alerts are cleared ("rule deleted"); its past alerts stay. Audited as `rule.deleted`.
+         */
+        delete: operations["deleteRule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an alert rule (the fields given)
+         * @description A change to the condition, the scope or the heartbeat interval, and disabling the rule, clear its open alerts (`cleared` with the summary "rule changed" or "rule disabled"); a change of name or severity keeps them. Audited as `rule.updated`.
+         */
+        patch: operations["updateRule"];
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts, newest first
+         * @description Live changes come on the event stream as `alert.raised`, `alert.acknowledged` and `alert.cleared` (data is the Alert), and to in-process MQTT subscribers on `$alerts/<rule id>/<device id>`.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert */
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge an open alert (someone is on it)
+         * @description A raised alert becomes `acknowledged`; it still clears by itself when its condition ends. Acknowledging it again changes nothing and answers 200. Audited as `alert.acknowledged`. The body is optional.
+         */
+        post: operations["acknowledgeAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dl/{token}": {
         parameters: {
             query?: never;
@@ -1125,6 +1236,76 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        AlertSeverity: "info" | "warning" | "critical";
+        /** @description Which devices the rule watches; all given must hold, none means every device. */
+        AlertRuleScope: {
+            model?: string | null;
+            group_id?: string | null;
+            /** @description A label selector (docs/selectors.md). */
+            selector?: string | null;
+        };
+        AlertRuleInput: {
+            name: string;
+            /** @example temperature > 80 for 5m */
+            condition: string;
+            severity?: components["schemas"]["AlertSeverity"];
+            /** @default true */
+            enabled: boolean;
+            /** @default 60 */
+            heartbeat_interval_s: number;
+            scope?: components["schemas"]["AlertRuleScope"];
+        };
+        AlertRulePatch: {
+            name?: string;
+            condition?: string;
+            severity?: components["schemas"]["AlertSeverity"];
+            enabled?: boolean;
+            heartbeat_interval_s?: number;
+            scope?: components["schemas"]["AlertRuleScope"];
+        };
+        AlertRule: {
+            id: string;
+            name: string;
+            /** @description The canonical text of the condition. */
+            condition: string;
+            /** @enum {string} */
+            kind: "telemetry" | "offline" | "heartbeat";
+            severity: components["schemas"]["AlertSeverity"];
+            enabled: boolean;
+            heartbeat_interval_s: number;
+            scope: components["schemas"]["AlertRuleScope"];
+            /** @description Its alerts raised or acknowledged now. */
+            open_alerts: number;
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Alert: {
+            id: string;
+            rule_id: string;
+            rule_name: string;
+            device_id: string;
+            severity: components["schemas"]["AlertSeverity"];
+            /** @enum {string} */
+            state: "raised" | "acknowledged" | "cleared";
+            /** @example temperature 91.5 > 85 for 1m */
+            summary: string;
+            /** @description The telemetry value that raised it (null for connection rules). */
+            value: number | boolean | string | null;
+            /** Format: date-time */
+            raised_at: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
+            /** @description The user id. */
+            acknowledged_by: string | null;
+            note: string | null;
+            /** Format: date-time */
+            cleared_at: string | null;
+            clear_summary: string | null;
+        };
         Report: {
             id: string;
             kind: string;
@@ -3672,6 +3853,264 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every rule (there are few; not paginated). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AlertRule"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleInput"];
+            };
+        };
+        responses: {
+            /** @description Made; it applies at once. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid (problem type `validation`); a condition that does not parse names the `position` (0-based byte offset) in `errors`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rule id (`rul_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rule id (`rul_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rule id (`rul_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRulePatch"];
+            };
+        };
+        responses: {
+            /** @description The rule as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description `open` is raised or acknowledged. */
+                state?: "open" | "raised" | "acknowledged" | "cleared";
+                device_id?: string;
+                rule_id?: string;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page; omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Alert"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Alert id (`alr_...`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    acknowledgeAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The alert as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Already cleared (problem type `alert-cleared`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
         };
     };

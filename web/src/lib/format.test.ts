@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatTimeTick } from './format';
+import { formatBytes, formatDuration, formatRelative, formatTimeTick } from './format';
 
 describe('formatBytes', () => {
   it('uses binary units with three significant digits', () => {
@@ -29,5 +29,18 @@ describe('formatTimeTick', () => {
     const ms = new Date(2025, 2, 1, 14, 5).getTime();
     expect(formatTimeTick(ms, 3_600_000)).toBe('14:05');
     expect(formatTimeTick(ms, 7 * 86_400_000)).toBe('03-01 14:05');
+  });
+});
+
+describe('formatRelative', () => {
+  const now = Date.parse('2025-03-01T12:00:00Z');
+  it('says how long ago in whole units', () => {
+    expect(formatRelative('2025-03-01T11:59:58Z', now)).toBe('just now');
+    expect(formatRelative('2025-03-01T11:59:30Z', now)).toBe('30 s ago');
+    expect(formatRelative('2025-03-01T11:54:30Z', now)).toBe('5 min ago');
+    expect(formatRelative('2025-03-01T09:00:00Z', now)).toBe('3 h ago');
+    expect(formatRelative('2025-02-27T12:00:00Z', now)).toBe('2 d ago');
+    expect(formatRelative('2025-03-01T12:10:00Z', now)).toBe('in 10 min');
+    expect(formatRelative('not a date', now)).toBe('not a date');
   });
 });

@@ -71,3 +71,24 @@ export function formatTimeTick(ms: number, spanMs: number): string {
   if (spanMs <= 86_400_000) return time;
   return `${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
 }
+
+const RELATIVE_UNITS: readonly [number, string][] = [
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'min'],
+];
+
+/**
+ * How long ago a timestamp was, for people: "just now", "12 s ago", "5 min ago", "3 h ago",
+ * "2 d ago" (whole units, rounded down); "in 5 min" for one in the future.
+ */
+export function formatRelative(value: string | number, now: number = Date.now()): string {
+  const ms = new Date(value).getTime();
+  if (Number.isNaN(ms)) return String(value);
+  const delta = now - ms;
+  const span = Math.abs(delta);
+  if (span < 5000) return 'just now';
+  const unit = RELATIVE_UNITS.find(([size]) => span >= size);
+  const text = unit ? `${Math.floor(span / unit[0])} ${unit[1]}` : `${Math.floor(span / 1000)} s`;
+  return delta >= 0 ? `${text} ago` : `in ${text}`;
+}

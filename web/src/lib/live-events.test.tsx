@@ -39,7 +39,39 @@ describe('parseLiveEvent', () => {
     });
   });
 
+  it('reads alert events, with absent optional members as null', () => {
+    const data = {
+      id: 'alr_1',
+      rule_id: 'rul_1',
+      rule_name: 'Hot',
+      device_id: 'dev_1',
+      severity: 'critical',
+      state: 'raised',
+      summary: 'temperature 91 > 80',
+      value: 91,
+      raised_at: '2025-03-01T12:00:00Z',
+    };
+    expect(parseLiveEvent({ event: 'alert.raised', data: JSON.stringify(data), id: undefined })).toEqual({
+      type: 'alert.raised',
+      data: {
+        ...data,
+        acknowledged_at: null,
+        acknowledged_by: null,
+        note: null,
+        cleared_at: null,
+        clear_summary: null,
+      },
+    });
+    const cleared = { ...data, state: 'cleared', cleared_at: '2025-03-01T12:05:00Z', clear_summary: 'back to 70' };
+    expect(parseLiveEvent({ event: 'alert.cleared', data: JSON.stringify(cleared), id: undefined })?.data).toMatchObject({
+      state: 'cleared',
+      clear_summary: 'back to 70',
+    });
+  });
+
   it.each([
+    ['alert.raised', '{"id":"alr_1","rule_id":"rul_1","device_id":"dev_1","state":"burning","raised_at":"x"}'],
+    ['alert.cleared', '{"rule_id":"rul_1","device_id":"dev_1","state":"cleared","raised_at":"x"}'],
     ['job.updated', '{"counts":{}}'],
     ['job.updated', '{"job_id":"job_1","counts":3}'],
     ['onboarding.updated', 'not json'],

@@ -3,6 +3,7 @@
 // their TanStack Query data; after a reconnection they get `resync` (events were missed
 // while the stream was down, so they refetch).
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import type { components } from './api-types';
 import { useSession } from './auth';
 import { runEventStream, type StreamStatus } from './event-stream';
 import type { SseMessage } from './sse';
@@ -63,10 +64,19 @@ export interface JobUpdated {
   by_status: Record<string, number>;
 }
 
+/** The data of `alert.raised`, `alert.acknowledged` and `alert.cleared` (users with alerts.read). */
+export type AlertEvent = components['schemas']['Alert'];
+
+const ALERT_EVENTS = ['alert.raised', 'alert.acknowledged', 'alert.cleared'] as const;
+type AlertEventType = (typeof ALERT_EVENTS)[number];
+
 export interface LiveEventMap {
   'onboarding.updated': OnboardingUpdated;
   'device.updated': DeviceUpdated;
   'job.updated': JobUpdated;
+  'alert.raised': AlertEvent;
+  'alert.acknowledged': AlertEvent;
+  'alert.cleared': AlertEvent;
 }
 
 export type LiveEvent = {
@@ -80,6 +90,43 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function optionalString(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   return typeof value === 'string' ? value : undefined;
+}
+
+const ALERT_SEVERITIES: readonly string[] = ['info', 'warning', 'critical'];
+const ALERT_STATES: readonly string[] = ['raised', 'acknowledged', 'cleared'];
+
+function nullableString(record: Record<string, unknown>, key: string): string | null {
+  const value = record[key];
+  return typeof value === 'string' ? value : null;
+}
+
+/** The alert in an alert.* event's data, or null when a required member is missing. */
+function parseAlert(data: Record<string, unknown>): AlertEvent | null {
+  const { id, rule_id: ruleId, rule_name: ruleName, device_id: deviceId, severity, state, summary, raised_at: raisedAt } =
+    data;
+  if (typeof id !== 'string' || typeof ruleId !== 'string' || typeof deviceId !== 'string') return null;
+  if (typeof raisedAt !== 'string' || !ALERT_STATES.includes(state as string)) return null;
+  const value = data.value;
+  return {
+    id,
+    rule_id: ruleId,
+    rule_name: typeof ruleName === 'string' ? ruleName : ruleId,
+    device_id: deviceId,
+    severity: ALERT_SEVERITIES.includes(severity as string) ? (severity as AlertEvent['severity']) : 'warning',
+    state: state as AlertEvent['state'],
+    summary: typeof summary === 'string' ? summary : '',
+    value: typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : null,
+    raised_at: raisedAt,
+    acknowledged_at: nullableString(data, 'acknowledged_at'),
+    acknowledged_by: nullableString(data, 'acknowledged_by'),
+    note: nullableString(data, 'note'),
+    cleared_at: nullableString(data, 'cleared_at'),
+    clear_summary: nullableString(data, 'clear_summary'),
+  };
+}
+
+function isAlertEventType(type: string): type is AlertEventType {
+  return (ALERT_EVENTS as readonly string[]).includes(type);
 }
 
 /** The typed event in an SSE message, or null for other event types and malformed data. */
@@ -137,6 +184,11 @@ export function parseLiveEvent(message: SseMessage): LiveEvent | null {
       },
     };
   }
+
+  if (isAlertEventType(message.event)) {
+    const alert = parseAlert(data);
+    return alert ? { type: message.event, data: alert } : null;
+  }
   return null;
 }
 
@@ -173,7 +225,8 @@ function deliver(listeners: Iterable<RefObject<LiveEventListener>>, event: LiveE
     // The union does not narrow across the indexed access; each branch is checked by parseLiveEvent.
     if (event.type === 'onboarding.updated') listener['onboarding.updated']?.(event.data);
     else if (event.type === 'device.updated') listener['device.updated']?.(event.data);
-    else listener['job.updated']?.(event.data);
+    else if (event.type === 'job.updated') listener['job.updated']?.(event.data);
+    else listener[event.type]?.(event.data);
   }
 }
 

@@ -4,8 +4,26 @@ import { can, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './permissions';
 // The table as ARCHITECTURE.md §8 and the API contract state it.
 const expected = {
   admin: [...PERMISSIONS],
-  technician: ['devices.read', 'firmware.read', 'jobs.read', 'telemetry.read', 'devices.onboard', 'registry.read'],
-  viewer: ['devices.read', 'firmware.read', 'jobs.read', 'telemetry.read', 'audit.read', 'reports.create', 'reports.download'],
+  technician: [
+    'devices.read',
+    'firmware.read',
+    'jobs.read',
+    'telemetry.read',
+    'devices.onboard',
+    'registry.read',
+    'alerts.read',
+    'alerts.ack',
+  ],
+  viewer: [
+    'devices.read',
+    'firmware.read',
+    'jobs.read',
+    'telemetry.read',
+    'audit.read',
+    'reports.create',
+    'reports.download',
+    'alerts.read',
+  ],
 };
 
 describe('permissions', () => {
@@ -25,6 +43,12 @@ describe('permissions', () => {
   it('gives admins everything and only admins users.manage', () => {
     expect(PERMISSIONS.every((p) => can('admin', p))).toBe(true);
     expect(ROLES.filter((r) => can(r, 'users.manage'))).toEqual(['admin']);
+    expect(ROLES.filter((r) => can(r, 'rules.manage'))).toEqual(['admin']);
+  });
+
+  it('lets every role read alerts, and only admins and technicians acknowledge them', () => {
+    expect(ROLES.filter((r) => can(r, 'alerts.read'))).toEqual(['admin', 'technician', 'viewer']);
+    expect(ROLES.filter((r) => can(r, 'alerts.ack'))).toEqual(['admin', 'technician']);
   });
 
   it('treats public and authenticated like the server', () => {

@@ -21,6 +21,9 @@ export const PERMISSIONS = [
   'reports.create',
   'reports.download',
   'users.manage',
+  'alerts.read',
+  'alerts.ack',
+  'rules.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -30,7 +33,16 @@ export type RoutePermission = Permission | 'public' | 'authenticated';
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  technician: ['devices.read', 'firmware.read', 'jobs.read', 'telemetry.read', 'devices.onboard', 'registry.read'],
+  technician: [
+    'devices.read',
+    'firmware.read',
+    'jobs.read',
+    'telemetry.read',
+    'devices.onboard',
+    'registry.read',
+    'alerts.read',
+    'alerts.ack',
+  ],
   viewer: [
     'devices.read',
     'firmware.read',
@@ -39,6 +51,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit.read',
     'reports.create',
     'reports.download',
+    'alerts.read',
   ],
 };
 

@@ -119,3 +119,63 @@ export function makeRecord(overrides: Partial<Schemas['ManufacturingRecord']> = 
     ...overrides,
   };
 }
+
+export function makeAlert(overrides: Partial<Schemas['Alert']> = {}): Schemas['Alert'] {
+  return {
+    id: 'alr_1',
+    rule_id: 'rul_hot',
+    rule_name: 'Overheating',
+    device_id: 'dev_1',
+    severity: 'critical',
+    state: 'raised',
+    summary: 'temperature 91.2 > 85',
+    value: 91.2,
+    raised_at: '2025-03-01T10:00:00Z',
+    acknowledged_at: null,
+    acknowledged_by: null,
+    note: null,
+    cleared_at: null,
+    clear_summary: null,
+    ...overrides,
+  };
+}
+
+export function makeRule(overrides: Partial<Schemas['AlertRule']> = {}): Schemas['AlertRule'] {
+  return {
+    id: 'rul_hot',
+    name: 'Overheating',
+    condition: 'temperature > 85 for 1m',
+    kind: 'telemetry',
+    severity: 'critical',
+    enabled: true,
+    heartbeat_interval_s: 60,
+    scope: { model: null, group_id: null, selector: null },
+    open_alerts: 0,
+    created_by: 'usr_admin',
+    created_at: '2025-03-01T10:00:00Z',
+    updated_at: '2025-03-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function makeReport(overrides: Partial<Schemas['Report']> = {}): Schemas['Report'] {
+  return {
+    id: 'rep_1',
+    kind: 'devices',
+    format: 'csv',
+    gzip: false,
+    filters: {},
+    status: 'queued',
+    rows_written: 0,
+    bytes: 0,
+    sha256: null,
+    error: null,
+    created_at: '2025-03-01T10:00:00Z',
+    started_at: null,
+    finished_at: null,
+    expires_at: null,
+    download_url: null,
+    download_url_expires_at: null,
+    ...overrides,
+  };
+}

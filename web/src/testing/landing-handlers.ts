@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import { problem } from './fixtures';
 
 /**
  * What the dashboard asks for on a fresh install, for tests of the app shell that land on "/"
@@ -19,6 +18,6 @@ export function freshInstallHandlers() {
     ),
     http.get('/api/v1/jobs', () => HttpResponse.json({ items: [], next_cursor: null })),
     http.get('/api/v1/onboarding', () => HttpResponse.json({ items: [] })),
-    http.get('/api/v1/alerts', () => problem(404, 'not-found', 'No such route.')),
+    http.get('/api/v1/alerts', () => HttpResponse.json({ items: [], next_cursor: null })),
   ];
 }

@@ -1,19 +1,26 @@
 import { Button, Card, Center, Loader, Text } from '@mantine/core';
 import { ErrorAlert } from '../../../components/ui/ErrorAlert';
 import { PageHeader } from '../../../components/ui/PageHeader';
+import { useCan } from '../../../lib/auth';
 import { useAuditEntries } from '../api/audit';
 import { useAuditFilters } from '../hooks/use-audit-filters';
 import { AuditFiltersForm } from './AuditFiltersForm';
 import { AuditTable } from './AuditTable';
+import { ExportAuditButton } from './ExportAuditButton';
 
 export function AuditPage() {
   const filters = useAuditFilters();
+  const canExport = useCan('reports.create');
   const audit = useAuditEntries(filters.query);
   const entries = audit.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change, login and device event, newest first." />
+      <PageHeader
+        title="Audit log"
+        description="Every change, login and device event, newest first."
+        actions={canExport ? <ExportAuditButton query={filters.query} /> : null}
+      />
       <Card withBorder radius="md" mb="md">
         <AuditFiltersForm key={filters.key} initial={filters.values} onApply={filters.apply} />
       </Card>

@@ -1,60 +1,71 @@
-// Alerts raised by the rules engine. The alerts API is being built alongside: until a server
-// has it (GET /api/v1/alerts answers 404), the card is left out of the dashboard entirely.
-import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+// The open alerts (raised or acknowledged), for users with alerts.read; live from the alert.*
+// events (use-live-dashboard).
+import { Anchor, Badge, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../../components/ui/ErrorAlert';
-import { formatDateTime } from '../../../lib/format';
-import { RECENT_COUNT } from '../api/keys';
-import { useRaisedAlerts, type Alert, type AlertSeverity } from '../api/alerts';
+import { SeverityBadge } from '../../../components/ui/SeverityBadge';
+import { formatDateTime, formatRelative } from '../../../lib/format';
+import { useNow } from '../../../lib/use-now';
+import { useOpenAlerts, type Alert } from '../api/alerts';
 
-const SEVERITY_COLORS: Record<AlertSeverity, string> = { info: 'blue', warning: 'yellow', critical: 'red' };
+/** How often "raised 5 min ago" is worked out again. */
+const RELATIVE_TICK_MS = 15_000;
 
-function AlertRow({ alert }: { alert: Alert }) {
+function AlertRow({ alert, now }: { alert: Alert; now: number }) {
   return (
-    <div data-testid={`alert-${alert.id}`}>
+    <div data-testid={`alert-${alert.id}`} data-state={alert.state}>
       <Group gap="xs" wrap="nowrap">
-        <Badge size="sm" color={SEVERITY_COLORS[alert.severity]}>
-          {alert.severity}
-        </Badge>
+        <SeverityBadge severity={alert.severity} />
         <Text size="sm" fw={500}>
           {alert.rule_name}
         </Text>
+        {alert.state === 'acknowledged' ? (
+          <Badge size="sm" variant="light" color="yellow">
+            acknowledged
+          </Badge>
+        ) : null}
       </Group>
       <Text size="sm">{alert.summary}</Text>
       <Text size="xs" c="dimmed">
         <Anchor component={Link} to={`/devices/${encodeURIComponent(alert.device_id)}`} size="xs" ff="monospace">
           {alert.device_id}
         </Anchor>{' '}
-        · raised {formatDateTime(alert.raised_at)}
+        · raised <span title={formatDateTime(alert.raised_at)}>{formatRelative(alert.raised_at, now)}</span>
       </Text>
     </div>
   );
 }
 
 export function ActiveAlertsCard() {
-  const alerts = useRaisedAlerts();
-  if (alerts.isPending || alerts.data === null) return null;
+  const alerts = useOpenAlerts();
+  const now = useNow(RELATIVE_TICK_MS, true);
   const items = alerts.data?.items ?? [];
   return (
     <Card withBorder radius="md" data-testid="active-alerts">
       <Group justify="space-between" mb="sm">
-        <Title order={4}>Active alerts</Title>
-        {items.length ? (
-          <Badge color="red" variant="light" data-testid="active-alerts-count">
-            {items.length}
-            {alerts.data?.next_cursor ? '+' : ''}
-          </Badge>
-        ) : null}
+        <Group gap="xs">
+          <Title order={4}>Active alerts</Title>
+          {items.length ? (
+            <Badge color="red" variant="light" data-testid="active-alerts-count">
+              {items.length}
+              {alerts.data?.next_cursor ? '+' : ''}
+            </Badge>
+          ) : null}
+        </Group>
+        <Anchor component={Link} to="/alerts" size="sm">
+          All alerts
+        </Anchor>
       </Group>
+      {alerts.isPending ? <Loader size="sm" aria-label="Loading alerts" /> : null}
       {alerts.isError ? <ErrorAlert error={alerts.error} action="list alerts" /> : null}
       {alerts.data && items.length === 0 ? (
         <Text c="dimmed" size="sm" data-testid="active-alerts-empty">
-          No alerts are raised.
+          No alerts are open.
         </Text>
       ) : null}
       <Stack gap="sm">
-        {items.slice(0, RECENT_COUNT).map((alert) => (
-          <AlertRow key={alert.id} alert={alert} />
+        {items.map((alert) => (
+          <AlertRow key={alert.id} alert={alert} now={now} />
         ))}
       </Stack>
     </Card>

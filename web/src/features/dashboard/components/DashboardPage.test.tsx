@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../../lib/permissions';
 import { giveElementsASize } from '../../../testing/chart-size';
-import { makeUser, problem } from '../../../testing/fixtures';
+import { makeAlert, makeUser, problem } from '../../../testing/fixtures';
 import { server } from '../../../testing/msw-server';
 import { renderApp } from '../../../testing/render';
 import type { FleetTelemetry } from '../api/fleet';
@@ -35,7 +35,7 @@ function serve({
   fleet = makeFleet(),
   jobs = [job],
   pending = [onboarding],
-  alerts = () => problem(404, 'not-found', 'No such route.'),
+  alerts = () => HttpResponse.json({ items: [], next_cursor: null }),
 }: {
   fleet?: FleetTelemetry;
   jobs?: unknown[];
@@ -43,6 +43,7 @@ function serve({
   alerts?: () => Response;
 } = {}) {
   const fleetQueries: URLSearchParams[] = [];
+  const alertQueries: URLSearchParams[] = [];
   const calls = { onboarding: 0, alerts: 0 };
   server.use(
     http.get('/api/v1/telemetry/fleet', ({ request }) => {
@@ -54,12 +55,13 @@ function serve({
       calls.onboarding += 1;
       return HttpResponse.json({ items: pending });
     }),
-    http.get('/api/v1/alerts', () => {
+    http.get('/api/v1/alerts', ({ request }) => {
+      alertQueries.push(new URL(request.url).searchParams);
       calls.alerts += 1;
       return alerts();
     }),
   );
-  return { fleetQueries, calls };
+  return { fleetQueries, alertQueries, calls };
 }
 
 function renderDashboard(role: Role) {
@@ -149,35 +151,18 @@ describe('DashboardPage', () => {
     expect(screen.queryByRole('link', { name: 'Onboard a device' })).not.toBeInTheDocument();
   });
 
-  it('leaves the alerts card out while the server has no alerts API', async () => {
-    const { calls } = serve();
+  it('says so when no alert is open', async () => {
+    serve();
     renderDashboard('viewer');
-    await screen.findByTestId('fleet-history');
-    await waitFor(() => {
-      expect(calls.alerts).toBe(1);
-    });
-    expect(screen.queryByTestId('active-alerts')).not.toBeInTheDocument();
+    expect(await screen.findByTestId('active-alerts-empty')).toHaveTextContent('No alerts are open.');
     expect(screen.queryByTestId('error-alert')).not.toBeInTheDocument();
   });
 
-  it('lists raised alerts once the server has them', async () => {
-    serve({
+  it('lists the open alerts', async () => {
+    const { alertQueries } = serve({
       alerts: () =>
         HttpResponse.json({
-          items: [
-            {
-              id: 'alr_1',
-              rule_id: 'rul_1',
-              rule_name: 'Overheating',
-              device_id: 'dev_1',
-              severity: 'critical',
-              state: 'raised',
-              raised_at: '2025-03-01T10:00:00Z',
-              acknowledged_at: null,
-              cleared_at: null,
-              summary: 'temperature 91.2 > 85',
-            },
-          ],
+          items: [makeAlert(), makeAlert({ id: 'alr_2', state: 'acknowledged', rule_name: 'Quiet' })],
           next_cursor: null,
         }),
     });
@@ -186,7 +171,25 @@ describe('DashboardPage', () => {
     expect(alert).toHaveTextContent('Overheating');
     expect(alert).toHaveTextContent('temperature 91.2 > 85');
     expect(within(alert).getByRole('link', { name: 'dev_1' })).toHaveAttribute('href', '/devices/dev_1');
-    expect(screen.getByTestId('active-alerts-count')).toHaveTextContent('1');
+    expect(screen.getByTestId('alert-alr_2')).toHaveTextContent('acknowledged');
+    expect(screen.getByTestId('active-alerts-count')).toHaveTextContent('2');
+    expect(alertQueries[0]?.get('state')).toBe('open');
+  });
+
+  it('shows an alert raised while it is open (alert.raised), and drops one that cleared', async () => {
+    let open = [makeAlert()];
+    serve({ alerts: () => HttpResponse.json({ items: open, next_cursor: null }) });
+    const { events } = renderDashboard('viewer');
+    await screen.findByTestId('alert-alr_1');
+    const raised = makeAlert({ id: 'alr_2', rule_name: 'Offline', summary: 'offline for 10m' });
+    open = [raised, ...open];
+    events.emit('alert.raised', raised);
+    expect(await screen.findByTestId('alert-alr_2')).toHaveTextContent('offline for 10m');
+    open = [raised];
+    events.emit('alert.cleared', makeAlert({ state: 'cleared' }));
+    await waitFor(() => {
+      expect(screen.queryByTestId('alert-alr_1')).not.toBeInTheDocument();
+    });
   });
 
   it('shows why the fleet could not be loaded', async () => {

@@ -48,10 +48,11 @@ export function DashboardPage() {
   const canReadTelemetry = useCan('telemetry.read');
   const canReadJobs = useCan('jobs.read');
   const canOnboard = useCan('devices.onboard');
+  const canReadAlerts = useCan('alerts.read');
   return (
     <Stack gap="md">
       <WelcomeHeader />
-      <ActiveAlertsCard />
+      {canReadAlerts ? <ActiveAlertsCard /> : null}
       {canReadTelemetry ? <FleetOverview /> : null}
       {canReadJobs || canOnboard ? (
         <SimpleGrid cols={{ base: 1, md: canReadJobs && canOnboard ? 2 : 1 }} spacing="md">

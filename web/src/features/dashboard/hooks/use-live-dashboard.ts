@@ -5,7 +5,7 @@ import { dashboardKeys } from '../api/keys';
 /**
  * Refetches what an event changes, on top of the dashboard's polling: a device going on or
  * offline moves the fleet's counts, a job's executions its rollout's, an onboarding step the
- * onboarding list. cancelRefetch: false, so that a burst of events does not keep restarting
+ * onboarding list, an alert's change the open alerts. cancelRefetch: false, so that a burst of events does not keep restarting
  * the requests.
  */
 export function useLiveDashboard(): void {
@@ -22,6 +22,15 @@ export function useLiveDashboard(): void {
     },
     'onboarding.updated': () => {
       refetch(dashboardKeys.onboarding());
+    },
+    'alert.raised': () => {
+      refetch(dashboardKeys.alerts());
+    },
+    'alert.acknowledged': () => {
+      refetch(dashboardKeys.alerts());
+    },
+    'alert.cleared': () => {
+      refetch(dashboardKeys.alerts());
     },
     resync: () => {
       refetch(dashboardKeys.all);

@@ -10,7 +10,7 @@ import { formatDateTime } from '../../../lib/format';
 import { useJob, type Job } from '../api/jobs';
 import { useFirmwareOptions } from '../api/targets';
 import { useLiveJobs } from '../hooks/use-live-jobs';
-import { useNow } from '../hooks/use-now';
+import { useNow } from '../../../lib/use-now';
 import { useProgressSeries } from '../hooks/use-progress-series';
 import { ExecutionsTable } from './ExecutionsTable';
 import { JobActions } from './JobActions';

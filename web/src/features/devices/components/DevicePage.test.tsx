@@ -129,6 +129,10 @@ describe('DevicePage', () => {
     expect(screen.getByTestId('connection-history')).toHaveTextContent('keep-alive timeout');
     expect(screen.getAllByTestId('device-audit-row')).toHaveLength(3);
     expect(auditQueries[0]?.get('target_id')).toBe('dev_1');
+    expect(screen.getByRole('link', { name: 'Audit trail' })).toHaveAttribute(
+      'href',
+      '/audit?target_type=device&target_id=dev_1',
+    );
     expect(screen.queryByTestId('revoke-button')).not.toBeInTheDocument();
     expect(screen.queryByTestId('decommission-button')).not.toBeInTheDocument();
   });
@@ -138,6 +142,7 @@ describe('DevicePage', () => {
     renderDevice('technician');
     await screen.findByTestId('device-identity');
     expect(screen.queryByText('Connection history')).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Audit trail' })).not.toBeInTheDocument();
     expect(screen.queryByTestId('revoke-button')).not.toBeInTheDocument();
   });
 

@@ -102,6 +102,16 @@ export function DevicePage() {
         actions={
           <>
             <LiveIndicator />
+            {canReadAudit ? (
+              <Button
+                component={Link}
+                to={`/audit?target_type=device&target_id=${encodeURIComponent(d.id)}`}
+                variant="default"
+                data-testid="device-audit-trail"
+              >
+                Audit trail
+              </Button>
+            ) : null}
             {canManage ? (
               <>
                 <Button

@@ -1,4 +1,5 @@
-import { Badge, Button, Group, NativeSelect, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, NativeSelect, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { ROLE_LABELS, ROLES, isRole, type Role } from '../../../lib/permissions';
 import { useUpdateUser, type User } from '../api/users';
@@ -9,11 +10,13 @@ interface UserRowProps {
   user: User;
   isSelf: boolean;
   canManage: boolean;
+  /** Whether to link the user's entries in the audit log. */
+  canReadAudit: boolean;
   onResetPassword: (user: User) => void;
   onDelete: (user: User) => void;
 }
 
-export function UserRow({ user, isSelf, canManage, onResetPassword, onDelete }: UserRowProps) {
+export function UserRow({ user, isSelf, canManage, canReadAudit, onResetPassword, onDelete }: UserRowProps) {
   const update = useUpdateUser();
 
   function changeRole(role: Role) {
@@ -59,6 +62,19 @@ export function UserRow({ user, isSelf, canManage, onResetPassword, onDelete }: 
         </Text>
       </Table.Td>
       <Table.Td>{user.display_name}</Table.Td>
+      {canReadAudit ? (
+        <Table.Td>
+          <Anchor
+            component={Link}
+            to={`/audit?actor_type=user&actor_id=${encodeURIComponent(user.id)}`}
+            size="sm"
+            aria-label={`Audit trail of ${user.username}`}
+            data-testid={`user-audit-${user.username}`}
+          >
+            Audit trail
+          </Anchor>
+        </Table.Td>
+      ) : null}
       <Table.Td>
         {canManage ? (
           <NativeSelect

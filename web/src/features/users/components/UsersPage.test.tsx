@@ -28,6 +28,10 @@ describe('UsersPage', () => {
     expect(row).toHaveTextContent('Tom Tech');
     expect(row).toHaveTextContent('Disabled');
     expect(within(row).getByRole('combobox', { name: 'Role of tom' })).toHaveValue('technician');
+    expect(within(row).getByRole('link', { name: 'Audit trail of tom' })).toHaveAttribute(
+      'href',
+      '/audit?actor_type=user&actor_id=usr_tech',
+    );
   });
 
   it('renders the management actions for admins', async () => {

@@ -11,6 +11,7 @@ import { UserRow } from './UserRow';
 
 export function UsersPage() {
   const canManage = useCan('users.manage');
+  const canReadAudit = useCan('audit.read');
   const me = useCurrentUser();
   const users = useUsers();
   const [creating, setCreating] = useState(false);
@@ -52,6 +53,7 @@ export function UsersPage() {
                 <Table.Tr>
                   <Table.Th>Username</Table.Th>
                   <Table.Th>Display name</Table.Th>
+                  {canReadAudit ? <Table.Th>Activity</Table.Th> : null}
                   <Table.Th>Role</Table.Th>
                   <Table.Th>Status</Table.Th>
                   {canManage ? <Table.Th>Actions</Table.Th> : null}
@@ -64,6 +66,7 @@ export function UsersPage() {
                     user={user}
                     isSelf={me?.id === user.id}
                     canManage={canManage}
+                    canReadAudit={canReadAudit}
                     onResetPassword={setResetting}
                     onDelete={setDeleting}
                   />

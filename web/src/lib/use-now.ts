@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** The time, advanced every `everyMs` while `running` (an active job's chart reaches now). */
+/** The time, advanced every `everyMs` while `running` (an active job's chart reaching now, "5 min ago" growing). */
 export function useNow(everyMs: number, running: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
